@@ -1,0 +1,318 @@
+/**
+ * fit: a traced contour → a closed cubic bezier path within a tolerance, with as few vertices as
+ * the tolerance allows. Corners split the contour into spans (building corners stay sharp, clouds
+ * and trees smooth); each span gets an error-bounded least-squares fit (Schneider, "An Algorithm
+ * for Automatically Fitting Digitized Curves", Graphics Gems 1990), then neighbouring pieces are
+ * merged wherever one cubic still fits.
+ */
+import type { BezierPath, Vec2 } from './types.ts';
+import { arcLengths, CORNER_ROUNDING, findCorners, outlineBetween, pointAt, sharpCorner, sideDirection } from './polyline.ts';
+
+export interface FitOptions {
+  /** Largest distance in px between the path and the contour. */
+  tolerance: number;
+  width: number;
+  height: number;
+}
+
+/** The default fit tolerance: 1 px at 1080p, scaled with the frame's diagonal. */
+export function defaultTolerance(width: number, height: number): number {
+  return Math.hypot(width, height) / Math.hypot(1920, 1080);
+}
+
+/** Scale (px) over which corners and end tangents are judged: a few pixels, more on large frames. */
+export function featureReach(tolerance: number): number {
+  return Math.max(3, 3 * tolerance);
+}
+
+/** The path turns by more than this at a corner (a 45° roof meeting a wall is one). */
+export const CORNER_TURN_DEGREES = 40;
+
+export type Cubic = [Vec2, Vec2, Vec2, Vec2];
+
+export interface CubicFit {
+  curve: Cubic;
+  /** Largest distance from a data point to the curve, in px. */
+  error: number;
+  /** Index of the data point with that error. */
+  worst: number;
+}
+
+/**
+ * One cubic through the first and last of `pts` (flat x, y array), least-squares on the points
+ * between. An end with a unit tangent leaves along it (t1 forwards, t2 pointing back into the span),
+ * which keeps smooth joints smooth; an end given `null` has a free handle, right for corners, where
+ * a tangent estimated from a few pixels would tilt a long straight wall.
+ */
+export function fitCubic(pts: Float64Array, t1: Vec2 | null, t2: Vec2 | null): CubicFit {
+  let u = chordParameters(pts);
+  let best = solveCubic(pts, u, t1, t2);
+  let fit = measure(pts, u, best);
+  for (let iteration = 0; iteration < 6 && fit.error > 1e-3; iteration++) {
+    u = reparameterize(pts, u, best);
+    const curve = solveCubic(pts, u, t1, t2);
+    const next = measure(pts, u, curve);
+    if (next.error >= fit.error) break;
+    best = curve;
+    fit = next;
+  }
+  return { curve: best, error: fit.error, worst: fit.worst };
+}
+
+function chordParameters(pts: Float64Array): Float64Array {
+  const n = pts.length / 2;
+  const u = new Float64Array(n);
+  for (let i = 1; i < n; i++) u[i] = u[i - 1] + Math.hypot(pts[2 * i] - pts[2 * i - 2], pts[2 * i + 1] - pts[2 * i - 1]);
+  const total = u[n - 1] || 1;
+  for (let i = 1; i < n; i++) u[i] /= total;
+  return u;
+}
+
+function solveCubic(pts: Float64Array, u: Float64Array, t1: Vec2 | null, t2: Vec2 | null): Cubic {
+  const n = pts.length / 2;
+  const p0: Vec2 = [pts[0], pts[1]], p3: Vec2 = [pts[2 * n - 2], pts[2 * n - 1]];
+  const chord = Math.hypot(p3[0] - p0[0], p3[1] - p0[1]);
+  // Unknowns: alpha1 or (P1x, P1y), then alpha2 or (P2x, P2y). Each column is the point's
+  // derivative with respect to one unknown, per Bernstein weight b1 (first end) or b2 (second).
+  const columns: { end: 1 | 2; dir: Vec2 }[] = [];
+  for (const [end, t] of [[1, t1], [2, t2]] as const) {
+    if (t) columns.push({ end, dir: t });
+    else columns.push({ end, dir: [1, 0] }, { end, dir: [0, 1] });
+  }
+  const k = columns.length;
+  const ata = new Float64Array(k * k), atr = new Float64Array(k);
+  const col = new Float64Array(2 * k);
+  for (let i = 0; i < n; i++) {
+    const t = u[i], s = 1 - t;
+    const b0 = s * s * s, b1 = 3 * s * s * t, b2 = 3 * s * t * t, b3 = t * t * t;
+    // With free handles the fixed part is only the end points; with tangents, alpha scales them.
+    let rx = pts[2 * i] - p0[0] * b0 - p3[0] * b3, ry = pts[2 * i + 1] - p0[1] * b0 - p3[1] * b3;
+    if (t1) { rx -= p0[0] * b1; ry -= p0[1] * b1; }
+    if (t2) { rx -= p3[0] * b2; ry -= p3[1] * b2; }
+    for (let c = 0; c < k; c++) {
+      const w = columns[c].end === 1 ? b1 : b2;
+      col[2 * c] = columns[c].dir[0] * w;
+      col[2 * c + 1] = columns[c].dir[1] * w;
+    }
+    for (let a = 0; a < k; a++) {
+      atr[a] += col[2 * a] * rx + col[2 * a + 1] * ry;
+      for (let b = 0; b < k; b++) ata[a * k + b] += col[2 * a] * col[2 * b] + col[2 * a + 1] * col[2 * b + 1];
+    }
+  }
+  const x = solveLinear(ata, atr, k);
+  const handle = (end: 1 | 2, t: Vec2 | null, offset: number): Vec2 | null => {
+    const base = end === 1 ? p0 : p3;
+    if (x === null) return null;
+    if (t) {
+      const alpha = x[offset];
+      // Negative, vanishing or huge handles make cusps and loops.
+      return alpha > 1e-6 * chord && alpha < 2 * chord ? [base[0] + t[0] * alpha, base[1] + t[1] * alpha] : null;
+    }
+    const h: Vec2 = [x[offset], x[offset + 1]];
+    return Math.hypot(h[0] - base[0], h[1] - base[1]) < 2 * chord ? h : null;
+  };
+  const h1 = handle(1, t1, 0);
+  const h2 = handle(2, t2, t1 ? 1 : 2);
+  const third = (from: Vec2, to: Vec2, t: Vec2 | null): Vec2 =>
+    t ? [from[0] + (t[0] * chord) / 3, from[1] + (t[1] * chord) / 3] : [from[0] + (to[0] - from[0]) / 3, from[1] + (to[1] - from[1]) / 3];
+  return [p0, h1 ?? third(p0, p3, t1), h2 ?? third(p3, p0, t2), p3];
+}
+
+/** Solves the k×k system (k ≤ 4) by Gaussian elimination with partial pivoting; null when singular. */
+function solveLinear(a: Float64Array, b: Float64Array, k: number): Float64Array | null {
+  const m = Float64Array.from(a), x = Float64Array.from(b);
+  for (let c = 0; c < k; c++) {
+    let pivot = c;
+    for (let r = c + 1; r < k; r++) if (Math.abs(m[r * k + c]) > Math.abs(m[pivot * k + c])) pivot = r;
+    if (Math.abs(m[pivot * k + c]) < 1e-12) return null;
+    if (pivot !== c) {
+      for (let j = 0; j < k; j++) [m[c * k + j], m[pivot * k + j]] = [m[pivot * k + j], m[c * k + j]];
+      [x[c], x[pivot]] = [x[pivot], x[c]];
+    }
+    for (let r = 0; r < k; r++) {
+      if (r === c) continue;
+      const f = m[r * k + c] / m[c * k + c];
+      if (f === 0) continue;
+      for (let j = c; j < k; j++) m[r * k + j] -= f * m[c * k + j];
+      x[r] -= f * x[c];
+    }
+  }
+  for (let c = 0; c < k; c++) x[c] /= m[c * k + c];
+  return x;
+}
+
+function bezier(c: Cubic, t: number): Vec2 {
+  const s = 1 - t;
+  const b0 = s * s * s, b1 = 3 * s * s * t, b2 = 3 * s * t * t, b3 = t * t * t;
+  return [b0 * c[0][0] + b1 * c[1][0] + b2 * c[2][0] + b3 * c[3][0], b0 * c[0][1] + b1 * c[1][1] + b2 * c[2][1] + b3 * c[3][1]];
+}
+
+function measure(pts: Float64Array, u: Float64Array, c: Cubic): { error: number; worst: number } {
+  const n = pts.length / 2;
+  let error = 0, worst = n >> 1;
+  for (let i = 1; i < n - 1; i++) {
+    const p = bezier(c, u[i]);
+    const d = Math.hypot(p[0] - pts[2 * i], p[1] - pts[2 * i + 1]);
+    if (d > error) { error = d; worst = i; }
+  }
+  return { error, worst };
+}
+
+/** One Newton step per point towards the curve parameter nearest to it. */
+function reparameterize(pts: Float64Array, u: Float64Array, c: Cubic): Float64Array {
+  const n = pts.length / 2;
+  const out = new Float64Array(n);
+  out[n - 1] = 1;
+  const d1: Cubic = [0, 1, 2, 3].map((k) => k < 3 ? [3 * (c[k + 1][0] - c[k][0]), 3 * (c[k + 1][1] - c[k][1])] : [0, 0]) as Cubic;
+  for (let i = 1; i < n - 1; i++) {
+    const t = u[i], s = 1 - t;
+    const p = bezier(c, t);
+    const q1: Vec2 = [s * s * d1[0][0] + 2 * s * t * d1[1][0] + t * t * d1[2][0], s * s * d1[0][1] + 2 * s * t * d1[1][1] + t * t * d1[2][1]];
+    const q2: Vec2 = [2 * (s * (d1[1][0] - d1[0][0]) + t * (d1[2][0] - d1[1][0])), 2 * (s * (d1[1][1] - d1[0][1]) + t * (d1[2][1] - d1[1][1]))];
+    const dx = p[0] - pts[2 * i], dy = p[1] - pts[2 * i + 1];
+    const num = dx * q1[0] + dy * q1[1];
+    const den = q1[0] * q1[0] + q1[1] * q1[1] + dx * q2[0] + dy * q2[1];
+    out[i] = Math.min(1, Math.max(0, den !== 0 ? t - num / den : t));
+  }
+  return out;
+}
+
+/** A cubic fitted to the outline between two arc lengths. */
+export interface SpanFit {
+  from: number;
+  to: number;
+  curve: Cubic;
+  /** Largest distance in px from the outline to the curve, and the arc length where it is. */
+  error: number;
+  worstAt: number;
+}
+
+/** Unit tangent of the outline at arc length `pos`, pointing forwards (sign 1) or backwards (-1). */
+export function outlineTangent(points: Float64Array, s: Float64Array, pos: number, reach: number, sign: 1 | -1): Vec2 {
+  const [ax, ay] = pointAt(points, s, pos - reach), [bx, by] = pointAt(points, s, pos + reach);
+  const len = Math.hypot(bx - ax, by - ay) || 1;
+  return [(sign * (bx - ax)) / len, (sign * (by - ay)) / len];
+}
+
+/**
+ * One cubic for the outline between arc lengths `from` and `to`. A corner end sits on the sharp
+ * corner (not the pixel grid's rounded one) with a free handle; a smooth end follows the outline's
+ * tangent so that neighbouring spans join smoothly.
+ */
+export function fitSpan(points: Float64Array, s: Float64Array, from: number, to: number,
+  fromCorner: boolean, toCorner: boolean, reach: number): SpanFit {
+  if (to - from < 1e-9) {
+    const p = fromCorner ? sharpCorner(points, s, from, reach) : pointAt(points, s, from);
+    return { from, to, curve: [p, p, p, p], error: 0, worstAt: from };
+  }
+  const outline = outlineBetween(points, s, from, to);
+  const trimFrom = fromCorner ? Math.min(CORNER_ROUNDING, (to - from) / 3) : 0;
+  const trimTo = toCorner ? Math.min(CORNER_ROUNDING, (to - from) / 3) : 0;
+  const xy: number[] = [], at: number[] = [];
+  const n = outline.at.length;
+  for (let i = 0; i < n; i++) {
+    const pos = outline.at[i];
+    if (i > 0 && i < n - 1 && (pos < from + trimFrom || pos > to - trimTo)) continue;
+    const p = i === 0 && fromCorner ? sharpCorner(points, s, from, reach)
+      : i === n - 1 && toCorner ? sharpCorner(points, s, to, reach)
+        : [outline.points[2 * i], outline.points[2 * i + 1]];
+    xy.push(p[0], p[1]);
+    at.push(pos);
+  }
+  const fit = fitCubic(Float64Array.from(xy), fromCorner ? null : outlineTangent(points, s, from, reach, 1),
+    toCorner ? null : outlineTangent(points, s, to, reach, -1));
+  return { from, to, curve: fit.curve, error: fit.error, worstAt: at[fit.worst] };
+}
+
+export interface FittedContour {
+  path: BezierPath;
+  /** For each vertex: whether it sits on a corner (its handles are independent) or a smooth joint. */
+  corner: boolean[];
+  /** Largest distance in px from the contour to the path. */
+  error: number;
+}
+
+/** A closed contour as a bezier path within `options.tolerance`. */
+export function fitContour(points: Float64Array, options: FitOptions): FittedContour {
+  const s = arcLengths(points);
+  const perimeter = s[s.length - 1];
+  const reach = featureReach(options.tolerance);
+  const corners = findCorners(points, s, { reach, minTurnDegrees: CORNER_TURN_DEGREES, width: options.width, height: options.height })
+    .map((i) => s[i]);
+  // Without corners the seam goes where the contour bends most, a stable choice from frame to frame.
+  const breaks = corners.length > 0 ? corners : [s[sharpestBend(points, s, reach)]];
+  const isCorner = new Set(corners);
+  const spans: SpanFit[] = [];
+  breaks.forEach((from, k) => {
+    const to = k + 1 < breaks.length ? breaks[k + 1] : breaks[0] + perimeter;
+    splitUntilFitted(points, s, from, to, isCorner.has(from), isCorner.has(breaks[(k + 1) % breaks.length]), reach, options.tolerance, spans);
+  });
+  mergeSpans(points, s, spans, isCorner, perimeter, reach, options.tolerance);
+  return {
+    path: cubicsToPath(spans.map((span) => span.curve)),
+    corner: spans.map((span) => isCorner.has(span.from % perimeter)),
+    error: Math.max(...spans.map((span) => span.error)),
+  };
+}
+
+function sharpestBend(points: Float64Array, s: Float64Array, reach: number): number {
+  let best = 0, bestTurn = -Infinity;
+  const n = points.length / 2;
+  const stride = Math.max(1, Math.floor(n / 256));
+  for (let i = 0; i < n; i += stride) {
+    const a = sideDirection(points, s, i, reach, -1), b = sideDirection(points, s, i, reach, 1);
+    const turn = a[0] * b[0] + a[1] * b[1]; // cos of the angle between the two sides: larger is sharper
+    if (turn > bestTurn) { bestTurn = turn; best = i; }
+  }
+  return best;
+}
+
+/** Schneider's recursion: fit one cubic, else split at the worst point and fit both halves. */
+function splitUntilFitted(points: Float64Array, s: Float64Array, from: number, to: number, fromCorner: boolean,
+  toCorner: boolean, reach: number, tolerance: number, out: SpanFit[]): void {
+  const fit = fitSpan(points, s, from, to, fromCorner, toCorner, reach);
+  const margin = Math.min(reach, (to - from) / 4);
+  if (fit.error <= tolerance || to - from < 4 * CORNER_ROUNDING) {
+    out.push(fit);
+    return;
+  }
+  const split = Math.min(to - margin, Math.max(from + margin, fit.worstAt));
+  splitUntilFitted(points, s, from, split, fromCorner, false, reach, tolerance, out);
+  splitUntilFitted(points, s, split, to, false, toCorner, reach, tolerance, out);
+}
+
+/** Greedily joins neighbouring spans across smooth joints while one cubic stays within tolerance. */
+function mergeSpans(points: Float64Array, s: Float64Array, spans: SpanFit[], isCorner: Set<number>,
+  perimeter: number, reach: number, tolerance: number): void {
+  const corner = (pos: number) => isCorner.has(pos % perimeter) || isCorner.has(pos);
+  let merged = true;
+  while (merged && spans.length > 1) {
+    merged = false;
+    for (let k = 0; k < spans.length && spans.length > 1; k++) {
+      const last = k === spans.length - 1;
+      const a = spans[k], b = spans[(k + 1) % spans.length];
+      if (corner(a.to)) continue;
+      const to = last ? b.to + perimeter : b.to;
+      const fit = fitSpan(points, s, a.from, to, corner(a.from), corner(b.to), reach);
+      if (fit.error > tolerance) continue;
+      if (last) {
+        // Joining across the seam: the merged span starts where `a` did, so it goes to the end.
+        spans.splice(k, 1, fit);
+        spans.shift();
+      } else spans.splice(k, 2, fit);
+      merged = true;
+    }
+  }
+}
+
+/** Consecutive cubics of a closed outline (each starting where the previous ends) as an AE path. */
+export function cubicsToPath(curves: Cubic[]): BezierPath {
+  const vertices: Vec2[] = [], inTangents: Vec2[] = [], outTangents: Vec2[] = [];
+  curves.forEach(([p0, p1], k) => {
+    const previous = curves[(k + curves.length - 1) % curves.length];
+    vertices.push([p0[0], p0[1]]);
+    outTangents.push([p1[0] - p0[0], p1[1] - p0[1]]);
+    inTangents.push([previous[2][0] - p0[0], previous[2][1] - p0[1]]);
+  });
+  return { closed: true, vertices, inTangents, outTangents };
+}

@@ -1,0 +1,59 @@
+/**
+ * The roto pipeline over a stream of mattes: trace → fit → track per frame, then the document.
+ * Frames are consumed one at a time and not kept; only the tracks' shapes (a few KB a frame) are.
+ */
+import type { Matte } from './types.ts';
+import { ROTO_FORMAT, type RotoDocument, type RotoSource } from './document.ts';
+import { defaultMinArea, trace } from './trace.ts';
+import { defaultTolerance } from './fit.ts';
+import { Tracker } from './track.ts';
+import { tracksToMasks } from './masks.ts';
+
+export interface RotoOptions {
+  /** Largest distance in px between a mask and the matte's 0.5 outline (default: 1 px at 1080p, scaled). */
+  tolerance?: number;
+  /** Specks and pinholes smaller than this many px² are left out (default: 64 px² at 1080p, scaled). */
+  minArea?: number;
+}
+
+export interface FrameSummary {
+  frame: number;
+  regions: number;
+  /** px² of specks dropped and pinholes filled in this frame. */
+  droppedArea: number;
+}
+
+export class RotoBuilder {
+  readonly tolerance: number;
+  readonly minArea: number;
+  private readonly tracker: Tracker;
+
+  constructor(readonly source: Omit<RotoSource, 'frameCount'>, options: RotoOptions = {}) {
+    const { width, height } = source;
+    this.tolerance = options.tolerance ?? defaultTolerance(width, height);
+    this.minArea = options.minArea ?? defaultMinArea(width, height);
+    this.tracker = new Tracker({ width, height, tolerance: this.tolerance });
+  }
+
+  /** Adds the next frame's matte (frames in order, from 0). */
+  addMatte(matte: Matte): FrameSummary {
+    const frame = this.tracker.frameCount;
+    if (matte.width !== this.source.width || matte.height !== this.source.height) {
+      throw new RangeError(`frame ${frame} is ${matte.width}×${matte.height}, the shot is ${this.source.width}×${this.source.height}`);
+    }
+    const { regions, droppedArea } = trace(matte, { minArea: this.minArea });
+    this.tracker.addFrame(regions);
+    return { frame, regions: regions.length, droppedArea };
+  }
+
+  /** The roto document for every frame added so far. */
+  finish(): RotoDocument {
+    const frameCount = this.tracker.frameCount;
+    if (frameCount === 0) throw new RangeError('no frames: a roto document needs at least one');
+    return {
+      format: ROTO_FORMAT,
+      source: { ...this.source, frameCount },
+      masks: tracksToMasks(this.tracker.tracks, frameCount, this.tolerance),
+    };
+  }
+}

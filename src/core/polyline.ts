@@ -1,0 +1,224 @@
+/** Closed polylines as flat arrays (x0, y0, x1, y1, …): arc length, local directions and corners. */
+
+/** Cumulative arc length at each point; element n is the whole perimeter. */
+export function arcLengths(points: Float64Array): Float64Array {
+  const n = points.length / 2;
+  const s = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    const j = (i + 1) % n;
+    s[i + 1] = s[i] + Math.hypot(points[2 * j] - points[2 * i], points[2 * j + 1] - points[2 * i + 1]);
+  }
+  return s;
+}
+
+/** Unit direction from point i towards the centroid of the points up to `reach` px along the polyline (dir = ±1). */
+export function sideDirection(points: Float64Array, s: Float64Array, i: number, reach: number, dir: 1 | -1): [number, number] {
+  const n = points.length / 2;
+  const perimeter = s[n];
+  let sx = 0, sy = 0, count = 0;
+  for (let k = 1; k < n; k++) {
+    const j = (((i + dir * k) % n) + n) % n;
+    const along = dir > 0 ? (s[j] - s[i] + perimeter) % perimeter : (s[i] - s[j] + perimeter) % perimeter;
+    if (along > reach && count > 0) break;
+    sx += points[2 * j]; sy += points[2 * j + 1]; count++;
+  }
+  const dx = sx / count - points[2 * i], dy = sy / count - points[2 * i + 1];
+  const len = Math.hypot(dx, dy) || 1;
+  return [dx / len, dy / len];
+}
+
+/** Unit tangent (in the direction of travel) at point i, from the points within `reach` px on both sides. */
+export function centralTangent(points: Float64Array, s: Float64Array, i: number, reach: number): [number, number] {
+  const ahead = sideDirection(points, s, i, reach, 1);
+  const behind = sideDirection(points, s, i, reach, -1);
+  const tx = ahead[0] - behind[0], ty = ahead[1] - behind[1];
+  const len = Math.hypot(tx, ty);
+  return len < 1e-9 ? ahead : [tx / len, ty / len];
+}
+
+export interface CornerOptions {
+  /** Arc distance in px over which the turn is measured; larger ignores finer wiggles. */
+  reach: number;
+  /** A point is a corner when the path turns by more than this many degrees there. */
+  minTurnDegrees: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * Indices of the corners of a closed polyline: local maxima of the turn between the chords to the
+ * points `reach` px behind and ahead, plus the points where the contour joins or leaves the frame
+ * edge (so mask edges along the frame stay straight and exact).
+ */
+export function findCorners(points: Float64Array, s: Float64Array, options: CornerOptions): number[] {
+  const n = points.length / 2;
+  if (n < 4) return [];
+  const { reach, width, height } = options;
+  const minCos = Math.cos((options.minTurnDegrees * Math.PI) / 180);
+  const perimeter = s[n];
+  const turn = new Float64Array(n);
+  const onEdge = (i: number): boolean => {
+    const x = points[2 * i], y = points[2 * i + 1];
+    return x <= 0 || y <= 0 || x >= width || y >= height;
+  };
+  const corners = new Set<number>();
+  let behind = 0, ahead = 0;
+  const wrapDistance = (from: number, to: number) => (s[to] - s[from] + perimeter) % perimeter;
+  for (let i = 0; i < n; i++) {
+    // Advance the two pointers to the points about `reach` behind and ahead of i.
+    while (wrapDistance(behind, i) > reach) behind = (behind + 1) % n;
+    while (ahead !== (i + n - 1) % n && wrapDistance(i, (ahead + 1) % n) <= reach) ahead = (ahead + 1) % n;
+    if (ahead === i) ahead = (i + 1) % n;
+    if (behind === i) behind = (i + n - 1) % n;
+    const ax = points[2 * i] - points[2 * behind], ay = points[2 * i + 1] - points[2 * behind + 1];
+    const bx = points[2 * ahead] - points[2 * i], by = points[2 * ahead + 1] - points[2 * i + 1];
+    const la = Math.hypot(ax, ay), lb = Math.hypot(bx, by);
+    turn[i] = la > 0 && lb > 0 ? 1 - (ax * bx + ay * by) / (la * lb) : 0;
+    const e = onEdge(i);
+    if (e !== onEdge((i + 1) % n)) corners.add(e ? i : (i + 1) % n);
+    if (e && onEdge((i + n - 1) % n) && onEdge((i + 1) % n) && turn[i] > 0.5) corners.add(i); // frame corner
+  }
+  const threshold = 1 - minCos;
+  for (let i = 0; i < n; i++) {
+    if (turn[i] <= threshold) continue;
+    let isMax = true;
+    for (let k = 1; k < n && isMax; k++) {
+      const j = (i + k) % n, h = (i - k + n) % n;
+      const dj = wrapDistance(i, j), dh = wrapDistance(h, i);
+      if (dj > reach && dh > reach) break;
+      if ((dj <= reach && turn[j] > turn[i]) || (dh <= reach && turn[h] >= turn[i])) isMax = false;
+    }
+    if (isMax) corners.add(i);
+  }
+  // Corners closer than half the reach are one feature seen twice: keep the sharper.
+  const sorted = [...corners].sort((a, b) => a - b);
+  const kept: number[] = [];
+  for (const c of sorted) {
+    const last = kept[kept.length - 1];
+    if (last !== undefined && wrapDistance(last, c) < reach / 2) {
+      if (turn[c] > turn[last]) kept[kept.length - 1] = c;
+    } else kept.push(c);
+  }
+  if (kept.length > 1 && wrapDistance(kept[kept.length - 1], kept[0]) < reach / 2) kept.pop();
+  return kept;
+}
+
+/** The point at arc length `pos` (any real number: it wraps around the perimeter). */
+export function pointAt(points: Float64Array, s: Float64Array, pos: number): [number, number] {
+  const n = points.length / 2, perimeter = s[n];
+  const p = ((pos % perimeter) + perimeter) % perimeter;
+  let lo = 0, hi = n;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (s[mid] <= p) lo = mid; else hi = mid;
+  }
+  const j = (lo + 1) % n;
+  const len = s[lo + 1] - s[lo];
+  const f = len > 0 ? (p - s[lo]) / len : 0;
+  return [points[2 * lo] + f * (points[2 * j] - points[2 * lo]), points[2 * lo + 1] + f * (points[2 * j + 1] - points[2 * lo + 1])];
+}
+
+export interface Outline {
+  /** x, y pairs: the point at `from`, the polyline's points strictly between, the point at `to`. */
+  points: Float64Array;
+  /** Arc length of each of those points (increasing, from `from` to `to`). */
+  at: Float64Array;
+}
+
+/** The stretch of a closed polyline between arc lengths `from` and `to` (to ≥ from; may pass the perimeter). */
+export function outlineBetween(points: Float64Array, s: Float64Array, from: number, to: number): Outline {
+  const n = points.length / 2, perimeter = s[n];
+  const xy: number[] = [...pointAt(points, s, from)];
+  const at: number[] = [from];
+  const lap = Math.floor(from / perimeter);
+  const start = from - lap * perimeter;
+  let i = 0;
+  while (i < n && s[i] <= start) i++;
+  for (let k = 0; k < n; k++) {
+    const index = (i + k) % n;
+    const pos = s[index] + (lap + (i + k >= n ? 1 : 0)) * perimeter;
+    if (pos >= to) break;
+    xy.push(points[2 * index], points[2 * index + 1]);
+    at.push(pos);
+  }
+  xy.push(...pointAt(points, s, to));
+  at.push(to);
+  return { points: Float64Array.from(xy), at: Float64Array.from(at) };
+}
+
+/** How far (arc length, px) from a corner the traced outline is rounded off by the pixel grid. */
+export const CORNER_ROUNDING = 1.25;
+
+/**
+ * The sharp corner near arc length `pos`: where straight lines fitted to the outline on either side
+ * meet. Marching squares cuts corners by up to half a pixel; buildings' corners are sharp. Falls back
+ * to the outline's own point when the sides are not straight enough or nearly parallel.
+ */
+export function sharpCorner(points: Float64Array, s: Float64Array, pos: number, reach: number): [number, number] {
+  const own = pointAt(points, s, pos);
+  const side = (sign: 1 | -1) => {
+    const samples: [number, number][] = [];
+    for (let d = CORNER_ROUNDING; d <= CORNER_ROUNDING + 2 * reach; d += 0.5) samples.push(pointAt(points, s, pos + sign * d));
+    return fitLine(samples);
+  };
+  const a = side(-1), b = side(1);
+  if (!a || !b) return own;
+  const cross = a.dx * b.dy - a.dy * b.dx;
+  if (Math.abs(cross) < Math.sin((15 * Math.PI) / 180)) return own;
+  const t = ((b.x - a.x) * b.dy - (b.y - a.y) * b.dx) / cross;
+  const corner: [number, number] = [a.x + t * a.dx, a.y + t * a.dy];
+  return Math.hypot(corner[0] - own[0], corner[1] - own[1]) <= CORNER_ROUNDING ? corner : own;
+}
+
+/** Principal-axis line through points (centroid and unit direction), or null when they are not on a line. */
+function fitLine(samples: [number, number][]): { x: number; y: number; dx: number; dy: number } | null {
+  const n = samples.length;
+  let x = 0, y = 0;
+  for (const p of samples) { x += p[0]; y += p[1]; }
+  x /= n; y /= n;
+  let sxx = 0, sxy = 0, syy = 0;
+  for (const p of samples) {
+    const u = p[0] - x, v = p[1] - y;
+    sxx += u * u; sxy += u * v; syy += v * v;
+  }
+  const angle = 0.5 * Math.atan2(2 * sxy, sxx - syy);
+  const dx = Math.cos(angle), dy = Math.sin(angle);
+  // Spread across the line, per point: more than a few tenths of a pixel means a curve, not a side.
+  const across = (sxx * dy * dy - 2 * sxy * dx * dy + syy * dx * dx) / n;
+  return across < 0.04 ? { x, y, dx, dy } : null;
+}
+
+/**
+ * A closed polyline with the points dropped that lie within `epsilon` px of the simplified line
+ * (Douglas–Peucker, iterative), as 32-bit floats: how the tracks remember each frame's outline.
+ */
+export function simplifyClosed(points: Float64Array, epsilon: number): Float32Array {
+  const n = points.length / 2;
+  if (n <= 4) return Float32Array.from(points);
+  // Split the loop at point 0 and the point farthest from it.
+  let far = 0, farDistance = -1;
+  for (let i = 1; i < n; i++) {
+    const d = Math.hypot(points[2 * i] - points[0], points[2 * i + 1] - points[1]);
+    if (d > farDistance) { farDistance = d; far = i; }
+  }
+  const keep = new Uint8Array(n + 1);
+  keep[0] = keep[far] = keep[n] = 1;
+  const stack: [number, number][] = [[0, far], [far, n]];
+  const px = (i: number) => points[2 * (i % n)], py = (i: number) => points[2 * (i % n) + 1];
+  while (stack.length > 0) {
+    const [a, b] = stack.pop()!;
+    const ax = px(a), ay = py(a), dx = px(b) - ax, dy = py(b) - ay;
+    const len = Math.hypot(dx, dy);
+    let worst = -1, worstDistance = epsilon;
+    for (let i = a + 1; i < b; i++) {
+      const d = len > 0 ? Math.abs((px(i) - ax) * dy - (py(i) - ay) * dx) / len : Math.hypot(px(i) - ax, py(i) - ay);
+      if (d > worstDistance) { worstDistance = d; worst = i; }
+    }
+    if (worst < 0) continue;
+    keep[worst] = 1;
+    stack.push([a, worst], [worst, b]);
+  }
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) if (keep[i]) out.push(points[2 * i], points[2 * i + 1]);
+  return Float32Array.from(out);
+}
