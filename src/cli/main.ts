@@ -1,0 +1,195 @@
+/**
+ * The command line (contract in ../shared/DESIGN.md): `autoroto trace|render|sky|segment …`.
+ * `run(argv)` parses the arguments, runs the command and returns the exit code: 0 done, 2 bad
+ * input, 1 anything else (130 on Ctrl-C, from src/cli/output.ts). Progress goes to stderr, the
+ * summary to stdout.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { BadInputError, EXIT_BAD_INPUT, EXIT_OK, UsageError, exitCodeFor, formatError } from './errors.ts';
+import { renderSummary, runRender } from './render.ts';
+import { runTrace, traceSummary } from './trace.ts';
+
+export interface CliIO {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
+}
+
+const MAIN_USAGE = `Usage: autoroto <command> [options]
+
+Commands:
+  trace <mattes> --out <dir>       a folder of PNG mattes → roto.json, sky.jsx, sky.lottie.json, sky.svg
+  render <roto.json> --out <dir>   a roto document → PNG mattes 000000.png, 000001.png, … (for checking)
+  sky <input> --out <dir>          footage → roto (not shipped yet: needs the sky model)
+  segment <input> --out <dir>      footage → mattes (not shipped yet: needs the sky model)
+
+Run \`autoroto <command> --help\` for a command's options.
+Exit codes: 0 done, 2 bad input (the message names the file), 1 anything else.`;
+
+const TRACE_USAGE = `Usage: autoroto trace <mattes> --out <dir> [options]
+
+Traces a folder of PNG mattes (8-bit or 16-bit grayscale, 255 = sky, same size, taken in natural
+name order: 000000.png, 000001.png, …) into bezier masks, and writes into <dir> (created if missing):
+roto.json (autoroto.roto/1), sky.jsx (After Effects script), sky.lottie.json, sky.svg (one frame).
+Nothing is written unless everything succeeds.
+
+Options:
+  --out <dir>          output folder (required)
+  --tolerance <px>     largest distance between a mask and the matte's 0.5 outline
+                       (default: 1 px at 1080 lines, scaled with the frame size)
+  --min-area <px²>     specks and pinholes smaller than this are left out
+                       (default: 64 px² at 1080 lines, scaled)
+  --frame-rate <fps>   frame rate of the shot (default 24)
+  --svg-frame <n>      frame shown in sky.svg (default 0)
+  -q, --quiet          no progress on stderr
+  -h, --help           this help`;
+
+const RENDER_USAGE = `Usage: autoroto render <roto.json> --out <dir> [options]
+
+Renders a roto document's composited masks into 8-bit grayscale PNG mattes <dir>/000000.png, …
+(255 = covered, 0 = not), one per frame of the document. Nothing is written unless everything succeeds.
+
+Options:
+  --out <dir>    output folder (required)
+  -q, --quiet    no progress on stderr
+  -h, --help     this help`;
+
+const SKY_USAGE = `Usage: autoroto sky <input> --out <dir> [--mattes] [--tolerance <px>] [--backend wasm|webgpu]
+       autoroto segment <input> --out <dir>
+
+Not shipped yet: these need the sky segmentation model, which is an open issue. Until then, make
+mattes another way and run \`autoroto trace <mattes> --out <dir>\`.`;
+
+function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+type OptionSpec = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>;
+
+function parse<T extends OptionSpec>(args: string[], options: T, usage: string) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true as const, strict: true as const });
+  } catch (error) {
+    const message = error instanceof Error ? error.message.replace(/\s*To specify a positional argument.*$/s, '') : String(error);
+    throw new UsageError(message, shortUsage(usage));
+  }
+}
+
+function numberOption(name: string, text: string | undefined, check: (n: number) => boolean, what: string): number | undefined {
+  if (text === undefined) return undefined;
+  const n = text.trim() === '' ? NaN : Number(text);
+  if (!Number.isFinite(n) || !check(n)) throw new BadInputError(`--${name} ${JSON.stringify(text)}: must be ${what}`);
+  return n;
+}
+
+/** A UsageError shows the usage line and where the options are, not the whole help. */
+function shortUsage(usage: string): string {
+  const first = usage.split('\n')[0];
+  const command = /^Usage: autoroto (\w+)/.exec(first)?.[1];
+  return command ? `${first}\nRun \`autoroto ${command} --help\` for the options.` : usage;
+}
+
+function onePositional(positionals: string[], what: string, usage: string): string {
+  if (positionals.length === 0) throw new UsageError(`missing ${what}`, shortUsage(usage));
+  if (positionals.length > 1) throw new UsageError(`one ${what} expected, got ${positionals.length}: ${positionals.join(' ')}`, shortUsage(usage));
+  return positionals[0];
+}
+
+function requireOut(out: string | boolean | undefined, usage: string): string {
+  if (typeof out !== 'string' || out === '') throw new UsageError('missing --out <dir>', shortUsage(usage));
+  return out;
+}
+
+async function trace(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(args, {
+    out: { type: 'string', short: 'o' },
+    tolerance: { type: 'string' },
+    'min-area': { type: 'string' },
+    'frame-rate': { type: 'string' },
+    'svg-frame': { type: 'string' },
+    quiet: { type: 'boolean', short: 'q' },
+    help: { type: 'boolean', short: 'h' },
+  }, TRACE_USAGE);
+  if (values.help) {
+    io.stdout.write(`${TRACE_USAGE}\n`);
+    return EXIT_OK;
+  }
+  const input = onePositional(positionals, 'mattes folder', TRACE_USAGE);
+  const out = requireOut(values.out, TRACE_USAGE);
+  const str = (v: string | boolean | undefined) => (typeof v === 'string' ? v : undefined);
+  const options = {
+    input,
+    out,
+    tolerance: numberOption('tolerance', str(values.tolerance), (n) => n > 0, 'a distance in px above 0'),
+    minArea: numberOption('min-area', str(values['min-area']), (n) => n >= 0, 'an area in px² of 0 or more'),
+    frameRate: numberOption('frame-rate', str(values['frame-rate']), (n) => n > 0 && n <= 1000, 'frames per second above 0') ?? 24,
+    svgFrame: numberOption('svg-frame', str(values['svg-frame']), (n) => Number.isInteger(n) && n >= 0, 'a frame index (0, 1, …)') ?? 0,
+    quiet: values.quiet === true,
+  };
+  const result = await runTrace(options, { stderr: io.stderr });
+  io.stdout.write(`${traceSummary(result, options)}\n`);
+  return EXIT_OK;
+}
+
+async function render(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(args, {
+    out: { type: 'string', short: 'o' },
+    quiet: { type: 'boolean', short: 'q' },
+    help: { type: 'boolean', short: 'h' },
+  }, RENDER_USAGE);
+  if (values.help) {
+    io.stdout.write(`${RENDER_USAGE}\n`);
+    return EXIT_OK;
+  }
+  const options = {
+    input: onePositional(positionals, 'roto document', RENDER_USAGE),
+    out: requireOut(values.out, RENDER_USAGE),
+    quiet: values.quiet === true,
+  };
+  const result = await runRender(options, { stderr: io.stderr });
+  io.stdout.write(`${renderSummary(result, options)}\n`);
+  return EXIT_OK;
+}
+
+/** Runs the command line `argv` (without node and the script) and returns the exit code. */
+export async function run(argv: string[], io: CliIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const [command, ...args] = argv;
+  try {
+    switch (command) {
+      case 'trace':
+        return await trace(args, io);
+      case 'render':
+        return await render(args, io);
+      case 'sky':
+      case 'segment':
+        if (args.includes('--help') || args.includes('-h')) {
+          io.stdout.write(`${SKY_USAGE}\n`);
+          return EXIT_OK;
+        }
+        throw new BadInputError(`${command}: the sky model is not shipped yet (an open issue), so \`autoroto ${command}\` ` +
+          'cannot run; make mattes another way and run `autoroto trace <mattes> --out <dir>`');
+      case '--help':
+      case '-h':
+      case 'help':
+        io.stdout.write(`${MAIN_USAGE}\n`);
+        return EXIT_OK;
+      case '--version':
+      case '-v':
+        io.stdout.write(`autoroto ${version()}\n`);
+        return EXIT_OK;
+      case undefined:
+        io.stderr.write(`${MAIN_USAGE}\n`);
+        return EXIT_BAD_INPUT;
+      default:
+        throw new UsageError(`unknown command ${JSON.stringify(command)}`, MAIN_USAGE);
+    }
+  } catch (error) {
+    io.stderr.write(`${formatError(error)}\n`);
+    return exitCodeFor(error);
+  }
+}
