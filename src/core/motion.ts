@@ -43,13 +43,26 @@ export interface MotionEstimate {
   residual: number;
 }
 
+/** Median distance in px from the transformed points to the polyline (Infinity when none is in reach). */
+function medianDistance(from: Float64Array, to: PolylineIndex, t: Similarity, searchRadius: number): number {
+  const distances: number[] = [];
+  for (let i = 0; i < from.length; i += 2) {
+    const [px, py] = applySimilarity(t, from[i], from[i + 1]);
+    const hit = to.nearest(px, py, searchRadius);
+    distances.push(hit ? hit.distance : Infinity);
+  }
+  distances.sort((p, q) => p - q);
+  return distances.length > 0 ? distances[distances.length >> 1] : Infinity;
+}
+
 /**
- * Aligns the `from` points onto the `to` polyline, starting from `guess`. Points are those of the
- * previous contour off the frame edge: the edge itself does not move with the scene.
+ * Aligns the `from` points onto the `to` polyline by iterative closest points, starting from `guess`.
+ * Points are those of the previous contour off the frame edge: the edge itself does not move with the
+ * scene. Parts of one region can move differently (a tree line and a roof); when no single similarity
+ * fits better than standing still, standing still is the answer, and the vertices find their own way.
  */
 export function estimateMotion(from: Float64Array, to: PolylineIndex, guess: Similarity, searchRadius: number): MotionEstimate {
   let transform = guess;
-  let residual = Infinity;
   const source: number[] = [], target: number[] = [];
   for (let iteration = 0; iteration < 12; iteration++) {
     source.length = 0; target.length = 0;
@@ -61,8 +74,7 @@ export function estimateMotion(from: Float64Array, to: PolylineIndex, guess: Sim
     }
     if (matches.length < 3) break;
     const sorted = matches.map((m) => m.d).sort((p, q) => p - q);
-    const median = sorted[sorted.length >> 1];
-    const cutoff = Math.max(1, 3 * median);
+    const cutoff = Math.max(1, 3 * sorted[sorted.length >> 1]);
     for (const m of matches) {
       if (m.d > cutoff) continue;
       source.push(m.sx, m.sy);
@@ -72,8 +84,9 @@ export function estimateMotion(from: Float64Array, to: PolylineIndex, guess: Sim
     const moved = Math.abs(next.tx - transform.tx) + Math.abs(next.ty - transform.ty) +
       1000 * (Math.abs(next.a - transform.a) + Math.abs(next.b - transform.b));
     transform = next;
-    residual = median;
     if (moved < 0.01) break;
   }
-  return { transform, residual };
+  const residual = medianDistance(from, to, transform, searchRadius);
+  const still = medianDistance(from, to, IDENTITY, searchRadius);
+  return still < residual ? { transform: IDENTITY, residual: still } : { transform, residual };
 }

@@ -41,7 +41,8 @@ const SADDLE_CENTRE_INSIDE: Record<number, number[]> = { 5: [L, T, R, B], 10: [T
 export function trace(matte: Matte, options: TraceOptions = {}): TraceResult {
   const { width: W, height: H, data } = matte;
   const minArea = options.minArea ?? defaultMinArea(W, H);
-  const GW = W + 4, GH = H + 4;
+  // Rows are padded to whole 32-bit words so uniform runs can be skipped four cells at a time.
+  const GW = (W + 4 + 3) & ~3, GH = H + 4;
 
   // Padded inside flags: ring 0 is zero, ring 1 repeats the edge pixels.
   const inside = new Uint8Array(GW * GH);
@@ -55,7 +56,7 @@ export function trace(matte: Matte, options: TraceOptions = {}): TraceResult {
   inside.copyWithin((H + 2) * GW, (H + 1) * GW, (H + 2) * GW);
 
   const value = (gx: number, gy: number): number =>
-    gx === 0 || gy === 0 || gx === GW - 1 || gy === GH - 1 ? 0 : data[Math.min(H - 1, Math.max(0, gy - 2)) * W + Math.min(W - 1, Math.max(0, gx - 2))];
+    gx === 0 || gy === 0 || gx >= W + 3 || gy === GH - 1 ? 0 : data[Math.min(H - 1, Math.max(0, gy - 2)) * W + Math.min(W - 1, Math.max(0, gx - 2))];
   const posX = (gx: number): number => (gx <= 1 ? 0 : gx >= W + 2 ? W : gx - 1.5);
   const posY = (gy: number): number => (gy <= 1 ? 0 : gy >= H + 2 ? H : gy - 1.5);
 
@@ -65,9 +66,19 @@ export function trace(matte: Matte, options: TraceOptions = {}): TraceResult {
       : side === L ? 2 * (gy * GW + gx) + 1 : 2 * (gy * GW + gx + 1) + 1;
 
   const next = new Map<number, number>();
+  const words = new Uint32Array(inside.buffer, inside.byteOffset, inside.length >> 2);
   for (let gy = 0; gy < GH - 1; gy++) {
     const r0 = gy * GW, r1 = r0 + GW;
     for (let gx = 0; gx < GW - 1; gx++) {
+      // Skip four cells at once where both rows hold the same uniform word and the next column agrees.
+      if ((gx & 3) === 0 && gx + 4 < GW) {
+        const w = words[(r0 >> 2) + (gx >> 2)];
+        if ((w === 0 || w === 0x01010101) && words[(r1 >> 2) + (gx >> 2)] === w &&
+          inside[r0 + gx + 4] === (w & 1) && inside[r1 + gx + 4] === (w & 1)) {
+          gx += 3;
+          continue;
+        }
+      }
       const tl = inside[r0 + gx], tr = inside[r0 + gx + 1], br = inside[r1 + gx + 1], bl = inside[r1 + gx];
       if (tl === tr && tr === br && br === bl) continue;
       const kind = (tl << 3) | (tr << 2) | (br << 1) | bl;

@@ -207,9 +207,10 @@ function advance(track: ShapeTrack, item: Item, options: TrackOptions): boolean 
     .map((i) => s[i]);
   const snapRadius = Math.max(2 * reach, 3 * motion.residual);
 
+  const previousOutline = track.outlines[track.outlines.length - 1];
   // Where each vertex went, as an arc length on the new contour.
   const positions = track.anchors.map((anchor) => {
-    const [px, py] = applySimilarity(motion.transform, anchor.x, anchor.y);
+    const [px, py] = localPrediction(previousOutline, motion.transform, index, anchor, 4 * reach);
     if (anchor.corner) {
       let best = -1, bestDistance = snapRadius;
       for (const c of cornerPositions) {
@@ -283,4 +284,32 @@ function parameterAtArcFraction(c: Cubic, fraction: number): number {
   while (i < steps && lengths[i] < target) i++;
   const segment = lengths[i] - lengths[i - 1];
   return segment > 0 ? (i - 1 + (target - lengths[i - 1]) / segment) / steps : i / steps;
+}
+
+/**
+ * Where an anchor went: the region's overall motion, corrected by how the outline right around the
+ * anchor moved (parts of one region, a band of trees and a roof say, move differently). Each point
+ * of the last outline within `radius` of the anchor is moved by the overall motion and matched to the
+ * nearest stretch of the new outline that runs the same way; the mean offset is the correction.
+ */
+function localPrediction(outline: Float32Array, transform: Similarity, index: PolylineIndex, anchor: Anchor, radius: number): [number, number] {
+  const [px, py] = applySimilarity(transform, anchor.x, anchor.y);
+  let sx = 0, sy = 0, count = 0;
+  const n = outline.length / 2;
+  for (let i = 0; i < n; i++) {
+    const j = (i + 1) % n;
+    const ax = outline[2 * i], ay = outline[2 * i + 1], bx = outline[2 * j], by = outline[2 * j + 1];
+    const length = Math.hypot(bx - ax, by - ay);
+    const steps = Math.ceil(length);
+    for (let k = 0; k < steps; k++) {
+      const qx = ax + ((bx - ax) * k) / steps, qy = ay + ((by - ay) * k) / steps;
+      if (Math.abs(qx - anchor.x) > radius || Math.abs(qy - anchor.y) > radius) continue;
+      const [mx, my] = applySimilarity(transform, qx, qy);
+      const [dx, dy] = applySimilarity({ ...transform, tx: 0, ty: 0 }, bx - ax, by - ay);
+      const hit = index.nearest(mx, my, 2 * radius, dx, dy);
+      if (!hit) continue;
+      sx += hit.x - mx; sy += hit.y - my; count++;
+    }
+  }
+  return count > 0 ? [px + sx / count, py + sy / count] : [px, py];
 }
