@@ -5,28 +5,123 @@
 import type { BezierPath } from './types.ts';
 import { flattenPath, lerpPath } from './bezier.ts';
 import { PolylineIndex } from './nearest.ts';
+import { scanSpans } from './scanline.ts';
 
-/** Symmetric (Hausdorff) distance in px between a closed path and a closed outline; stops early past `within`. */
-export function pathToOutlineDistance(path: BezierPath, outline: Float32Array | Float64Array, within = Infinity): number {
-  const flat = flattenPath(path, 0.05);
-  const toOutline = directedDistance(flat, new PolylineIndex(outline, true), within);
-  if (toOutline > within) return toOutline;
-  return Math.max(toOutline, directedDistance(outline, new PolylineIndex(flat, true), within));
+/** The frame a mask is seen through: only what lies inside it matters. */
+export interface FrameBox {
+  width: number;
+  height: number;
+}
+
+/** A traced outline prepared for distance checks (built once per frame, used by many checks). */
+export class OutlineTarget {
+  readonly points: Float64Array;
+  readonly index: PolylineIndex;
+  readonly border: PixelRuns[];
+
+  constructor(readonly outline: Float32Array | Float64Array, frame: FrameBox) {
+    this.points = densify(outline);
+    this.index = new PolylineIndex(this.points, true);
+    this.border = borderRuns(outline, frame);
+  }
+}
+
+/** Runs of covered pixels [from, to) along one line of pixel centres. */
+type PixelRuns = [number, number][];
+
+/**
+ * Which pixels of the frame's outermost rows and columns a closed polygon covers. There the distance
+ * check is blind (a stretch along the edge may lie anywhere past it), yet a shape that creeps a
+ * fraction of a pixel into the frame flips a whole row of pixels.
+ */
+function borderRuns(polygon: Float32Array | Float64Array, frame: FrameBox): PixelRuns[] {
+  const swapped = new Float64Array(polygon.length);
+  for (let i = 0; i < polygon.length; i += 2) { swapped[i] = polygon[i + 1]; swapped[i + 1] = polygon[i]; }
+  const runs = (poly: Float32Array | Float64Array, line: number, length: number): PixelRuns => {
+    const out: PixelRuns = [];
+    scanSpans([poly], [line], (_, a, b) => {
+      const from = Math.max(0, Math.ceil(a - 0.5)), to = Math.min(length, Math.ceil(b - 0.5));
+      if (to > from) out.push([from, to]);
+    });
+    return out;
+  };
+  return [
+    runs(polygon, 0.5, frame.width), runs(polygon, frame.height - 0.5, frame.width),
+    runs(swapped, 0.5, frame.height), runs(swapped, frame.width - 0.5, frame.height),
+  ];
+}
+
+/** Whether two sets of runs are the same runs, each end moved by at most `slack` pixels. */
+function runsAgree(a: PixelRuns, b: PixelRuns, slack: number): boolean {
+  return a.length === b.length && a.every(([from, to], k) => Math.abs(from - b[k][0]) <= slack && Math.abs(to - b[k][1]) <= slack);
 }
 
 /**
- * Largest distance from a point of the closed polyline `from` to the polyline `to`, matching only
- * stretches that run the same way; stops early once past `within`.
+ * Symmetric (Hausdorff) distance in px between a closed path and a traced outline, inside the frame:
+ * points outside it or along its edge (where the outline follows the frame, and the mask may reach
+ * past it) are not compared. Stops early once past `within`.
  */
-function directedDistance(from: Float32Array | Float64Array, to: PolylineIndex, within: number): number {
+export function pathToOutlineDistance(path: BezierPath, outline: OutlineTarget, within: number, frame: FrameBox): number {
+  const flat = flattenPath(path, 0.05);
+  const border = borderRuns(flat, frame);
+  if (!border.every((runs, k) => runsAgree(runs, outline.border[k], Math.ceil(within)))) return Infinity;
+  const pathIndex = new PolylineIndex(flat, true);
+  const toOutline = directedDistance(flat, pathIndex, outline.index, within, frame);
+  if (toOutline > within) return toOutline;
+  return Math.max(toOutline, directedDistance(outline.points, outline.index, pathIndex, within, frame));
+}
+
+/** Narrower than this (px) a shape cannot be drawn by pixel centres, nor held to a tolerance. */
+const THIN = 1.5;
+
+/**
+ * Whether point i of a closed polyline lies where it is thinner than THIN px: another stretch running
+ * the opposite way passes that close (the tip of a spire, a hair-thin antenna). Pixel sampling flips
+ * such slivers whole from frame to frame, and a traced tip ends a pixel early or late. The very tip of
+ * a spike runs across it rather than along a side: it is thin when both its neighbours are.
+ */
+function isThin(points: Float32Array | Float64Array, index: PolylineIndex, i: number, tip = true): boolean {
+  const n = points.length;
+  const k = 2 * i;
+  const dx = points[(k + 2) % n] - points[(k - 2 + n) % n], dy = points[(k + 3) % n] - points[(k - 1 + n) % n];
+  if (index.nearest(points[k], points[k + 1], THIN, -dx, -dy, 0.5)) return true;
+  const count = n / 2;
+  return tip && isThin(points, index, (i + 1) % count, false) && isThin(points, index, (i - 1 + count) % count, false);
+}
+
+/** The outline with extra points so that no two are more than 2 px apart (outlines are stored simplified). */
+function densify(outline: Float32Array | Float64Array): Float64Array {
+  const out: number[] = [];
+  const n = outline.length / 2;
+  for (let i = 0; i < n; i++) {
+    const j = (i + 1) % n;
+    const ax = outline[2 * i], ay = outline[2 * i + 1], bx = outline[2 * j], by = outline[2 * j + 1];
+    const steps = Math.max(1, Math.ceil(Math.hypot(bx - ax, by - ay) / 2));
+    for (let k = 0; k < steps; k++) out.push(ax + ((bx - ax) * k) / steps, ay + ((by - ay) * k) / steps);
+  }
+  return Float64Array.from(out);
+}
+
+/**
+ * Largest distance from a point of the closed polyline `from` (indexed by `self`) to the polyline
+ * `to`, matching only stretches that run the same way; stops early once past `within`.
+ */
+function directedDistance(from: Float64Array, self: PolylineIndex, to: PolylineIndex, within: number, frame: FrameBox): number {
   let max = 0;
   const n = from.length;
   for (let i = 0; i < n; i += 2) {
-    const next = (i + 2) % n, previous = (i - 2 + n) % n;
-    const dx = from[next] - from[previous], dy = from[next + 1] - from[previous + 1];
-    const hit = to.nearest(from[i], from[i + 1], within === Infinity ? Infinity : within * 2 + 1, dx, dy);
-    const d = hit ? hit.distance : Infinity;
-    if (d > max) max = d;
+    const x = from[i], y = from[i + 1];
+    // Within half a pixel of the frame's edge no pixel centre lies beyond a point: it cannot matter.
+    if (x <= 0.5 || y <= 0.5 || x >= frame.width - 0.5 || y >= frame.height - 0.5) continue;
+    const dx = from[(i + 2) % n] - from[(i - 2 + n) % n], dy = from[(i + 3) % n] - from[(i - 1 + n) % n];
+    const reach = within === Infinity ? Infinity : within * 2 + 1;
+    const hit = to.nearest(x, y, reach, dx, dy);
+    let d = hit ? hit.distance : Infinity;
+    // In a sliver either side may stand in for the other, and pixel centres cannot tell where within
+    // THIN px it ends: there, direction is not asked and THIN px more are allowed.
+    if (d > within && isThin(from, self, i / 2)) d = Math.max(0, (to.nearest(x, y, reach + THIN)?.distance ?? Infinity) - THIN);
+    if (d <= max) continue;
+    max = d;
     if (max > within) return max;
   }
   return max;
@@ -37,20 +132,23 @@ function directedDistance(from: Float32Array | Float64Array, to: PolylineIndex, 
  * the interpolated shape stays within `tolerance` px of each frame's traced outline. Greedy: each
  * key reaches as far ahead as interpolation stays within tolerance at every frame between.
  */
-export function selectKeyframes(shapes: BezierPath[], outlines: (Float32Array | Float64Array)[], tolerance: number): number[] {
+export function selectKeyframes(shapes: BezierPath[], outlines: Float32Array[], tolerance: number, frame: FrameBox): number[] {
+  const targets: OutlineTarget[] = [];
+  const target = (f: number) => (targets[f] ??= new OutlineTarget(outlines[f], frame));
   const last = shapes.length - 1;
   const keys = [0];
   let from = 0;
   while (from < last) {
     let to = from + 1;
-    while (to < last && interpolates(shapes, outlines, tolerance, from, to + 1)) to++;
+    while (to < last && interpolates(shapes, target, tolerance, frame, from, to + 1)) to++;
     keys.push(to);
     from = to;
   }
   return keys;
 }
 
-function interpolates(shapes: BezierPath[], outlines: (Float32Array | Float64Array)[], tolerance: number, from: number, to: number): boolean {
+function interpolates(shapes: BezierPath[], target: (f: number) => OutlineTarget, tolerance: number, frame: FrameBox,
+  from: number, to: number): boolean {
   // The middle frame fails most often, so it is checked first.
   const frames: number[] = [];
   for (let f = from + 1; f < to; f++) frames.push(f);
@@ -58,7 +156,7 @@ function interpolates(shapes: BezierPath[], outlines: (Float32Array | Float64Arr
   frames.sort((p, q) => Math.abs(p - middle) - Math.abs(q - middle));
   for (const f of frames) {
     const interpolated = lerpPath(shapes[from], shapes[to], (f - from) / (to - from));
-    if (pathToOutlineDistance(interpolated, outlines[f], tolerance) > tolerance) return false;
+    if (pathToOutlineDistance(interpolated, target(f), tolerance, frame) > tolerance) return false;
   }
   return true;
 }

@@ -90,3 +90,15 @@ export function estimateMotion(from: Float64Array, to: PolylineIndex, guess: Sim
   const still = medianDistance(from, to, IDENTITY, searchRadius);
   return still < residual ? { transform: IDENTITY, residual: still } : { transform, residual };
 }
+
+/** `second` after `first`. */
+export function composeSimilarity(second: Similarity, first: Similarity): Similarity {
+  const [tx, ty] = applySimilarity(second, first.tx, first.ty);
+  return { a: second.a * first.a - second.b * first.b, b: second.b * first.a + second.a * first.b, tx, ty };
+}
+
+export function invertSimilarity(t: Similarity): Similarity {
+  const d = t.a * t.a + t.b * t.b;
+  const a = t.a / d, b = -t.b / d;
+  return { a, b, tx: -(a * t.tx - b * t.ty), ty: -(b * t.tx + a * t.ty) };
+}

@@ -38,11 +38,12 @@ export class PolylineIndex {
   }
 
   /**
-   * The nearest point within `maxDistance` px, or undefined. Given a direction (dx, dy), segments
-   * running the other way (more than about 100° off) are skipped: the two sides of a thin spike are
-   * close together but run opposite ways, and must not stand in for each other.
+   * The nearest point within `maxDistance` px, or undefined. Given a direction (dx, dy), only
+   * segments whose direction is within acos(minCos) of it count (by default up to about 100° off):
+   * the two sides of a thin spike are close together but run opposite ways, and must not stand in
+   * for each other.
    */
-  nearest(x: number, y: number, maxDistance = Infinity, dx = 0, dy = 0): NearestPoint | undefined {
+  nearest(x: number, y: number, maxDistance = Infinity, dx = 0, dy = 0, minCos = -0.2): NearestPoint | undefined {
     if (this.count <= 0) return undefined;
     const { cellSize, points } = this;
     const n = points.length / 2;
@@ -67,7 +68,7 @@ export class PolylineIndex {
             const ax = points[2 * i], ay = points[2 * i + 1];
             const ex = points[2 * j] - ax, ey = points[2 * j + 1] - ay;
             const len2 = ex * ex + ey * ey;
-            if (directed && ex * dx + ey * dy < -0.2 * Math.sqrt(len2) * queryLength) continue;
+            if (directed && ex * dx + ey * dy < minCos * Math.sqrt(len2) * queryLength) continue;
             const f = len2 > 0 ? Math.min(1, Math.max(0, ((x - ax) * ex + (y - ay) * ey) / len2)) : 0;
             const px = ax + f * ex, py = ay + f * ey;
             const d = Math.hypot(px - x, py - y);

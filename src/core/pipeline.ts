@@ -53,7 +53,7 @@ export class RotoBuilder {
     return {
       format: ROTO_FORMAT,
       source: { ...this.source, frameCount },
-      masks: tracksToMasks(this.tracker.tracks, frameCount, this.tolerance),
+      masks: tracksToMasks(this.tracker.tracks, frameCount, this.tracker.options),
     };
   }
 }

@@ -49,6 +49,8 @@ export interface ShapeTrack {
   /** Points of the last contour off the frame edge, for motion estimation. */
   motionPoints: Float64Array;
   motion: Similarity;
+  /** The motion from the previous frame to each frame of the track (identity at its first frame). */
+  motions: Similarity[];
   footprint: Footprint;
 }
 
@@ -159,6 +161,7 @@ function startTrack(item: Item, frame: number, options: TrackOptions): ShapeTrac
     shares: perimeterShares(item.contour.points, anchors),
     motionPoints: motionPoints(item.contour.points, options),
     motion: IDENTITY,
+    motions: [IDENTITY],
     footprint: item.footprint,
   };
 }
@@ -261,6 +264,7 @@ function advance(track: ShapeTrack, item: Item, options: TrackOptions): boolean 
   track.shares = spans.map((span) => (span.from - origin) / perimeter);
   track.motionPoints = motionPoints(points, options);
   track.motion = motion.transform;
+  track.motions.push(motion.transform);
   track.footprint = item.footprint;
   if (item.contour.rampWidth > 0) {
     track.rampSum += item.contour.rampWidth;

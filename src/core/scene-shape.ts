@@ -1,0 +1,108 @@
+/**
+ * The scene-shape strategy for a track: when the region is rigid in the scene and only the camera
+ * moves (pans, zooms, rolls, as most sky shots do), one bezier shape in scene coordinates, moved by the
+ * camera, is the mask at every frame. Its vertices stay on their features, keep moving when those
+ * leave the frame and are already in place when they enter, and move linearly wherever the camera does,
+ * so keyframes are few. The shape is fitted to a mosaic of every frame's view of the region.
+ */
+import type { BezierPath, Vec2 } from './types.ts';
+import { applySimilarity, composeSimilarity, estimateMotion, IDENTITY, invertSimilarity, type Similarity } from './motion.ts';
+import { Mosaic } from './mosaic.ts';
+import { trace } from './trace.ts';
+import { fitContour, featureReach } from './fit.ts';
+import { flattenPath } from './bezier.ts';
+import { PolylineIndex } from './nearest.ts';
+import { OutlineTarget, pathToOutlineDistance } from './keyframes.ts';
+import type { FrameBox } from './keyframes.ts';
+
+/** Mosaics larger than this many pixels are not built (a very long pan); the track keeps its own shapes. */
+const MAX_MOSAIC_PIXELS = 24e6;
+/** The mosaic reaches this far (px) past every view, so the shape closes outside all frames. */
+const MARGIN = 8;
+/**
+ * Mosaic pixels per scene pixel: two up to 1080p, where a mosaic at frame resolution would cut
+ * sub-pixel spikes (spire tips) shorter a second time; one above, where such tips are relatively finer.
+ */
+const mosaicScale = (frame: FrameBox) => (frame.width * frame.height <= 2_100_000 ? 2 : 1);
+
+export interface SceneShapeInput {
+  /** Camera motion from the previous frame to each frame (the first is ignored). */
+  motions: Similarity[];
+  /** Each frame's traced outline, in frame coordinates. */
+  outlines: Float32Array[];
+  /** Whether the outline is a hole (runs counter-clockwise): the shape then runs the same way. */
+  hole: boolean;
+}
+
+/**
+ * Per-frame shapes of one scene shape moved by the camera, when those stay within `tolerance` of every
+ * frame's outline inside the frame; undefined when the region is not rigid enough for that.
+ */
+export function sceneShapes(input: SceneShapeInput, frame: FrameBox, tolerance: number, fitTolerance: number): BezierPath[] | undefined {
+  const { outlines } = input;
+  let toFrame: Similarity[] = [];
+  let current = IDENTITY;
+  input.motions.forEach((motion, t) => {
+    current = t === 0 ? IDENTITY : composeSimilarity(motion, current);
+    toFrame.push(current);
+  });
+  const scene = fitSceneShape(outlines, toFrame.map(invertSimilarity), frame, input.hole, fitTolerance);
+  if (!scene) return undefined;
+  // Each frame's camera, re-aligned to the scene shape itself so that small errors do not add up.
+  const points = flattenPath(scene, 0.25);
+  toFrame = toFrame.map((guess, t) => alignToFrame(points, outlines[t], guess, frame, featureReach(tolerance)));
+  const shapes = toFrame.map((t) => transformPath(scene, t));
+  for (let t = 0; t < shapes.length; t++) {
+    if (pathToOutlineDistance(shapes[t], new OutlineTarget(outlines[t], frame), tolerance, frame) > tolerance) return undefined;
+  }
+  return shapes;
+}
+
+function fitSceneShape(outlines: Float32Array[], toScene: Similarity[], frame: FrameBox, hole: boolean, fitTolerance: number): BezierPath | undefined {
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  for (const t of toScene) {
+    for (const [x, y] of [[0, 0], [frame.width, 0], [frame.width, frame.height], [0, frame.height]]) {
+      const [sx, sy] = applySimilarity(t, x, y);
+      x0 = Math.min(x0, sx); x1 = Math.max(x1, sx); y0 = Math.min(y0, sy); y1 = Math.max(y1, sy);
+    }
+  }
+  const scale = mosaicScale(frame);
+  const left = Math.floor(x0) - MARGIN, top = Math.floor(y0) - MARGIN;
+  const width = (Math.ceil(x1) + MARGIN - left) * scale, height = (Math.ceil(y1) + MARGIN - top) * scale;
+  if (width * height > MAX_MOSAIC_PIXELS) return undefined;
+  const sceneToMosaic: Similarity = { a: scale, b: 0, tx: -left * scale, ty: -top * scale };
+  const mosaic = new Mosaic(0, 0, width, height);
+  outlines.forEach((outline, t) => mosaic.add(outline, frame.width, frame.height, composeSimilarity(sceneToMosaic, toScene[t])));
+  const { regions } = trace(mosaic.matte(), { minArea: 16 * scale * scale });
+  if (regions.length !== 1) return undefined;
+  const contour = regions[0].outer.points;
+  const points = new Float64Array(contour.length);
+  // Holes run the other way round; the shape must run the way the frames' outlines do.
+  const n = contour.length / 2;
+  for (let i = 0; i < n; i++) {
+    const k = hole ? n - 1 - i : i;
+    points[2 * i] = contour[2 * k];
+    points[2 * i + 1] = contour[2 * k + 1];
+  }
+  const fitted = fitContour(points, { tolerance: fitTolerance * scale, width, height });
+  return transformPath(fitted.path, invertSimilarity(sceneToMosaic));
+}
+
+/** The camera for one frame: `guess` refined by aligning the scene shape's points to the frame's outline. */
+function alignToFrame(points: Float64Array, outline: Float32Array, guess: Similarity, frame: FrameBox, margin: number): Similarity {
+  const inside: number[] = [];
+  for (let i = 0; i < points.length; i += 2) {
+    const [x, y] = applySimilarity(guess, points[i], points[i + 1]);
+    if (x > margin && y > margin && x < frame.width - margin && y < frame.height - margin) inside.push(points[i], points[i + 1]);
+  }
+  if (inside.length < 12) return guess;
+  return estimateMotion(Float64Array.from(inside), new PolylineIndex(outline, true), guess, 8 * margin).transform;
+}
+
+/** A path moved by a similarity (tangents turn and scale with it). */
+export function transformPath(path: BezierPath, t: Similarity): BezierPath {
+  const linear = { ...t, tx: 0, ty: 0 };
+  const point = (v: Vec2): Vec2 => applySimilarity(t, v[0], v[1]);
+  const vector = (v: Vec2): Vec2 => applySimilarity(linear, v[0], v[1]);
+  return { closed: path.closed, vertices: path.vertices.map(point), inTangents: path.inTangents.map(vector), outTangents: path.outTangents.map(vector) };
+}
