@@ -5,6 +5,7 @@
 import type { BezierPath } from './types.ts';
 import { flattenPath, lerpPath } from './bezier.ts';
 import { PolylineIndex } from './nearest.ts';
+import { densify } from './polyline.ts';
 import { scanSpans } from './scanline.ts';
 
 /** The frame a mask is seen through: only what lies inside it matters. */
@@ -20,7 +21,7 @@ export class OutlineTarget {
   readonly border: PixelRuns[];
 
   constructor(readonly outline: Float32Array | Float64Array, frame: FrameBox) {
-    this.points = densify(outline);
+    this.points = densify(outline, 2);
     this.index = new PolylineIndex(this.points, true);
     this.border = borderRuns(outline, frame);
   }
@@ -87,19 +88,6 @@ function isThin(points: Float32Array | Float64Array, index: PolylineIndex, i: nu
   if (index.nearest(points[k], points[k + 1], THIN, -dx, -dy, 0.5)) return true;
   const count = n / 2;
   return tip && isThin(points, index, (i + 1) % count, false) && isThin(points, index, (i - 1 + count) % count, false);
-}
-
-/** The outline with extra points so that no two are more than 2 px apart (outlines are stored simplified). */
-function densify(outline: Float32Array | Float64Array): Float64Array {
-  const out: number[] = [];
-  const n = outline.length / 2;
-  for (let i = 0; i < n; i++) {
-    const j = (i + 1) % n;
-    const ax = outline[2 * i], ay = outline[2 * i + 1], bx = outline[2 * j], by = outline[2 * j + 1];
-    const steps = Math.max(1, Math.ceil(Math.hypot(bx - ax, by - ay) / 2));
-    for (let k = 0; k < steps; k++) out.push(ax + ((bx - ax) * k) / steps, ay + ((by - ay) * k) / steps);
-  }
-  return Float64Array.from(out);
 }
 
 /**

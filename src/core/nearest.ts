@@ -10,31 +10,61 @@ export interface NearestPoint {
   y: number;
 }
 
+/** Grid cells along the longer side at most: enough to keep each cell's list short, few enough to build fast. */
+const MAX_CELLS_ACROSS = 512;
+
 export class PolylineIndex {
-  private readonly cells = new Map<number, number[]>();
   private readonly count: number;
+  private readonly x0: number;
+  private readonly y0: number;
+  private readonly cell: number;
+  private readonly columns: number;
+  private readonly rows: number;
+  /** Segments of grid cell c are items[start[c] .. start[c + 1]). */
+  private readonly start: Int32Array;
+  private readonly items: Int32Array;
+  /** Per segment, the query that last looked at it (so a segment spanning cells is measured once). */
+  private readonly visited: Uint32Array;
+  private query = 0;
 
   /** `points` is x0, y0, x1, y1, …; closed polylines also join the last point to the first. */
-  constructor(readonly points: Float32Array | Float64Array, readonly closed: boolean, private readonly cellSize = 8) {
+  constructor(readonly points: Float32Array | Float64Array, readonly closed: boolean, cellSize = 8) {
     const n = points.length / 2;
-    this.count = closed ? n : n - 1;
-    for (let i = 0; i < this.count; i++) {
-      const j = (i + 1) % n;
-      const x0 = Math.min(points[2 * i], points[2 * j]), x1 = Math.max(points[2 * i], points[2 * j]);
-      const y0 = Math.min(points[2 * i + 1], points[2 * j + 1]), y1 = Math.max(points[2 * i + 1], points[2 * j + 1]);
-      for (let cy = Math.floor(y0 / cellSize); cy <= Math.floor(y1 / cellSize); cy++) {
-        for (let cx = Math.floor(x0 / cellSize); cx <= Math.floor(x1 / cellSize); cx++) {
-          const key = this.key(cx, cy);
-          const list = this.cells.get(key);
-          if (list) list.push(i);
-          else this.cells.set(key, [i]);
-        }
-      }
+    this.count = Math.max(0, closed ? n : n - 1);
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    for (let i = 0; i < points.length; i += 2) {
+      x0 = Math.min(x0, points[i]); x1 = Math.max(x1, points[i]);
+      y0 = Math.min(y0, points[i + 1]); y1 = Math.max(y1, points[i + 1]);
     }
+    if (n === 0) { x0 = y0 = 0; x1 = y1 = 1; }
+    this.cell = Math.max(cellSize, Math.max(x1 - x0, y1 - y0) / MAX_CELLS_ACROSS);
+    this.x0 = x0; this.y0 = y0;
+    this.columns = Math.floor((x1 - x0) / this.cell) + 1;
+    this.rows = Math.floor((y1 - y0) / this.cell) + 1;
+    this.visited = new Uint32Array(this.count);
+
+    // Two passes over the segments' cell ranges: count per cell, then place (compressed rows).
+    const start = new Int32Array(this.columns * this.rows + 1);
+    const eachCell = (i: number, visit: (c: number) => void) => {
+      const j = (i + 1) % n;
+      const cx0 = this.column(Math.min(points[2 * i], points[2 * j])), cx1 = this.column(Math.max(points[2 * i], points[2 * j]));
+      const cy0 = this.row(Math.min(points[2 * i + 1], points[2 * j + 1])), cy1 = this.row(Math.max(points[2 * i + 1], points[2 * j + 1]));
+      for (let cy = cy0; cy <= cy1; cy++) for (let cx = cx0; cx <= cx1; cx++) visit(cy * this.columns + cx);
+    };
+    for (let i = 0; i < this.count; i++) eachCell(i, (c) => { start[c + 1]++; });
+    for (let c = 0; c < start.length - 1; c++) start[c + 1] += start[c];
+    const fill = start.slice(0, start.length - 1);
+    this.items = new Int32Array(start[start.length - 1]);
+    for (let i = 0; i < this.count; i++) eachCell(i, (c) => { this.items[fill[c]++] = i; });
+    this.start = start;
   }
 
-  private key(cx: number, cy: number): number {
-    return (cy + 32768) * 65536 + (cx + 32768);
+  private column(x: number): number {
+    return Math.min(this.columns - 1, Math.max(0, Math.floor((x - this.x0) / this.cell)));
+  }
+
+  private row(y: number): number {
+    return Math.min(this.rows - 1, Math.max(0, Math.floor((y - this.y0) / this.cell)));
   }
 
   /**
@@ -45,25 +75,31 @@ export class PolylineIndex {
    */
   nearest(x: number, y: number, maxDistance = Infinity, dx = 0, dy = 0, minCos = -0.2): NearestPoint | undefined {
     if (this.count <= 0) return undefined;
-    const { cellSize, points } = this;
+    const { cell, points, columns, rows, start, items, visited } = this;
     const n = points.length / 2;
-    const cx = Math.floor(x / cellSize), cy = Math.floor(y / cellSize);
+    const stamp = ++this.query;
+    const directed = dx !== 0 || dy !== 0;
+    const queryLength = Math.hypot(dx, dy);
+    // The query's cell, which may lie outside the grid: rings grow from it.
+    const qx = Math.floor((x - this.x0) / cell), qy = Math.floor((y - this.y0) / cell);
+    // Cells outside the grid hold nothing: start at the first ring that can reach it.
+    const outside = Math.max(0, -qx, qx - (columns - 1), -qy, qy - (rows - 1));
+    const last = Math.max(columns, rows) + outside;
     let best: NearestPoint | undefined;
-    const limit = Math.min(Math.ceil(maxDistance / cellSize) + 1, 4096);
-    const seen = new Set<number>();
-    for (let ring = 0; ring <= limit; ring++) {
-      // Once a hit is closer than anything in this ring can be, stop.
-      if (best && best.distance <= (ring - 1) * cellSize) break;
-      const directed = dx !== 0 || dy !== 0;
-      const queryLength = Math.hypot(dx, dy);
-      for (let oy = -ring; oy <= ring; oy++) {
-        for (let ox = -ring; ox <= ring; ox++) {
-          if (Math.max(Math.abs(ox), Math.abs(oy)) !== ring) continue;
-          const list = this.cells.get(this.key(cx + ox, cy + oy));
-          if (!list) continue;
-          for (const i of list) {
-            if (seen.has(i)) continue;
-            seen.add(i);
+    for (let ring = outside; ring <= last; ring++) {
+      // Any cell in this ring is at least (ring - 1) cells away: stop once nothing closer can come.
+      const floor = (ring - 1) * cell;
+      if (floor > maxDistance || (best && best.distance <= floor)) break;
+      for (let cy = Math.max(0, qy - ring); cy <= Math.min(rows - 1, qy + ring); cy++) {
+        const edgeRow = cy === qy - ring || cy === qy + ring;
+        const step = edgeRow ? 1 : 2 * ring;
+        for (let cx = qx - ring; cx <= qx + ring; cx += Math.max(1, step)) {
+          if (cx < 0 || cx >= columns) continue;
+          const c = cy * columns + cx;
+          for (let k = start[c]; k < start[c + 1]; k++) {
+            const i = items[k];
+            if (visited[i] === stamp) continue;
+            visited[i] = stamp;
             const j = (i + 1) % n;
             const ax = points[2 * i], ay = points[2 * i + 1];
             const ex = points[2 * j] - ax, ey = points[2 * j + 1] - ay;

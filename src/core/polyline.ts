@@ -222,3 +222,16 @@ export function simplifyClosed(points: Float64Array, epsilon: number): Float32Ar
   for (let i = 0; i < n; i++) if (keep[i]) out.push(points[2 * i], points[2 * i + 1]);
   return Float32Array.from(out);
 }
+
+/** A closed polyline with points added so that no two neighbours are more than `spacing` px apart. */
+export function densify(outline: Float32Array | Float64Array, spacing: number): Float64Array {
+  const out: number[] = [];
+  const n = outline.length / 2;
+  for (let i = 0; i < n; i++) {
+    const j = (i + 1) % n;
+    const ax = outline[2 * i], ay = outline[2 * i + 1], bx = outline[2 * j], by = outline[2 * j + 1];
+    const steps = Math.max(1, Math.ceil(Math.hypot(bx - ax, by - ay) / spacing));
+    for (let k = 0; k < steps; k++) out.push(ax + ((bx - ax) * k) / steps, ay + ((by - ay) * k) / steps);
+  }
+  return Float64Array.from(out);
+}

@@ -52,7 +52,9 @@ export function sceneShapes(input: SceneShapeInput, frame: FrameBox, tolerance: 
   const points = flattenPath(scene, 0.25);
   toFrame = toFrame.map((guess, t) => alignToFrame(points, outlines[t], guess, frame, featureReach(tolerance)));
   const shapes = toFrame.map((t) => transformPath(scene, t));
-  for (let t = 0; t < shapes.length; t++) {
+  // The ends and the middle of the shot fail first when the region is not rigid: check them first.
+  const order = [shapes.length - 1, shapes.length >> 1, ...shapes.keys()];
+  for (const t of new Set(order)) {
     if (pathToOutlineDistance(shapes[t], new OutlineTarget(outlines[t], frame), tolerance, frame) > tolerance) return undefined;
   }
   return shapes;

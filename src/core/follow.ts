@@ -1,0 +1,181 @@
+/**
+ * Frame-by-frame shapes for a region that is not rigid (trees, clouds, a region whose parts move
+ * apart): one vertex count for the whole run, each vertex kept on its feature.
+ *   1. the region's motion since the last frame, corrected locally around each vertex, predicts
+ *      where each vertex went;
+ *   2. corner vertices snap to the nearest corner of the new outline, the others to the nearest point;
+ *   3. each span between neighbouring vertices gets one cubic; where a span cannot be fitted within
+ *      the tolerance a vertex is added there — and to every earlier frame, by splitting that segment
+ *      where it already lies, which leaves those frames' shapes exactly as they were.
+ * When a region changes past following (too many vertices to add), the run ends and a new one
+ * starts: the mask hands over to a new mask at that frame.
+ */
+import type { BezierPath } from './types.ts';
+import { cubicsToPath, fitContour, fitSpan, featureReach, CORNER_TURN_DEGREES, type Cubic, type SpanFit } from './fit.ts';
+import { arcLengths, CORNER_ROUNDING, densify, findCorners, pointAt } from './polyline.ts';
+import { PolylineIndex } from './nearest.ts';
+import { applySimilarity, type Similarity } from './motion.ts';
+import { cubicPoint, insertVertex, segmentControls } from './bezier.ts';
+import { FIT_SHARE, type RegionTrack, type TrackOptions } from './track.ts';
+
+const MAX_INSERTIONS_PER_FRAME = 32;
+const MAX_VERTICES = 400;
+
+interface Anchor { x: number; y: number; corner: boolean }
+
+/** Shapes for consecutive frames from `firstFrame` on, all with the same vertex count. */
+export interface ShapeRun {
+  firstFrame: number;
+  shapes: BezierPath[];
+}
+
+interface RunState {
+  run: ShapeRun;
+  anchors: Anchor[];
+  /** Each anchor's share of the perimeter from anchor 0, last frame (to catch a wild projection). */
+  shares: number[];
+}
+
+/** The track's frames as runs of shapes (usually one run). */
+export function followShapes(track: RegionTrack, options: TrackOptions): ShapeRun[] {
+  const runs: ShapeRun[] = [];
+  let state: RunState | undefined;
+  track.outlines.forEach((outline, k) => {
+    // Outlines are stored simplified; fitting measures its error at the points, so space them 1 px apart.
+    const points = densify(outline, 1);
+    if (state && advance(state, points, track.outlines[k - 1], track.motions[k], options)) return;
+    state = startRun(points, track.firstFrame + k, options);
+    runs.push(state.run);
+  });
+  return runs;
+}
+
+function startRun(points: Float64Array, frame: number, options: TrackOptions): RunState {
+  const fitted = fitContour(points, { ...options, tolerance: FIT_SHARE * options.tolerance });
+  const anchors = fitted.path.vertices.map((v, k) => ({ x: v[0], y: v[1], corner: fitted.corner[k] }));
+  return { run: { firstFrame: frame, shapes: [fitted.path] }, anchors, shares: perimeterShares(points, anchors) };
+}
+
+function perimeterShares(points: Float64Array, anchors: Anchor[]): number[] {
+  const index = new PolylineIndex(points, true);
+  const s = arcLengths(points);
+  const perimeter = s[s.length - 1];
+  const at = anchors.map((a) => arcPosition(index, s, a.x, a.y));
+  return at.map((p) => ((p - at[0] + perimeter) % perimeter) / perimeter);
+}
+
+function arcPosition(index: PolylineIndex, s: Float64Array, x: number, y: number): number {
+  const hit = index.nearest(x, y)!;
+  return s[hit.segment] + hit.fraction * (s[hit.segment + 1] - s[hit.segment]);
+}
+
+/** Moves a run onto this frame's outline; false when it cannot follow. */
+function advance(state: RunState, points: Float64Array, previousOutline: Float32Array, motion: Similarity, options: TrackOptions): boolean {
+  const n = points.length / 2;
+  const s = arcLengths(points);
+  const perimeter = s[n];
+  const reach = featureReach(options.tolerance);
+  const fitTolerance = FIT_SHARE * options.tolerance;
+  const index = new PolylineIndex(points, true);
+
+  const cornerPositions = findCorners(points, s, { reach, minTurnDegrees: CORNER_TURN_DEGREES, width: options.width, height: options.height })
+    .map((i) => s[i]);
+  // Corners are distinct features: a corner vertex may find its corner well away from where motion put it.
+  const snapRadius = 8 * reach;
+
+  // Where each vertex went, as an arc length on the new contour.
+  const positions = state.anchors.map((anchor) => {
+    const [px, py] = localPrediction(previousOutline, motion, index, anchor, 4 * reach);
+    if (anchor.corner) {
+      let best = -1, bestDistance = snapRadius;
+      for (const c of cornerPositions) {
+        const [cx, cy] = pointAt(points, s, c);
+        const d = Math.hypot(cx - px, cy - py);
+        if (d < bestDistance) { bestDistance = d; best = c; }
+      }
+      if (best >= 0) return best;
+    }
+    return arcPosition(index, s, px, py);
+  });
+
+  // Keep the vertices in order along the outline; one that landed far from where its share of the
+  // perimeter says it should be is put back there.
+  const origin = positions[0];
+  const along = positions.map((p) => ((p - origin + perimeter) % perimeter));
+  for (let k = 1; k < along.length; k++) {
+    const expected = state.shares[k] * perimeter;
+    if (Math.abs(along[k] - expected) > perimeter / 4) along[k] = expected;
+    along[k] = Math.min(perimeter, Math.max(along[k], along[k - 1]));
+  }
+
+  const corner = state.anchors.map((a) => a.corner);
+  const spanAt = (from: number, to: number, fromCorner: boolean, toCorner: boolean): SpanFit =>
+    fitSpan(points, s, origin + from, origin + to, fromCorner, toCorner, reach);
+  const spans = along.map((from, k) => spanAt(from, k + 1 < along.length ? along[k + 1] : perimeter, corner[k], corner[(k + 1) % corner.length]));
+
+  // Add vertices where a span does not fit, here and (without changing them) in earlier frames.
+  let insertions = 0;
+  for (let k = 0; k < spans.length; k++) {
+    const span = spans[k];
+    if (span.error <= fitTolerance || span.to - span.from < 4 * CORNER_ROUNDING) continue;
+    if (++insertions > MAX_INSERTIONS_PER_FRAME || spans.length >= MAX_VERTICES) return false;
+    const margin = Math.min(reach, (span.to - span.from) / 4);
+    const split = Math.min(span.to - margin, Math.max(span.from + margin, span.worstAt)) - origin;
+    const fraction = (split - (span.from - origin)) / (span.to - span.from);
+    state.run.shapes = state.run.shapes.map((shape) => insertVertex(shape, k, parameterAtArcFraction(segmentControls(shape, k), fraction)));
+    corner.splice(k + 1, 0, false);
+    spans.splice(k, 1, spanAt(span.from - origin, split, corner[k], false), spanAt(split, span.to - origin, false, corner[(k + 2) % corner.length]));
+    k--;
+  }
+
+  const path = cubicsToPath(spans.map((span) => span.curve));
+  state.run.shapes.push(path);
+  state.anchors = path.vertices.map((v, k) => ({ x: v[0], y: v[1], corner: corner[k] }));
+  state.shares = spans.map((span) => (span.from - origin) / perimeter);
+  return true;
+}
+
+/** The parameter at which a cubic has covered `fraction` of its length (sampled finely enough for a split). */
+function parameterAtArcFraction(c: Cubic, fraction: number): number {
+  const steps = 64;
+  const lengths = new Float64Array(steps + 1);
+  let previous = c[0];
+  for (let i = 1; i <= steps; i++) {
+    const p = cubicPoint(c, i / steps);
+    lengths[i] = lengths[i - 1] + Math.hypot(p[0] - previous[0], p[1] - previous[1]);
+    previous = p;
+  }
+  const target = fraction * lengths[steps];
+  let i = 1;
+  while (i < steps && lengths[i] < target) i++;
+  const segment = lengths[i] - lengths[i - 1];
+  return segment > 0 ? (i - 1 + (target - lengths[i - 1]) / segment) / steps : i / steps;
+}
+
+/**
+ * Where an anchor went: the region's overall motion, corrected by how the outline right around the
+ * anchor moved (parts of one region, a band of trees and a roof say, move differently). Each point
+ * of the last outline within `radius` of the anchor is moved by the overall motion and matched to the
+ * nearest stretch of the new outline that runs the same way; the mean offset is the correction.
+ */
+function localPrediction(outline: Float32Array, transform: Similarity, index: PolylineIndex, anchor: Anchor, radius: number): [number, number] {
+  const [px, py] = applySimilarity(transform, anchor.x, anchor.y);
+  let sx = 0, sy = 0, count = 0;
+  const n = outline.length / 2;
+  for (let i = 0; i < n; i++) {
+    const j = (i + 1) % n;
+    const ax = outline[2 * i], ay = outline[2 * i + 1], bx = outline[2 * j], by = outline[2 * j + 1];
+    const length = Math.hypot(bx - ax, by - ay);
+    const steps = Math.ceil(length);
+    for (let k = 0; k < steps; k++) {
+      const qx = ax + ((bx - ax) * k) / steps, qy = ay + ((by - ay) * k) / steps;
+      if (Math.abs(qx - anchor.x) > radius || Math.abs(qy - anchor.y) > radius) continue;
+      const [mx, my] = applySimilarity(transform, qx, qy);
+      const [dx, dy] = applySimilarity({ ...transform, tx: 0, ty: 0 }, bx - ax, by - ay);
+      const hit = index.nearest(mx, my, 2 * radius, dx, dy);
+      if (!hit) continue;
+      sx += hit.x - mx; sy += hit.y - my; count++;
+    }
+  }
+  return count > 0 ? [px + sx / count, py + sy / count] : [px, py];
+}
