@@ -15,9 +15,12 @@ export interface FitOptions {
   height: number;
 }
 
-/** The default fit tolerance: 1 px at 1080p, scaled with the frame's diagonal. */
+/**
+ * The default fit tolerance: 1 px at 1080p, scaled with the frame's diagonal above that. Never less
+ * than 1 px: below, a path would chase the pixel staircase of a hard-edged matte with a vertex per step.
+ */
 export function defaultTolerance(width: number, height: number): number {
-  return Math.hypot(width, height) / Math.hypot(1920, 1080);
+  return Math.max(1, Math.hypot(width, height) / Math.hypot(1920, 1080));
 }
 
 /** Scale (px) over which corners and end tangents are judged: a few pixels, more on large frames. */

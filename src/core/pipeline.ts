@@ -10,7 +10,7 @@ import { Tracker } from './track.ts';
 import { tracksToMasks } from './masks.ts';
 
 export interface RotoOptions {
-  /** Largest distance in px between a mask and the matte's 0.5 outline (default: 1 px at 1080p, scaled). */
+  /** Largest distance in px between a mask and the matte's 0.5 outline (default: 1 px up to 1080p, scaled above). */
   tolerance?: number;
   /** Specks and pinholes smaller than this many px² are left out (default: 64 px² at 1080p, scaled). */
   minArea?: number;

@@ -46,9 +46,15 @@ export function trace(matte: Matte, options: TraceOptions = {}): TraceResult {
 
   // Padded inside flags: ring 0 is zero, ring 1 repeats the edge pixels.
   const inside = new Uint8Array(GW * GH);
+  // v > 0.5 read off the float's bits, without a branch (a soft matte's edges would mispredict one):
+  // as unsigned integers, the non-negative floats above 0.5 are exactly those in (0x3F000000, 0x80000000).
+  const bits = new Uint32Array(data.buffer, data.byteOffset, data.length);
   for (let y = 0; y < H; y++) {
     const row = (y + 2) * GW + 2, src = y * W;
-    for (let x = 0; x < W; x++) inside[row + x] = data[src + x] > 0.5 ? 1 : 0;
+    for (let x = 0; x < W; x++) {
+      const u = bits[src + x];
+      inside[row + x] = ((0x3f000000 - u) >>> 31) & ((u - 0x80000000) >>> 31);
+    }
     inside[row - 1] = inside[row];
     inside[row + W] = inside[row + W - 1];
   }
@@ -96,7 +102,8 @@ export function trace(matte: Matte, options: TraceOptions = {}): TraceResult {
     const gx = cell % GW, gy = (cell - gx) / GW;
     const [gx1, gy1] = edge & 1 ? [gx, gy + 1] : [gx + 1, gy];
     const v0 = value(gx, gy), v1 = value(gx1, gy1);
-    const t = (0.5 - v0) / (v1 - v0);
+    // Kept a hair off the samples, so that a pixel of exactly 0.5 (not sky) never sits on the outline.
+    const t = Math.min(1 - 1e-6, Math.max(1e-6, (0.5 - v0) / (v1 - v0)));
     out.push(posX(gx) + t * (posX(gx1) - posX(gx)), posY(gy) + t * (posY(gy1) - posY(gy)));
   };
 
@@ -121,7 +128,12 @@ export function trace(matte: Matte, options: TraceOptions = {}): TraceResult {
   // Each hole belongs to the smallest outer boundary around it; holes of dropped specks go with them.
   const regions: Region[] = outers.sort((a, b) => a.area - b.area).map((outer) => ({ outer, holes: [] }));
   for (const hole of holes) {
-    const owner = regions.find((r) => containsPoint(r.outer.points, hole.points[0], hole.points[1]));
+    // A point just beside the hole's first edge, on its sky side (the right), lies in the owner for
+    // sure; the hole's own points may touch the owner's outline where they meet at a saddle.
+    const [x0, y0, x1, y1] = hole.points;
+    const len = Math.hypot(x1 - x0, y1 - y0) || 1;
+    const px = (x0 + x1) / 2 - ((y1 - y0) / len) * 1e-3, py = (y0 + y1) / 2 + ((x1 - x0) / len) * 1e-3;
+    const owner = regions.find((r) => containsPoint(r.outer.points, px, py));
     if (owner) owner.holes.push(hole);
   }
   regions.reverse();
