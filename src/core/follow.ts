@@ -84,18 +84,37 @@ function advance(state: RunState, points: Float64Array, previousOutline: Float32
   const snapRadius = 8 * reach;
 
   // Where each vertex went, as an arc length on the new contour.
-  const positions = state.anchors.map((anchor) => {
-    const [px, py] = localPrediction(previousOutline, motion, index, anchor, 4 * reach);
+  const predicted = state.anchors.map((anchor) => localPrediction(previousOutline, motion, index, anchor, 4 * reach));
+  // A corner vertex snaps to the nearest corner of the same kind (the ways in and out of it agree):
+  // on a small or narrowing shape the next corner along is close, but it turns the other way.
+  const previous = densify(previousOutline, 1);
+  const previousS = arcLengths(previous);
+  const previousIndex = new PolylineIndex(previous, true);
+  const corners = cornerPositions.map((c) => ({ at: c, point: pointAt(points, s, c), kind: cornerKind(points, s, c, reach) }));
+  const claimed = new Set<number>();
+  const positions = state.anchors.map((anchor, k) => {
+    const [px, py] = predicted[k];
     if (anchor.corner) {
+      const kind = cornerKind(previous, previousS, arcPosition(previousIndex, previousS, anchor.x, anchor.y), reach);
       let best = -1, bestDistance = snapRadius;
-      for (const c of cornerPositions) {
-        const [cx, cy] = pointAt(points, s, c);
-        const d = Math.hypot(cx - px, cy - py);
-        if (d < bestDistance) { bestDistance = d; best = c; }
+      for (const c of corners) {
+        const d = Math.hypot(c.point[0] - px, c.point[1] - py);
+        if (d < bestDistance && sameKind(kind, c.kind)) { bestDistance = d; best = c.at; }
       }
-      if (best >= 0) return best;
+      if (best >= 0) { claimed.add(best); return best; }
     }
     return arcPosition(index, s, px, py);
+  });
+  // A smooth vertex that lands right on a corner no vertex holds becomes that corner's vertex (a shape
+  // first seen a few pixels across had no corners to tell): it then stays on it as the shape changes.
+  state.anchors.forEach((anchor, k) => {
+    if (anchor.corner) return;
+    const [px, py] = predicted[k];
+    const near = corners.find((c) => !claimed.has(c.at) && Math.hypot(c.point[0] - px, c.point[1] - py) < reach);
+    if (!near) return;
+    claimed.add(near.at);
+    positions[k] = near.at;
+    anchor.corner = true;
   });
 
   // Keep the vertices in order along the outline; one that landed far from where its share of the
@@ -135,6 +154,17 @@ function advance(state: RunState, points: Float64Array, previousOutline: Float32
   return true;
 }
 
+/** The unit directions into and out of the outline at arc length `pos`. */
+function cornerKind(points: Float64Array, s: Float64Array, pos: number, reach: number): [number, number, number, number] {
+  const [ax, ay] = pointAt(points, s, pos - reach), [bx, by] = pointAt(points, s, pos), [cx, cy] = pointAt(points, s, pos + reach);
+  const l1 = Math.hypot(bx - ax, by - ay) || 1, l2 = Math.hypot(cx - bx, cy - by) || 1;
+  return [(bx - ax) / l1, (by - ay) / l1, (cx - bx) / l2, (cy - by) / l2];
+}
+
+function sameKind(a: number[], b: number[]): boolean {
+  return a[0] * b[0] + a[1] * b[1] > 0.5 && a[2] * b[2] + a[3] * b[3] > 0.5;
+}
+
 /** The parameter at which a cubic has covered `fraction` of its length (sampled finely enough for a split). */
 function parameterAtArcFraction(c: Cubic, fraction: number): number {
   const steps = 64;
@@ -154,28 +184,41 @@ function parameterAtArcFraction(c: Cubic, fraction: number): number {
 
 /**
  * Where an anchor went: the region's overall motion, corrected by how the outline right around the
- * anchor moved (parts of one region, a band of trees and a roof say, move differently). Each point
- * of the last outline within `radius` of the anchor is moved by the overall motion and matched to the
- * nearest stretch of the new outline that runs the same way; the mean offset is the correction.
+ * anchor moved (parts of one region, a band of trees and a roof say, move differently, and a
+ * narrowing opening moves off what one similarity predicts). Each point of the last outline within
+ * `radius` of the anchor is moved by the overall motion and matched to the nearest stretch of the new
+ * outline running the same way (within 45°, up to 8 × radius away). The correction is the shift that
+ * best closes those gaps across each stretch (point-to-line least squares): a corner's two sides pin
+ * it both ways; along a lone straight side, where nothing says how far it slid, it is not shifted.
  */
 function localPrediction(outline: Float32Array, transform: Similarity, index: PolylineIndex, anchor: Anchor, radius: number): [number, number] {
   const [px, py] = applySimilarity(transform, anchor.x, anchor.y);
-  let sx = 0, sy = 0, count = 0;
+  // Normal equations of the shift t: Σ n nᵀ t = Σ n (n · gap), plus a little of t = 0.
+  let a11 = 1e-3, a12 = 0, a22 = 1e-3, b1 = 0, b2 = 0;
   const n = outline.length / 2;
+  const linear = { ...transform, tx: 0, ty: 0 };
   for (let i = 0; i < n; i++) {
     const j = (i + 1) % n;
     const ax = outline[2 * i], ay = outline[2 * i + 1], bx = outline[2 * j], by = outline[2 * j + 1];
-    const length = Math.hypot(bx - ax, by - ay);
-    const steps = Math.ceil(length);
+    const steps = Math.ceil(Math.hypot(bx - ax, by - ay));
     for (let k = 0; k < steps; k++) {
       const qx = ax + ((bx - ax) * k) / steps, qy = ay + ((by - ay) * k) / steps;
       if (Math.abs(qx - anchor.x) > radius || Math.abs(qy - anchor.y) > radius) continue;
       const [mx, my] = applySimilarity(transform, qx, qy);
-      const [dx, dy] = applySimilarity({ ...transform, tx: 0, ty: 0 }, bx - ax, by - ay);
-      const hit = index.nearest(mx, my, 2 * radius, dx, dy);
+      const [dx, dy] = applySimilarity(linear, bx - ax, by - ay);
+      const hit = index.nearest(mx, my, 8 * radius, dx, dy, 0.7);
       if (!hit) continue;
-      sx += hit.x - mx; sy += hit.y - my; count++;
+      // The matched segment's normal.
+      const j2 = (hit.segment + 1) % (index.points.length / 2);
+      const ex = index.points[2 * j2] - index.points[2 * hit.segment], ey = index.points[2 * j2 + 1] - index.points[2 * hit.segment + 1];
+      const len = Math.hypot(ex, ey);
+      if (len === 0) continue;
+      const nx = -ey / len, ny = ex / len;
+      const gap = nx * (hit.x - mx) + ny * (hit.y - my);
+      a11 += nx * nx; a12 += nx * ny; a22 += ny * ny;
+      b1 += nx * gap; b2 += ny * gap;
     }
   }
-  return count > 0 ? [px + sx / count, py + sy / count] : [px, py];
+  const det = a11 * a22 - a12 * a12;
+  return [px + (a22 * b1 - a12 * b2) / det, py + (a11 * b2 - a12 * b1) / det];
 }

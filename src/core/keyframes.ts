@@ -5,7 +5,7 @@
 import type { BezierPath } from './types.ts';
 import { flattenPath, lerpPath } from './bezier.ts';
 import { PolylineIndex } from './nearest.ts';
-import { densify } from './polyline.ts';
+import { densify, simplifyClosed } from './polyline.ts';
 import { scanSpans } from './scanline.ts';
 
 /** The frame a mask is seen through: only what lies inside it matters. */
@@ -21,7 +21,9 @@ export class OutlineTarget {
   readonly border: PixelRuns[];
 
   constructor(readonly outline: Float32Array | Float64Array, frame: FrameBox) {
-    this.points = densify(outline, 2);
+    // Resampled the same way whatever its source (a traced contour, a stored simplified outline), so
+    // that where it counts as thin does not depend on how densely it came.
+    this.points = densify(simplifyClosed(outline, 0.1), 2);
     this.index = new PolylineIndex(this.points, true);
     this.border = borderRuns(outline, frame);
   }
@@ -63,13 +65,24 @@ function runsAgree(a: PixelRuns, b: PixelRuns, slack: number): boolean {
  * past it) are not compared. Stops early once past `within`.
  */
 export function pathToOutlineDistance(path: BezierPath, outline: OutlineTarget, within: number, frame: FrameBox): number {
+  return pathDeviation(path, outline, within, frame).max;
+}
+
+/** How far a path strays from an outline: the largest distance (as pathToOutlineDistance) and the mean from the path's side. */
+export interface Deviation {
+  max: number;
+  mean: number;
+}
+
+export function pathDeviation(path: BezierPath, outline: OutlineTarget, within: number, frame: FrameBox): Deviation {
   const flat = flattenPath(path, 0.05);
   const border = borderRuns(flat, frame);
-  if (!border.every((runs, k) => runsAgree(runs, outline.border[k], Math.ceil(within)))) return Infinity;
+  if (!border.every((runs, k) => runsAgree(runs, outline.border[k], Math.ceil(within)))) return { max: Infinity, mean: Infinity };
   const pathIndex = new PolylineIndex(flat, true);
-  const toOutline = directedDistance(flat, pathIndex, outline.index, within, frame);
-  if (toOutline > within) return toOutline;
-  return Math.max(toOutline, directedDistance(outline.points, outline.index, pathIndex, within, frame));
+  const toOutline = directedDistance(flat, pathIndex, outline.index, within, frame, 'slack');
+  if (toOutline.max > within) return toOutline;
+  const fromOutline = directedDistance(outline.points, outline.index, pathIndex, within, frame, 'skip');
+  return { max: Math.max(toOutline.max, fromOutline.max), mean: toOutline.mean };
 }
 
 /** Narrower than this (px) a shape cannot be drawn by pixel centres, nor held to a tolerance. */
@@ -94,8 +107,9 @@ function isThin(points: Float32Array | Float64Array, index: PolylineIndex, i: nu
  * Largest distance from a point of the closed polyline `from` (indexed by `self`) to the polyline
  * `to`, matching only stretches that run the same way; stops early once past `within`.
  */
-function directedDistance(from: Float64Array, self: PolylineIndex, to: PolylineIndex, within: number, frame: FrameBox): number {
-  let max = 0;
+function directedDistance(from: Float64Array, self: PolylineIndex, to: PolylineIndex, within: number, frame: FrameBox,
+  slivers: 'slack' | 'skip'): Deviation {
+  let max = 0, sum = 0, count = 0;
   const n = from.length;
   for (let i = 0; i < n; i += 2) {
     const x = from[i], y = from[i + 1];
@@ -105,32 +119,68 @@ function directedDistance(from: Float64Array, self: PolylineIndex, to: PolylineI
     const reach = within === Infinity ? Infinity : within * 2 + 1;
     const hit = to.nearest(x, y, reach, dx, dy);
     let d = hit ? hit.distance : Infinity;
-    // In a sliver either side may stand in for the other, and pixel centres cannot tell where within
-    // THIN px it ends: there, direction is not asked and THIN px more are allowed.
-    if (d > within && isThin(from, self, i / 2)) d = Math.max(0, (to.nearest(x, y, reach + THIN)?.distance ?? Infinity) - THIN);
+    // Slivers: a traced outline's sliver ends wherever pixel sampling happened to cut it off (a spire's
+    // sub-pixel tip is several pixels long, traced longer or shorter frame by frame), so it is not
+    // held to ('skip'). A path's sliver must still lie along the outline, but either side may stand in
+    // for the other and THIN px more are allowed ('slack').
+    // (Only points further than half a pixel are asked: nearer ones pass either way.)
+    if (d > 0.5 && isThin(from, self, i / 2)) {
+      if (slivers === 'skip') continue;
+      d = Math.max(0, (to.nearest(x, y, reach + THIN)?.distance ?? Infinity) - THIN);
+    }
+    sum += d;
+    count++;
     if (d <= max) continue;
     max = d;
-    if (max > within) return max;
+    if (max > within) return { max, mean: Infinity };
   }
-  return max;
+  return { max, mean: count > 0 ? sum / count : 0 };
 }
 
 /**
+ * An interpolated frame may also stray this share of the tolerance on average, no more: a whole
+ * outline drifting by nearly the tolerance (a turning shape between keys) is visible as a shift
+ * even where no single point is out of bounds.
+ */
+const MEAN_SHARE = 0.25;
+
+/**
  * Indices of the shapes to keep as keyframes (always the first and the last): between kept keys,
- * the interpolated shape stays within `tolerance` px of each frame's traced outline. Greedy: each
- * key reaches as far ahead as interpolation stays within tolerance at every frame between.
+ * the interpolated shape stays within `tolerance` px of each frame's traced outline (and within a
+ * quarter of it on average). Greedy: each
+ * key reaches as far ahead as interpolation holds at every frame between, found by doubling the
+ * reach and then halving back (a long smooth move costs a few dozen checks, not its length squared).
  */
 export function selectKeyframes(shapes: BezierPath[], outlines: Float32Array[], tolerance: number, frame: FrameBox): number[] {
-  const targets: OutlineTarget[] = [];
-  const target = (f: number) => (targets[f] ??= new OutlineTarget(outlines[f], frame));
+  // Prepared outlines are kept only for frames still ahead of the last key: memory stays flat.
+  const targets = new Map<number, OutlineTarget>();
+  const target = (f: number) => {
+    let t = targets.get(f);
+    if (!t) targets.set(f, (t = new OutlineTarget(outlines[f], frame)));
+    return t;
+  };
+  const holds = (from: number, to: number) => interpolates(shapes, target, tolerance, frame, from, to);
   const last = shapes.length - 1;
   const keys = [0];
   let from = 0;
   while (from < last) {
-    let to = from + 1;
-    while (to < last && interpolates(shapes, target, tolerance, frame, from, to + 1)) to++;
-    keys.push(to);
-    from = to;
+    let good = from + 1, step = 2;
+    let bad = last + 1;
+    while (from + step <= last) {
+      if (!holds(from, from + step)) { bad = from + step; break; }
+      good = from + step;
+      step *= 2;
+    }
+    if (bad > last && good < last) {
+      if (holds(from, last)) good = last; else bad = last;
+    }
+    while (bad - good > 1) {
+      const mid = (good + bad) >> 1;
+      if (holds(from, mid)) good = mid; else bad = mid;
+    }
+    keys.push(good);
+    for (const f of targets.keys()) if (f <= good) targets.delete(f);
+    from = good;
   }
   return keys;
 }
@@ -144,7 +194,8 @@ function interpolates(shapes: BezierPath[], target: (f: number) => OutlineTarget
   frames.sort((p, q) => Math.abs(p - middle) - Math.abs(q - middle));
   for (const f of frames) {
     const interpolated = lerpPath(shapes[from], shapes[to], (f - from) / (to - from));
-    if (pathToOutlineDistance(interpolated, target(f), tolerance, frame) > tolerance) return false;
+    const deviation = pathDeviation(interpolated, target(f), tolerance, frame);
+    if (deviation.max > tolerance || deviation.mean > MEAN_SHARE * tolerance) return false;
   }
   return true;
 }

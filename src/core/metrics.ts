@@ -93,8 +93,10 @@ export function boundaryError(a: Uint8Array, b: Uint8Array, width: number, heigh
 }
 
 /**
- * `mask` without its connected components (4-connected, sky and non-sky alike) smaller than
- * `minArea` pixels: specks are removed and small holes filled, as the tracer drops them.
+ * `mask` without its connected components smaller than `minArea` pixels: specks are removed and small
+ * holes filled, as the tracer drops them. Sky connects through edges (4-connected), not-sky also
+ * through corners (8-connected): the tracer's reading of a saddle in a hard-edged matte, whose centre
+ * is exactly 0.5 and so not sky.
  */
 export function removeSpecks(mask: Uint8Array, width: number, height: number, minArea: number): Uint8Array {
   const out = mask.slice();
@@ -118,6 +120,14 @@ export function removeSpecks(mask: Uint8Array, width: number, height: number, mi
       if (x < width - 1 && !seen[i + 1] && mask[i + 1] === value) { seen[i + 1] = 1; stack[top++] = i + 1; }
       if (y > 0 && !seen[i - width] && mask[i - width] === value) { seen[i - width] = 1; stack[top++] = i - width; }
       if (y < height - 1 && !seen[i + width] && mask[i + width] === value) { seen[i + width] = 1; stack[top++] = i + width; }
+      if (value === 0) {
+        for (const j of [i - width - 1, i - width + 1, i + width - 1, i + width + 1]) {
+          const jx = j % width;
+          if (j < 0 || j >= mask.length || Math.abs(jx - x) !== 1 || seen[j] || mask[j] !== 0) continue;
+          seen[j] = 1;
+          stack[top++] = j;
+        }
+      }
     }
     // Non-sky touching the frame edge is the outside of every region, never a hole to fill.
     if (component.length < minArea && !(value === 0 && touchesEdge)) for (const i of component) out[i] = value ^ 1;

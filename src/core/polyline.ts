@@ -192,7 +192,7 @@ function fitLine(samples: [number, number][]): { x: number; y: number; dx: numbe
  * A closed polyline with the points dropped that lie within `epsilon` px of the simplified line
  * (Douglas–Peucker, iterative), as 32-bit floats: how the tracks remember each frame's outline.
  */
-export function simplifyClosed(points: Float64Array, epsilon: number): Float32Array {
+export function simplifyClosed(points: Float32Array | Float64Array, epsilon: number): Float32Array {
   const n = points.length / 2;
   if (n <= 4) return Float32Array.from(points);
   // Split the loop at point 0 and the point farthest from it.

@@ -1,0 +1,230 @@
+/**
+ * Autoroto benchmark: `npm run bench` (node --import tsx --expose-gc bench/run.ts).
+ *
+ *   1. trace + fit + track ms/frame through RotoBuilder at 1080p and 4K (synthetic skyline pan),
+ *      plus trace alone and fit + track alone, and finish() for the shot;
+ *   2. potrace (npm) on the same mattes, and the ratio potrace / ours;
+ *   3. memory over a 200- and a 2000-frame 1080p shot, each in its own process.
+ *
+ * Flags: --quick (a few frames: smoke run, writes results/quick.json), --long-frames N (default 2000),
+ * --memory-scenes a,b (skylinePan, rotatingBlob; default both), --memory-timeout S (default 1200),
+ * --no-potrace, --no-memory, --out NAME (writes results/NAME.json instead). Results: a table on stdout, everything in bench/results/latest.json.
+ */
+import { spawn } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { skylinePan } from '../src/synthetic/index.ts';
+import { measureOurs, type OursResult } from './ours.ts';
+import { measurePotrace, type PotraceResult } from './potrace.ts';
+import type { MemoryResult } from './memory-child.ts';
+import { sourceFingerprint } from './fingerprint.ts';
+import { MB, rounded } from './stats.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = dirname(here);
+const args = process.argv.slice(2);
+const has = (name: string): boolean => args.includes(name);
+function numberFlag(name: string, fallback: number): number {
+  const i = args.findIndex((a) => a === name || a.startsWith(`${name}=`));
+  if (i < 0) return fallback;
+  const raw = args[i].includes('=') ? args[i].slice(name.length + 1) : args[i + 1];
+  const value = Number(raw);
+  if (!(Number.isInteger(value) && value > 0)) throw new RangeError(`${name} needs a positive integer, got ${raw}`);
+  return value;
+}
+
+function listFlag(name: string, fallback: string[]): string[] {
+  const i = args.findIndex((a) => a === name || a.startsWith(`${name}=`));
+  if (i < 0) return fallback;
+  return (args[i].includes('=') ? args[i].slice(name.length + 1) : args[i + 1] ?? '').split(',').filter(Boolean);
+}
+
+const MEMORY_SCENE_NAMES = ['skylinePan', 'rotatingBlob'];
+const quick = has('--quick');
+const config = {
+  quick,
+  warmup: quick ? 1 : 3,
+  /** Both resolutions render the same 48-frame shot (same motion per frame); 4K times its first frames. */
+  sceneFrames: 48,
+  frames1080: quick ? 6 : 48,
+  frames4k: quick ? 3 : 16,
+  potraceFrames1080: quick ? 3 : 48,
+  potraceFrames4k: quick ? 2 : 16,
+  shortFrames: quick ? 20 : 200,
+  longFrames: numberFlag('--long-frames', quick ? 100 : 2000),
+  /** Seconds a memory child may run (stream + finish) before it is stopped. */
+  memoryTimeout: numberFlag('--memory-timeout', 1200),
+  memoryScenes: listFlag('--memory-scenes', MEMORY_SCENE_NAMES),
+  potrace: !has('--no-potrace'),
+  memory: !has('--no-memory'),
+};
+
+const GOAL_MS_1080 = 5;
+const GOAL_RATIO = 3;
+/** "Flat": peak RSS of the long shot within 10% of the short shot's. */
+const GOAL_FLAT_SHARE = 0.1;
+
+const log = (line: string): void => { process.stderr.write(`${line}\n`); };
+const ms = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+const mb = (bytes: number): string => (bytes / MB).toFixed(1);
+
+for (const name of config.memoryScenes) {
+  if (!MEMORY_SCENE_NAMES.includes(name)) throw new RangeError(`--memory-scenes: unknown scene ${name} (${MEMORY_SCENE_NAMES.join(', ')})`);
+}
+
+/** One memory run in its own process; a run past `--memory-timeout` seconds is killed and reports its stream only. */
+function runMemoryChild(scene: string, frames: number): Promise<MemoryResult> {
+  const child = join(here, 'memory-child.ts');
+  return new Promise((resolve, reject) => {
+    const proc = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--expose-gc', child, '--scene', scene, '--frames', String(frames), '--scene-frames', String(Math.max(config.longFrames, frames))],
+      { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let stdout = '';
+    proc.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
+    const timer = setTimeout(() => {
+      log(`  memory ${scene} ${frames} frames: past ${config.memoryTimeout} s, stopped`);
+      proc.kill('SIGKILL');
+    }, config.memoryTimeout * 1000);
+    proc.on('error', reject);
+    proc.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const lines = stdout.trim().split('\n').filter((l) => l.startsWith('{'));
+      if (lines.length === 0) return reject(new Error(`memory child (${scene}, ${frames} frames) ended with ${signal ?? code} and no result`));
+      resolve(JSON.parse(lines[lines.length - 1]) as MemoryResult);
+    });
+  });
+}
+
+/** Least-squares slope of the RSS samples (one per 50 frames) over the second half of a run, MB per 1000 frames. */
+function lateSlope(r: MemoryResult): number {
+  const samples = r.rssSamples.map((rss, i) => ({ frame: Math.min(r.frames, (i + 1) * 50), rss: rss / MB }));
+  const late = samples.filter((p) => p.frame > r.frames / 2);
+  if (late.length < 2) return NaN;
+  const mx = late.reduce((a, p) => a + p.frame, 0) / late.length, my = late.reduce((a, p) => a + p.rss, 0) / late.length;
+  const sxy = late.reduce((a, p) => a + (p.frame - mx) * (p.rss - my), 0), sxx = late.reduce((a, p) => a + (p.frame - mx) ** 2, 0);
+  return sxx > 0 ? (1000 * sxy) / sxx : NaN;
+}
+
+async function main(): Promise<void> {
+  if (!globalThis.gc) log('note: run with --expose-gc (npm run bench does) for gc between passes');
+  const started = performance.now();
+  const environment = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryGB: totalmem() / 1024 ** 3,
+    /** Hash of src/ at the start; each memory child records its own (others may edit src/ meanwhile). */
+    source: sourceFingerprint(),
+    loadavgBefore: loadavg(),
+  };
+  log(`autoroto bench${quick ? ' (quick)' : ''}: ${environment.cores} × ${environment.cpu}, node ${environment.node}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+
+  const scene1080 = skylinePan({ width: 1920, height: 1080, frameCount: config.sceneFrames });
+  const scene4k = skylinePan({ width: 3840, height: 2160, frameCount: config.sceneFrames });
+
+  log(`ours 1080p: ${config.frames1080} frames…`);
+  const ours1080 = measureOurs(scene1080, config.frames1080, config.warmup);
+  log(`ours 4K: ${config.frames4k} frames…`);
+  const ours4k = measureOurs(scene4k, config.frames4k, config.warmup);
+
+  let potrace1080: PotraceResult | undefined, potrace4k: PotraceResult | undefined;
+  if (config.potrace) {
+    log(`potrace 1080p: ${config.potraceFrames1080} frames…`);
+    potrace1080 = await measurePotrace(scene1080, config.potraceFrames1080, config.warmup);
+    log(`potrace 4K: ${config.potraceFrames4k} frames…`);
+    potrace4k = await measurePotrace(scene4k, config.potraceFrames4k, Math.min(config.warmup, 1));
+  }
+
+  const memory: Record<string, { short: MemoryResult; long: MemoryResult }> = {};
+  if (config.memory) {
+    for (const scene of config.memoryScenes) {
+      log(`memory ${scene}: ${config.shortFrames} frames (child process)…`);
+      const short = await runMemoryChild(scene, config.shortFrames);
+      log(`memory ${scene}: ${config.longFrames} frames (child process)…`);
+      const long = await runMemoryChild(scene, config.longFrames);
+      log(`  ${config.longFrames} frames streamed in ${long.streamSeconds.toFixed(1)} s, finish() ${long.finishSeconds === undefined ? 'stopped' : `${long.finishSeconds.toFixed(1)} s`}`);
+      memory[scene] = { short, long };
+    }
+  }
+  const sources = new Set([environment.source, sourceFingerprint(), ...Object.values(memory).flatMap((m) => [m.short.source, m.long.source])]);
+  if (sources.size > 1) log(`WARNING: src/ changed during the run (${[...sources].join(', ')}): parts measured different code`);
+
+  // The table.
+  const rows: [string, string, string, string][] = [];
+  const yes = (ok: boolean): string => (ok ? 'yes' : 'NO');
+  const oursRow = (label: string, r: OursResult, goal: boolean): void => {
+    rows.push([
+      `ours ${label} trace+fit+track ms/frame (${r.frames} fr)`,
+      `median ${ms(r.perFrame.median)}, p95 ${ms(r.perFrame.p95)}`,
+      goal ? `≤ ${GOAL_MS_1080}` : '—',
+      goal ? yes(r.perFrame.median <= GOAL_MS_1080) : '',
+    ]);
+    rows.push([`  addMatte alone (wall / cpu)`, `median ${ms(r.addMatte.median)} / ${ms(r.addMatteCpu.median)}`, '', '']);
+    rows.push([`  trace alone`, `median ${ms(r.trace.median)}, p95 ${ms(r.trace.p95)}`, '', '']);
+    rows.push([`  fit+track alone`, `median ${ms(r.track.median)}, p95 ${ms(r.track.p95)}`, '', '']);
+    rows.push([`  finish() for the shot`, `${ms(r.finishMs)} ms (${ms(r.finishMs / r.frames)}/frame)`, '', '']);
+  };
+  oursRow('1080p', ours1080, true);
+  oursRow('4K', ours4k, false);
+  const ratioRows = (label: string, p: PotraceResult | undefined, o: OursResult): void => {
+    if (!p) return;
+    rows.push([`potrace ${label} ms/frame (${p.frames} fr)`, `core ${ms(p.core.median)} (p95 ${ms(p.core.p95)}); +PNG decode ${ms(p.total.median)}`, '', '']);
+    rows.push([`  decode / luminance / trace`, `${ms(p.decode.median)} / ${ms(p.luminance.median)} / ${ms(p.trace.median)}`, '', '']);
+    const ratio = p.core.median / o.perFrame.median;
+    rows.push([`potrace/ours ${label} (core; with decode)`, `${ratio.toFixed(1)}×; ${(p.total.median / o.perFrame.median).toFixed(1)}×`, `≥ ${GOAL_RATIO}×`, yes(ratio >= GOAL_RATIO)]);
+  };
+  ratioRows('1080p', potrace1080, ours1080);
+  ratioRows('4K', potrace4k, ours4k);
+  for (const [scene, { short: s, long: l }] of Object.entries(memory)) {
+    const growth = l.rssPeakSampled - s.rssPeakSampled;
+    const extra = l.frames - s.frames;
+    rows.push([`${scene}: peak RSS, sampled /50 fr (${s.frames} → ${l.frames} fr)`, `${mb(s.rssPeakSampled)} → ${mb(l.rssPeakSampled)} MB (+${mb(growth)})`,
+      `flat (≤ +${GOAL_FLAT_SHARE * 100}%)`, yes(growth <= GOAL_FLAT_SHARE * s.rssPeakSampled)]);
+    rows.push([`  RSS slope, 2nd half of ${l.frames} fr`, `${lateSlope(l).toFixed(1)} MB per 1000 frames`, '', '']);
+    rows.push([`  max RSS (kernel high-water)`, `${mb(s.maxRss)} → ${mb(l.maxRss)} MB (+${mb(l.maxRss - s.maxRss)})`, '', '']);
+    const retainedS = s.retained.heapUsed + s.retained.arrayBuffers, retainedL = l.retained.heapUsed + l.retained.arrayBuffers;
+    rows.push([`  heap+arrayBuffers after gc`, `${mb(retainedS)} → ${mb(retainedL)} MB (+${mb(retainedL - retainedS)}, ${((retainedL - retainedS) / extra / 1024).toFixed(1)} KB/frame)`, '', '']);
+    rows.push([`  heapUsed after gc`, `${mb(s.retained.heapUsed)} → ${mb(l.retained.heapUsed)} MB (+${mb(l.retained.heapUsed - s.retained.heapUsed)})`, '', '']);
+    if (s.tracks && l.tracks) {
+      const per = (t: NonNullable<MemoryResult['tracks']>): string => (t.shapeVertices / Math.max(1, t.shapes)).toFixed(0);
+      const outlines = `outlines ${mb(s.tracks.outlineBytes)} → ${mb(l.tracks.outlineBytes)} MB`;
+      if (l.tracks.shapes > 0) rows.push([`  vertices per stored shape (mean)`, `${per(s.tracks)} → ${per(l.tracks)}; ${outlines}`, '', '']);
+      else rows.push([`  stored per frame`, `${outlines} (no shapes kept per frame)`, '', '']);
+    }
+    const afterFinish = (r: MemoryResult): string => (r.afterFinish ? mb(r.afterFinish.heapUsed + r.afterFinish.arrayBuffers) : '?');
+    rows.push([`  after finish(), doc alive`, `${afterFinish(s)} → ${afterFinish(l)} MB; max RSS ${s.maxRssAfterFinish === undefined ? '?' : mb(s.maxRssAfterFinish)} → ${l.maxRssAfterFinish === undefined ? '?' : mb(l.maxRssAfterFinish)} MB`, '', '']);
+    const finished = (r: MemoryResult): string => (r.finishSeconds === undefined ? `finish() stopped after ${config.memoryTimeout} s in all` : `finish() ${r.finishSeconds.toFixed(1)} s; ${r.keyframes?.join('+')} keyframes`);
+    rows.push([`  ${s.frames}-frame run time`, `stream ${s.streamSeconds.toFixed(1)} s, ${finished(s)}`, '', '']);
+    rows.push([`  ${l.frames}-frame run time`, `stream ${l.streamSeconds.toFixed(1)} s, ${finished(l)}`, '', '']);
+    rows.push([`  addMatte first / last 200 fr`, `median ${ms(l.addMatteFirst.median)} / ${ms(l.addMatteLast.median)} ms`, '', '']);
+  }
+
+  const header: [string, string, string, string] = ['metric', 'value', 'goal', 'met?'];
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (r: string[]): string => `| ${r.map((cell, c) => cell.padEnd(widths[c])).join(' | ')} |`;
+  const table = [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+  process.stdout.write(`\n${table}\n`);
+
+  const results = rounded({
+    environment: { ...environment, sourcesSeen: [...sources], loadavgAfter: loadavg(), seconds: (performance.now() - started) / 1000 },
+    config,
+    goals: { msPerFrame1080: GOAL_MS_1080, potraceRatio: GOAL_RATIO, flatRssShare: GOAL_FLAT_SHARE },
+    ours: { '1080p': ours1080, '4k': ours4k },
+    potrace: { '1080p': potrace1080, '4k': potrace4k },
+    memory,
+    table: rows.map(([metric, value, goal, met]) => ({ metric: metric.trim(), value, goal, met })),
+  });
+  const name = listFlag('--out', [quick ? 'quick' : 'latest'])[0].replace(/\.json$/, '');
+  if (!/^[\w.-]+$/.test(name)) throw new RangeError(`--out takes a file name, got ${name}`);
+  const out = join(here, 'results', `${name}.json`);
+  await mkdir(dirname(out), { recursive: true });
+  await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
+  log(`\nwrote ${out} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+}
+
+await main();
