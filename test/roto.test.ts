@@ -164,6 +164,29 @@ describe('skylinePan at 1080p, 96 frames (panning and zooming skyline with build
     for (const [k, ratio] of ratios.entries()) assert.ok(ratio <= 0.15, `mask ${k + 1}: keyframes on ${(100 * ratio).toFixed(1)}% of the frames`);
   });
 
+  it('skylinePan 1080p: lets skyline vertices slide out of and into frame (past the edge) rather than appear or vanish', (t) => {
+    const { doc, scene } = run;
+    const { width } = scene;
+    const last = doc.source.frameCount - 1;
+    const [mask] = doc.masks;
+    // Buildings that enter at the right during the shot already have their vertices at frame 0, off to
+    // the right of the frame; those that leave at the left still have theirs at the last frame.
+    const offRight = pathAtFrame(mask, 0).vertices.filter(([x, y]) => x > width + 1 && y > 0).length;
+    const offLeft = pathAtFrame(mask, last).vertices.filter(([x, y]) => x < -1 && y > 0).length;
+    t.diagnostic(`frame 0: ${offRight} skyline vertices past the right edge; frame ${last}: ${offLeft} past the left edge`);
+    assert.ok(offRight >= 2, `only ${offRight} vertices wait past the right edge at frame 0`);
+    assert.ok(offLeft >= 2, `only ${offLeft} vertices have slid past the left edge at frame ${last}`);
+    // And every vertex moves smoothly: between neighbouring frames none moves further than the scene
+    // does at its place (pan plus zoom, in or out of frame), plus 2 px.
+    for (let f = 1; f <= last; f++) {
+      const a = pathAtFrame(mask, f - 1).vertices, b = pathAtFrame(mask, f).vertices;
+      a.forEach((v, k) => {
+        const move = Math.hypot(b[k][0] - v[0], b[k][1] - v[1]), allowed = sceneMotion(scene, f - 1, v) + 2;
+        assert.ok(move <= allowed, `frame ${f - 1} → ${f}: vertex ${k} moves ${move.toFixed(2)} px, the scene there ${allowed.toFixed(2)} px`);
+      });
+    }
+  });
+
   it('skylinePan 1080p: uses no more vertices per mask than potrace, with its error within the tolerance', async (t) => {
     const { doc, scene, tolerance, minArea } = run;
     const { width, height } = scene;
