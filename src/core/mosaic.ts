@@ -88,42 +88,46 @@ export class Mosaic {
 
   /**
    * The scene matte: the share of views that saw each pixel inside the region. Pixels no view saw
-   * take the value of the nearest seen pixel along their row (else column): the region simply goes on
-   * there, so its outline does not cut into a frame where some other frame's view ended.
+   * take the value of the nearest seen pixel along their row, and rows no view saw copy the nearest
+   * row that has one: the region simply goes on there, so its outline does not cut into a frame where
+   * some other frame's view ended.
    */
   matte(): Matte {
     const { width, height } = this;
     const data = this.inside.value(new Float32Array(width * height));
     const seen = this.seen.value(new Float32Array(width * height));
-    const known = new Uint8Array(data.length);
-    for (let i = 0; i < data.length; i++) {
-      if (seen[i] > 1e-6) { data[i] /= seen[i]; known[i] = 1; } else data[i] = 0;
+    const rowSeen: boolean[] = [];
+    for (let y = 0; y < height; y++) {
+      const row = y * width;
+      let any = false;
+      for (let i = row; i < row + width; i++) {
+        if (seen[i] > 1e-6) { data[i] /= seen[i]; seen[i] = 1; any = true; } else seen[i] = 0;
+      }
+      if (any) fillRow(data, seen, row, width);
+      rowSeen.push(any);
     }
-    fillUnknown(data, known, width, height, 1, width);
-    fillUnknown(data, known, height, width, width, 1);
+    const seenRows = rowSeen.flatMap((any, y) => (any ? [y] : []));
+    if (seenRows.length === 0) return { width, height, data };
+    for (let y = 0, k = 0; y < height; y++) {
+      if (rowSeen[y]) continue;
+      while (k + 1 < seenRows.length && Math.abs(seenRows[k + 1] - y) <= Math.abs(seenRows[k] - y)) k++;
+      data.copyWithin(y * width, seenRows[k] * width, (seenRows[k] + 1) * width);
+    }
     return { width, height, data };
   }
 }
 
-/** Along each line (`lines` of `length` cells, stepping `step` within a line, `stride` between lines), copies the nearest known value into unknown cells. */
-function fillUnknown(data: Float32Array, known: Uint8Array, length: number, lines: number, step: number, stride: number): void {
-  const filled = new Uint8Array(known.length);
-  for (let line = 0; line < lines; line++) {
-    const base = line * stride;
-    let previous = -1;
-    const nearest = new Int32Array(length).fill(-1);
-    for (let k = 0; k < length; k++) {
-      if (known[base + k * step]) previous = k;
-      nearest[k] = previous;
+/** In one row, copies the nearest seen value (`seen` 1) into each unseen cell. */
+function fillRow(data: Float32Array, seen: Float32Array, row: number, width: number): void {
+  let previous = -1;
+  for (let x = 0; x < width; x++) {
+    if (seen[row + x]) { previous = x; continue; }
+    let next = x + 1;
+    while (next < width && !seen[row + next]) next++;
+    for (let k = x; k < next; k++) {
+      const from = previous < 0 ? next : next >= width ? previous : k - previous <= next - k ? previous : next;
+      data[row + k] = data[row + from];
     }
-    let following = -1;
-    for (let k = length - 1; k >= 0; k--) {
-      const i = base + k * step;
-      if (known[i]) { following = k; continue; }
-      const back = nearest[k];
-      const from = back < 0 ? following : following < 0 ? back : k - back <= following - k ? back : following;
-      if (from >= 0) { data[i] = data[base + from * step]; filled[i] = 1; }
-    }
+    x = next - 1;
   }
-  for (let i = 0; i < known.length; i++) known[i] |= filled[i];
 }

@@ -27,15 +27,6 @@ export function sideDirection(points: Float64Array, s: Float64Array, i: number, 
   return [dx / len, dy / len];
 }
 
-/** Unit tangent (in the direction of travel) at point i, from the points within `reach` px on both sides. */
-export function centralTangent(points: Float64Array, s: Float64Array, i: number, reach: number): [number, number] {
-  const ahead = sideDirection(points, s, i, reach, 1);
-  const behind = sideDirection(points, s, i, reach, -1);
-  const tx = ahead[0] - behind[0], ty = ahead[1] - behind[1];
-  const len = Math.hypot(tx, ty);
-  return len < 1e-9 ? ahead : [tx / len, ty / len];
-}
-
 export interface CornerOptions {
   /** Arc distance in px over which the turn is measured; larger ignores finer wiggles. */
   reach: number;

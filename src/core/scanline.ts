@@ -21,21 +21,30 @@ export function scanSpans(polygons: (Float32Array | Float64Array)[], ys: ArrayLi
   }
   edges.sort((p, q) => p.y0 - q.y0);
   let next = 0;
-  let active: Edge[] = [];
-  const crossings: { x: number; dir: number }[] = [];
+  const active: Edge[] = [];
+  // Crossings of the current line, kept sorted by insertion (a line crosses few edges).
+  let xs = new Float64Array(64), dirs = new Int8Array(64);
   for (let i = 0; i < ys.length; i++) {
     const y = ys[i];
     // An edge covers the heights in [y0, y1).
     while (next < edges.length && edges[next].y0 <= y) active.push(edges[next++]);
-    active = active.filter((e) => e.y1 > y);
-    if (active.length === 0) continue;
-    crossings.length = 0;
-    for (const e of active) if (e.y0 <= y) crossings.push({ x: e.x0 + (y - e.y0) * e.slope, dir: e.dir });
-    crossings.sort((p, q) => p.x - q.x);
+    let live = 0;
+    for (const e of active) if (e.y1 > y) active[live++] = e;
+    active.length = live;
+    if (live === 0) continue;
+    if (live > xs.length) { xs = new Float64Array(2 * live); dirs = new Int8Array(2 * live); }
+    let count = 0;
+    for (const e of active) {
+      const x = e.x0 + (y - e.y0) * e.slope;
+      let k = count++;
+      while (k > 0 && xs[k - 1] > x) { xs[k] = xs[k - 1]; dirs[k] = dirs[k - 1]; k--; }
+      xs[k] = x;
+      dirs[k] = e.dir;
+    }
     let winding = 0;
-    for (let k = 0; k < crossings.length - 1; k++) {
-      winding += crossings[k].dir;
-      if (winding !== 0 && crossings[k + 1].x > crossings[k].x) onSpan(i, crossings[k].x, crossings[k + 1].x);
+    for (let k = 0; k < count - 1; k++) {
+      winding += dirs[k];
+      if (winding !== 0 && xs[k + 1] > xs[k]) onSpan(i, xs[k], xs[k + 1]);
     }
   }
 }

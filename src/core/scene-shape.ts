@@ -98,7 +98,11 @@ function alignToFrame(points: Float64Array, outline: Float32Array, guess: Simila
     if (x > margin && y > margin && x < frame.width - margin && y < frame.height - margin) inside.push(points[i], points[i + 1]);
   }
   if (inside.length < 12) return guess;
-  return estimateMotion(Float64Array.from(inside), new PolylineIndex(outline, true), guess, 8 * margin).transform;
+  // A few hundred points pin a similarity down as well as thousands do.
+  const stride = Math.max(1, Math.floor(inside.length / 2 / 400));
+  const sample: number[] = [];
+  for (let i = 0; i < inside.length; i += 2 * stride) sample.push(inside[i], inside[i + 1]);
+  return estimateMotion(Float64Array.from(sample), new PolylineIndex(outline, true), guess, 8 * margin).transform;
 }
 
 /** A path moved by a similarity (tangents turn and scale with it). */

@@ -5,7 +5,7 @@
  * all four edges (the bottom one right of the band). Everything moves a little.
  */
 import type { Matte } from '../core/types.ts';
-import { blobPolygon, insideBlob, type Blob } from './geometry.ts';
+import { blobPolygon, ellipsePolygon, insideBlob, type Blob } from './geometry.ts';
 import { CoverageRasterizer } from './raster.ts';
 import { progress, resolveSceneOptions, type SceneOptions, type SyntheticScene } from './scene.ts';
 
@@ -65,16 +65,7 @@ export function edgeShapes(options: SceneOptions = {}): EdgeShapesScene {
     out[2 * n + 4] = x0; out[2 * n + 5] = 1.1 * H;
     return out;
   };
-  const circlePolygon = (c: { cx: number; cy: number; r: number }): Float64Array => {
-    const n = Math.max(64, Math.ceil((2 * Math.PI * c.r) / 1.5));
-    const out = new Float64Array(2 * n);
-    for (let i = 0; i < n; i++) {
-      const t = (2 * Math.PI * i) / n;
-      out[2 * i] = c.cx + c.r * Math.cos(t);
-      out[2 * i + 1] = c.cy + c.r * Math.sin(t);
-    }
-    return out;
-  };
+  const circlePolygon = (c: { cx: number; cy: number; r: number }): Float64Array => ellipsePolygon({ cx: c.cx, cy: c.cy, rx: c.r, ry: c.r });
   return {
     name: 'edgeShapes',
     width, height, frameCount, frameRate,
