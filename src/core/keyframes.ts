@@ -75,9 +75,11 @@ export interface Deviation {
 }
 
 export function pathDeviation(path: BezierPath, outline: OutlineTarget, within: number, frame: FrameBox): Deviation {
-  const flat = flattenPath(path, 0.05);
+  // Sampled like the outline (no two points more than 2 px apart), so slivers are found the same way.
+  const flat = densify(flattenPath(path, 0.05), 2);
   const border = borderRuns(flat, frame);
-  if (!border.every((runs, k) => runsAgree(runs, outline.border[k], Math.ceil(within)))) return { max: Infinity, mean: Infinity };
+  // A boundary meeting the edge at a slant moves along it by more than across itself: allow 3 × within.
+  if (!border.every((runs, k) => runsAgree(runs, outline.border[k], Math.ceil(3 * within)))) return { max: Infinity, mean: Infinity };
   const pathIndex = new PolylineIndex(flat, true);
   const toOutline = directedDistance(flat, pathIndex, outline.index, within, frame, 'slack');
   if (toOutline.max > within) return toOutline;
@@ -87,6 +89,11 @@ export function pathDeviation(path: BezierPath, outline: OutlineTarget, within: 
 
 /** Narrower than this (px) a shape cannot be drawn by pixel centres, nor held to a tolerance. */
 const THIN = 1.5;
+/**
+ * How far (px) a path's sliver may run past the traced one: the part of a spire under THIN px wide is
+ * that long for a tip of about 12°, and covers at most a pixel centre or two along its length.
+ */
+const SLIVER_REACH = 4 * THIN;
 
 /**
  * Whether point i of a closed polyline lies where it is thinner than THIN px: another stretch running
@@ -122,11 +129,11 @@ function directedDistance(from: Float64Array, self: PolylineIndex, to: PolylineI
     // Slivers: a traced outline's sliver ends wherever pixel sampling happened to cut it off (a spire's
     // sub-pixel tip is several pixels long, traced longer or shorter frame by frame), so it is not
     // held to ('skip'). A path's sliver must still lie along the outline, but either side may stand in
-    // for the other and THIN px more are allowed ('slack').
+    // for the other and it may run on SLIVER_REACH px past the traced one ('slack').
     // (Only points further than half a pixel are asked: nearer ones pass either way.)
     if (d > 0.5 && isThin(from, self, i / 2)) {
       if (slivers === 'skip') continue;
-      d = Math.max(0, (to.nearest(x, y, reach + THIN)?.distance ?? Infinity) - THIN);
+      d = Math.max(0, (to.nearest(x, y, reach + SLIVER_REACH)?.distance ?? Infinity) - SLIVER_REACH);
     }
     sum += d;
     count++;

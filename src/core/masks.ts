@@ -2,8 +2,8 @@
 import type { RotoMask } from './document.ts';
 import { MASK_NAME_PREFIX } from './document.ts';
 import { selectKeyframes } from './keyframes.ts';
-import { FIT_SHARE, type RegionTrack, type TrackOptions } from './track.ts';
-import { sceneShapes } from './scene-shape.ts';
+import type { RegionTrack, TrackOptions } from './track.ts';
+import { SCENE_FIT_SHARE, sceneShapes } from './scene-shape.ts';
 import { followShapes, type ShapeRun } from './follow.ts';
 
 /** The 0.1–0.9 ramp of an anti-aliased hard edge measures up to about this; only softness beyond it feathers. */
@@ -18,7 +18,7 @@ type UnnamedMask = Omit<RotoMask, 'name'>;
  */
 export function trackToMasks(track: RegionTrack, frameCount: number, options: TrackOptions): UnnamedMask[] {
   const { tolerance } = options;
-  const scene = sceneShapes({ motions: track.motions, outlines: track.outlines, hole: track.kind === 'hole' }, options, tolerance, FIT_SHARE * tolerance);
+  const scene = sceneShapes({ motions: track.motions, outlines: track.outlines, hole: track.kind === 'hole' }, options, tolerance, SCENE_FIT_SHARE * tolerance);
   const runs: ShapeRun[] = scene ? [{ firstFrame: track.firstFrame, shapes: scene }] : followShapes(track, options);
   const ramp = track.rampCount > 0 ? track.rampSum / track.rampCount : 0;
   const feather = Math.round(Math.max(0, ramp - HARD_EDGE_RAMP) * 10) / 10;

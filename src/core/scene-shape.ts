@@ -15,6 +15,12 @@ import { PolylineIndex } from './nearest.ts';
 import { OutlineTarget, pathToOutlineDistance } from './keyframes.ts';
 import type { FrameBox } from './keyframes.ts';
 
+/**
+ * Share of the tolerance the scene shape may be fitted to the mosaic with: less than a frame-by-frame
+ * fit gets (track.ts FIT_SHARE), since carrying it to each frame adds the camera's small errors.
+ */
+export const SCENE_FIT_SHARE = 0.5;
+
 /** Mosaics larger than this many pixels are not built (a very long pan); the track keeps its own shapes. */
 const MAX_MOSAIC_PIXELS = 24e6;
 /** The mosaic reaches this far (px) past every view, so the shape closes outside all frames. */
