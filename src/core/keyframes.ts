@@ -6,7 +6,6 @@ import type { BezierPath } from './types.ts';
 import { flattenPath, lerpPath } from './bezier.ts';
 import { PolylineIndex } from './nearest.ts';
 import { densify, simplifyClosed } from './polyline.ts';
-import { scanSpans } from './scanline.ts';
 
 /** The frame a mask is seen through: only what lies inside it matters. */
 export interface FrameBox {
@@ -38,20 +37,43 @@ type PixelRuns = [number, number][];
  * fraction of a pixel into the frame flips a whole row of pixels.
  */
 function borderRuns(polygon: Float32Array | Float64Array, frame: FrameBox): PixelRuns[] {
-  const swapped = new Float64Array(polygon.length);
-  for (let i = 0; i < polygon.length; i += 2) { swapped[i] = polygon[i + 1]; swapped[i + 1] = polygon[i]; }
-  const runs = (poly: Float32Array | Float64Array, line: number, length: number): PixelRuns => {
-    const out: PixelRuns = [];
-    scanSpans([poly], [line], (_, a, b) => {
-      const from = Math.max(0, Math.ceil(a - 0.5)), to = Math.min(length, Math.ceil(b - 0.5));
-      if (to > from) out.push([from, to]);
-    });
-    return out;
-  };
   return [
-    runs(polygon, 0.5, frame.width), runs(polygon, frame.height - 0.5, frame.width),
-    runs(swapped, 0.5, frame.height), runs(swapped, frame.width - 0.5, frame.height),
+    lineRuns(polygon, 0, 0.5, frame.width), lineRuns(polygon, 0, frame.height - 0.5, frame.width),
+    lineRuns(polygon, 1, 0.5, frame.height), lineRuns(polygon, 1, frame.width - 0.5, frame.height),
   ];
+}
+
+/**
+ * Runs of pixels along the line of pixel centres at `at` (a row when `axis` is 0, a column when 1)
+ * inside the polygon, by non-zero winding: one pass over its edges, no scanline table.
+ */
+function lineRuns(polygon: Float32Array | Float64Array, axis: 0 | 1, at: number, length: number): PixelRuns {
+  const n = polygon.length / 2;
+  const crossings: { x: number; dir: number }[] = [];
+  // u runs along the line, v across it.
+  const u = 1 - axis, v = axis;
+  for (let i = 0; i < n; i++) {
+    const j = (i + 1) % n;
+    const v0 = polygon[2 * i + v], v1 = polygon[2 * j + v];
+    // Edges cover [low, high) across the line, as the scanline filler does.
+    if (at < Math.min(v0, v1) || at >= Math.max(v0, v1)) continue;
+    const u0 = polygon[2 * i + u], u1 = polygon[2 * j + u];
+    crossings.push({ x: u0 + ((at - v0) / (v1 - v0)) * (u1 - u0), dir: v1 > v0 ? 1 : -1 });
+  }
+  crossings.sort((p, q) => p.x - q.x);
+  const runs: PixelRuns = [];
+  let winding = 0;
+  for (let k = 0; k < crossings.length - 1; k++) {
+    winding += crossings[k].dir;
+    if (winding === 0) continue;
+    const from = Math.max(0, Math.ceil(crossings[k].x - 0.5)), to = Math.min(length, Math.ceil(crossings[k + 1].x - 0.5));
+    if (to > from) {
+      // Neighbouring spans that touch are one run.
+      const last = runs[runs.length - 1];
+      if (last && last[1] === from) last[1] = to; else runs.push([from, to]);
+    }
+  }
+  return runs;
 }
 
 /** Whether two sets of runs are the same runs, each end moved by at most `slack` pixels. */
