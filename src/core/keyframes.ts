@@ -97,8 +97,8 @@ export interface Deviation {
 }
 
 export function pathDeviation(path: BezierPath, outline: OutlineTarget, within: number, frame: FrameBox): Deviation {
-  // Sampled like the outline (no two points more than 2 px apart), so slivers are found the same way.
-  const flat = densify(flattenPath(path, 0.05), 2);
+  // No two points more than 4 px apart, so that a spire's tip has neighbours inside its sliver.
+  const flat = densify(flattenPath(path, 0.05), 4);
   const border = borderRuns(flat, frame);
   // A boundary meeting the edge at a slant moves along it by more than across itself: allow 3 × within.
   if (!border.every((runs, k) => runsAgree(runs, outline.border[k], Math.ceil(3 * within)))) return { max: Infinity, mean: Infinity };
