@@ -169,7 +169,7 @@ export function signedArea(points: Float64Array): number {
 }
 
 /** Even-odd point-in-polygon test. */
-export function containsPoint(points: Float64Array, x: number, y: number): boolean {
+export function containsPoint(points: ArrayLike<number>, x: number, y: number): boolean {
   let inside = false;
   const n = points.length / 2;
   for (let i = 0, j = n - 1; i < n; j = i++) {

@@ -19,6 +19,7 @@
 import { validateDocument, type MaskMode, type PathKey, type RotoDocument, type RotoMask } from '../core/document.ts';
 import { flattenPath } from '../core/bezier.ts';
 import { opacityAtFrame } from '../core/render.ts';
+import { signedArea } from '../core/trace.ts';
 import type { BezierPath, Vec2 } from '../core/types.ts';
 
 /** Lottie's shape value: vertices, in/out tangents relative to their vertex, closed flag. */
@@ -153,7 +154,7 @@ function lottieMask(mask: RotoMask, opacity: number, start: number, end: number)
   // layer stays stuck on an earlier frame; seen in test/lottie.test.ts before this rewrite).
   const asSubtract = mask.mode === 'intersect' && opacity === 100 && mask.expansion === 0;
   const inverted = asSubtract ? !mask.inverted : mask.inverted;
-  const reverse = inverted && signedArea(mask.path[0]) > 0;
+  const reverse = inverted && signedArea(flattenPath(mask.path[0], 0.25)) > 0;
   const keys = keysCovering(mask.path, start, end - 1);
   const pt: LottieMask['pt'] = keys.length === 1
     ? { a: 0, k: lottieShape(keys[0], reverse) }
@@ -200,16 +201,4 @@ function lottieShape(path: BezierPath, reverse: boolean): LottieShape {
     i: order.map((k) => copy(reverse ? path.outTangents[k] : path.inTangents[k])),
     o: order.map((k) => copy(reverse ? path.inTangents[k] : path.outTangents[k])),
   };
-}
-
-/** Shoelace area of the flattened path in y-down pixels: > 0 is clockwise on screen. */
-function signedArea(path: BezierPath): number {
-  const p = flattenPath(path, 0.25);
-  const n = p.length / 2;
-  let sum = 0;
-  for (let k = 0; k < n; k++) {
-    const j = (k + 1) % n;
-    sum += p[2 * k] * p[2 * j + 1] - p[2 * j] * p[2 * k + 1];
-  }
-  return sum / 2;
 }

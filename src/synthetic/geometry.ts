@@ -84,16 +84,8 @@ export function ellipsePolygon(e: Ellipse): Float64Array {
   return out;
 }
 
-/** Even-odd point-in-polygon for a flat (x0, y0, x1, y1, …) polygon. */
-export function insidePolygon(points: ArrayLike<number>, x: number, y: number): boolean {
-  const n = points.length >> 1;
-  let inside = false;
-  for (let i = 0, j = n - 1; i < n; j = i++) {
-    const xi = points[2 * i], yi = points[2 * i + 1], xj = points[2 * j], yj = points[2 * j + 1];
-    if ((yi > y) !== (yj > y) && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}
+/** Even-odd point-in-polygon for a flat (x0, y0, x1, y1, …) polygon: the tracer's own test. */
+export { containsPoint as insidePolygon } from '../core/trace.ts';
 
 /** `points` scaled by `scale` about the origin, rotated by `angle`, then moved to (tx, ty). */
 export function transformPolygon(points: ArrayLike<number>, scale: number, angle: number, tx: number, ty: number): Float64Array {

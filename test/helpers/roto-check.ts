@@ -11,6 +11,7 @@ import { opacityAtFrame, pathAtFrame, renderDocument } from '../../src/core/rend
 import { boundaryPixels, iou, removeSpecks, squaredDistanceTransform, threshold, type BoundaryError } from '../../src/core/metrics.ts';
 import { cubicPoint, flattenPath, flatteningSteps } from '../../src/core/bezier.ts';
 import { PolylineIndex } from '../../src/core/nearest.ts';
+import { densify } from '../../src/core/polyline.ts';
 import {
   blobRadius, type AppearingRegionScene, type Blob, type EdgeShapesScene, type RegionWithHolesScene,
   type RotatingBlobScene, type SkylinePanScene, type SoftEdgesScene, type SyntheticScene,
@@ -319,19 +320,6 @@ export function firstVertexJumps(doc: RotoDocument, motion: (frame: number, at: 
 // ---------------------------------------------------------------------------------------------
 // Outlines and distances
 
-/** `points` (a closed polyline) with extra points so that no two neighbours are more than `step` px apart. */
-export function densify(points: Float64Array, step = 0.25): Float64Array {
-  const out: number[] = [];
-  const n = points.length / 2;
-  for (let i = 0; i < n; i++) {
-    const j = (i + 1) % n;
-    const ax = points[2 * i], ay = points[2 * i + 1], bx = points[2 * j], by = points[2 * j + 1];
-    const k = Math.max(1, Math.ceil(Math.hypot(bx - ax, by - ay) / step));
-    for (let s = 0; s < k; s++) out.push(ax + ((bx - ax) * s) / k, ay + ((by - ay) * s) / k);
-  }
-  return Float64Array.from(out);
-}
-
 /**
  * Symmetric Hausdorff distance in px between two closed polylines, inside the frame: only points
  * more than half a pixel inside the frame are measured from (where an outline follows the frame
@@ -339,7 +327,7 @@ export function densify(points: Float64Array, step = 0.25): Float64Array {
  * densified first, so the middles of long segments count too.
  */
 export function outlineDistance(a: Float64Array, b: Float64Array, width: number, height: number): number {
-  const da = densify(a), db = densify(b);
+  const da = densify(a, 0.25), db = densify(b, 0.25);
   const directed = (from: Float64Array, to: Float64Array): number => {
     const index = new PolylineIndex(to, true);
     let max = 0;
