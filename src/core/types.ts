@@ -9,6 +9,13 @@ export interface Matte {
   data: Float32Array;
 }
 
+/** One frame of footage: 8-bit RGB, `data[(y * width + x) * 3 + c]`, rows top to bottom. */
+export interface RgbFrame {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
 /** One closed cubic bezier path in After Effects' form: tangents are relative to their vertex. */
 export interface BezierPath {
   closed: boolean;
