@@ -2,7 +2,7 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PNG, type PNGWithMetadata } from 'pngjs';
-import type { Matte } from '../core/types.ts';
+import type { Matte, RgbFrame } from '../core/types.ts';
 
 /** An image file that cannot be read: `path` names it, `reason` says what is wrong. */
 export class ImageReadError extends Error {
@@ -14,13 +14,6 @@ export class ImageReadError extends Error {
     this.path = path;
     this.reason = reason;
   }
-}
-
-/** An 8-bit RGB image: `data` is r, g, b per pixel, row by row. */
-export interface RgbImage {
-  width: number;
-  height: number;
-  data: Uint8Array;
 }
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -86,7 +79,7 @@ export async function writeMattePng(path: string, matte: Matte): Promise<void> {
 }
 
 /** An 8-bit RGB image from a PNG of any kind (16-bit is scaled down, alpha dropped). */
-export async function readRgbPng(path: string): Promise<RgbImage> {
+export async function readRgbPng(path: string): Promise<RgbFrame> {
   const png = await decode(path, false);
   const { width, height } = png;
   const src = png.data;
@@ -100,7 +93,7 @@ export async function readRgbPng(path: string): Promise<RgbImage> {
 }
 
 /** Writes an 8-bit RGB PNG. */
-export async function writeRgbPng(path: string, image: RgbImage): Promise<void> {
+export async function writeRgbPng(path: string, image: RgbFrame): Promise<void> {
   const { width, height, data } = image;
   if (data.length !== width * height * 3) throw new RangeError(`RGB data has ${data.length} bytes, not ${width}×${height}×3`);
   await writeFile(path, encode(width, height, Buffer.from(data.buffer, data.byteOffset, data.length), 2));
