@@ -4,6 +4,7 @@
  * AUTOROTO_DEBUG=1.
  */
 import { InvalidDocumentError } from '../core/document.ts';
+import { FootageError } from '../node/footage-error.ts';
 import { ImageReadError } from '../node/png.ts';
 
 export const EXIT_OK = 0;
@@ -31,6 +32,7 @@ export class UsageError extends BadInputError {
 /** Errors from the libraries that mean bad input become BadInputError; others are returned as they are. */
 export function asBadInput(error: unknown): unknown {
   if (error instanceof ImageReadError) return new BadInputError(error.message, { cause: error });
+  if (error instanceof FootageError) return new BadInputError(error.message, { cause: error });
   if (error instanceof InvalidDocumentError) return new BadInputError(error.message, { cause: error });
   return error;
 }

@@ -1,0 +1,100 @@
+/**
+ * Footage for the pipeline: a video file (anything ffmpeg reads: mp4, mov, mkv, webm, …), a folder
+ * of PNG/JPEG frames, or one PNG/JPEG image. What a file is comes from its content (image
+ * signatures, else ffmpeg's probe), not its name. Opening checks everything that can be checked
+ * without decoding and counts the frames exactly; `frames` then streams them, one at a time.
+ * Unusable input is a FootageError whose message names the file and says what to do.
+ */
+import { stat } from 'node:fs/promises';
+import type { RgbFrame } from '../core/types.ts';
+import { checkFrameSize, FOOTAGE_KINDS, FootageError, readFailure } from './footage-error.ts';
+import type { FootageSource } from './footage-source.ts';
+import { openFrameFolder } from './frame-folder.ts';
+import { readImageHeader, type ImageHeader } from './image-header.ts';
+import { readImageFile } from './image-file.ts';
+import { openVideo } from './video-footage.ts';
+
+export { FootageError, MIN_FRAME_SIZE } from './footage-error.ts';
+
+/** Frames `start` to `end`, both included, 0-based. */
+export interface FrameRange {
+  start: number;
+  end: number;
+}
+
+export interface Footage {
+  /** As given to openFootage. */
+  readonly path: string;
+  readonly kind: 'video' | 'frames' | 'image';
+  readonly width: number;
+  readonly height: number;
+  /** A video's own rate; for frames and images the one openFootage was given (default 24). */
+  readonly frameRate: number;
+  /** Exact: counted when the footage was opened. */
+  readonly frameCount: number;
+  /**
+   * The frames (all, or a range), decoded one at a time as they are asked for; a fresh buffer
+   * each, which the consumer may keep. Stopping early (break) ends the decoder. A range outside
+   * the footage is a FootageError, thrown by this call.
+   */
+  frames(range?: FrameRange): AsyncIterable<RgbFrame>;
+}
+
+export interface FootageOptions {
+  /** The rate of a frame folder or an image (videos have their own). Default 24. */
+  frameRate?: number;
+}
+
+export const DEFAULT_FRAME_RATE = 24;
+
+function checkRange(path: string, frameCount: number, range: FrameRange | undefined): FrameRange {
+  if (!range) return { start: 0, end: frameCount - 1 };
+  const { start, end } = range;
+  if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start <= end && end < frameCount)) {
+    throw new FootageError(path, `frames ${start}-${end} asked for, but it has ${frameCount} frame${frameCount === 1 ? '' : 's'} ` +
+      `(0-${frameCount - 1}); choose a range within those`);
+  }
+  return range;
+}
+
+const IMAGE_FIX = `export it again, or ${FOOTAGE_KINDS}`;
+
+function openImage(path: string, header: ImageHeader, frameRate: number): FootageSource {
+  checkFrameSize(path, header.width, header.height);
+  async function* read() {
+    yield await readImageFile(path, header, IMAGE_FIX);
+  }
+  return { kind: 'image', width: header.width, height: header.height, frameRate, frameCount: 1, read };
+}
+
+export async function openFootage(path: string, options: FootageOptions = {}): Promise<Footage> {
+  const stillRate = options.frameRate ?? DEFAULT_FRAME_RATE;
+  if (!(Number.isFinite(stillRate) && stillRate > 0)) throw new RangeError(`frame rate must be a positive number, not ${stillRate}`);
+  let isFolder: boolean;
+  try {
+    isFolder = (await stat(path)).isDirectory();
+  } catch (error) {
+    throw new FootageError(path, `${readFailure(error)}; ${FOOTAGE_KINDS}`, { cause: error });
+  }
+  let source: FootageSource;
+  if (isFolder) {
+    source = await openFrameFolder(path, stillRate);
+  } else {
+    let header: ImageHeader | undefined;
+    try {
+      header = await readImageHeader(path);
+    } catch (error) {
+      if (error instanceof FootageError) throw new FootageError(path, `${error.reason}; ${IMAGE_FIX}`, { cause: error });
+      throw error;
+    }
+    source = header ? openImage(path, header, stillRate) : await openVideo(path);
+  }
+  const { kind, width, height, frameRate, frameCount, read } = source;
+  return {
+    path, kind, width, height, frameRate, frameCount,
+    frames(range) {
+      const { start, end } = checkRange(path, frameCount, range);
+      return read(start, end);
+    },
+  };
+}

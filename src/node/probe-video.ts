@@ -1,0 +1,107 @@
+/**
+ * What a video file holds, from one ffmpeg run (the package ships no ffprobe): the input dump on
+ * stderr gives the container and the first video stream's codec, size, rate and rotation; copying
+ * that stream to the null muxer (no decoding, so it is quick) counts its frames exactly, and the
+ * demuxer's errors on the way reveal a file that was cut short.
+ */
+import { checkFrameSize, FOOTAGE_KINDS, FootageError } from './footage-error.ts';
+import { runFfmpeg } from './ffmpeg.ts';
+
+export interface VideoInfo {
+  /** ffmpeg's demuxer names, e.g. 'mov,mp4,m4a,3gp,3g2,mj2' or 'matroska,webm'. */
+  format: string;
+  /** e.g. 'h264', 'ffv1'. */
+  codec: string;
+  /** As decoded: after the stream's rotation (a phone's portrait video is taller than wide). */
+  width: number;
+  height: number;
+  frameRate: number;
+  frameCount: number;
+}
+
+interface LogLine {
+  level: string;
+  text: string;
+}
+
+/** stderr of `-loglevel level+info`: '[mov,mp4 @ 0x…] [error] text' or '[info] text' per line. */
+function logLines(stderr: string): LogLine[] {
+  const lines: LogLine[] = [];
+  for (const raw of stderr.split(/\r?\n/)) {
+    const m = /^(?:\[[^\]]* @ 0x[0-9a-f]+\] )?\[(\w+)\] (.*)$/.exec(raw);
+    if (m) lines.push({ level: m[1], text: m[2] });
+    else if (raw.trim() && lines.length) lines.push({ level: lines[lines.length - 1].level, text: raw }); // continuation
+  }
+  return lines;
+}
+
+const ERROR_LEVELS = new Set(['error', 'fatal', 'panic']);
+
+/**
+ * A rate as ffmpeg prints it ('24', '23.98', '29.97', '1k'): it rounds to two decimals, so a rate
+ * that close to an NTSC rate n·1000/1001 is taken to be exactly that.
+ */
+export function parseFrameRate(text: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)(k?)$/.exec(text);
+  if (!m) return undefined;
+  const rate = Number(m[1]) * (m[2] ? 1000 : 1);
+  if (!(rate > 0)) return undefined;
+  const ntsc = Math.round((rate * 1001) / 1000);
+  return Math.abs(rate - (ntsc * 1000) / 1001) < 0.006 && Math.abs(rate - ntsc) > 0.006 ? (ntsc * 1000) / 1001 : rate;
+}
+
+/** ffmpeg's error lines as one clause, each once, without the file name it prefixes some with. */
+function ffmpegSaid(errors: string[], path: string): string {
+  return [...new Set(errors.map((e) => e.replace(`${path}: `, '')))].join('; ');
+}
+
+/** Why ffmpeg could not open a file, in words, from its error lines. */
+function openFailure(errors: string[], path: string): string {
+  const said = ffmpegSaid(errors, path);
+  const hint = /moov atom not found/.test(said)
+    ? ' (the MP4/MOV index is missing: the file was cut short while copying or recording, or it is not a video at all)'
+    : '';
+  return `not a video ffmpeg can read (ffmpeg: ${said || 'no reason given'})${hint}; ${FOOTAGE_KINDS}`;
+}
+
+export async function probeVideo(path: string): Promise<VideoInfo> {
+  const run = await runFfmpeg(['-loglevel', 'level+info', '-i', path, '-map', '0:v:0', '-c', 'copy',
+    '-f', 'null', '-progress', 'pipe:1', '-nostats', '-']);
+  const lines = logLines(run.stderr);
+  const errors = lines.filter((l) => ERROR_LEVELS.has(l.level)).map((l) => l.text.trim());
+  const input = lines.find((l) => /^Input #0, /.test(l.text));
+  if (!input) throw new FootageError(path, openFailure(errors, path));
+  const format = /^Input #0, (.+), from '/.exec(input.text)?.[1] ?? '';
+
+  const start = lines.findIndex((l) => /^\s*Stream #0:\d+.*: Video: /.test(l.text));
+  if (start < 0) {
+    throw new FootageError(path, `has no video frames (there is no video stream in it); ${FOOTAGE_KINDS}`);
+  }
+  const stream = lines[start].text.replace(/^.*?: Video: /, '');
+  const codec = /^\w+/.exec(stream)?.[0] ?? '?';
+  if (format === 'image2' || format.endsWith('_pipe')) {
+    throw new FootageError(path, `is a ${codec.toUpperCase()} image; Autoroto reads PNG and JPEG images ` +
+      '(one, or a folder of them) and videos: convert it to PNG');
+  }
+  const size = /(?:^|, )(\d+)x(\d+)(?=[ ,]|$)/.exec(stream);
+  const rate = parseFrameRate(/, ([\d.]+k?) fps/.exec(stream)?.[1] ?? /, ([\d.]+k?) tbr/.exec(stream)?.[1] ?? '');
+  if (!size || !rate) throw new FootageError(path, `unusual video stream ffmpeg cannot describe (${stream}); re-export it as H.264 MP4`);
+
+  // The stream's own lines (metadata, side data) run up to the next stream or the output section.
+  const end = lines.findIndex((l, i) => i > start && /^\s*(Stream #|Output #|Stream mapping)/.test(l.text));
+  const own = lines.slice(start + 1, end < 0 ? undefined : end).map((l) => l.text).join('\n');
+  const degrees = Number(/rotate\s*: (-?\d+)/.exec(own)?.[1] ?? /displaymatrix: rotation of (-?[\d.]+) degrees/.exec(own)?.[1] ?? 0);
+  const quarterTurn = Math.abs(Math.round(degrees / 90)) % 2 === 1 && Math.abs(degrees / 90 - Math.round(degrees / 90)) < 0.01;
+  let width = Number(size[1]), height = Number(size[2]);
+  if (quarterTurn) [width, height] = [height, width]; // ffmpeg turns the frames upright when decoding
+
+  const counted = [...run.stdout.toString('latin1').matchAll(/^frame=(\d+)$/gm)];
+  const frameCount = counted.length ? Number(counted[counted.length - 1][1]) : 0;
+  if (errors.length) {
+    throw new FootageError(path, `truncated or corrupt video: ffmpeg read ${frameCount} frames, then failed ` +
+      `(${ffmpegSaid(errors, path)}); export or copy the file again`);
+  }
+  if (frameCount === 0) throw new FootageError(path, `has 0 video frames; ${FOOTAGE_KINDS} with at least one frame`);
+  checkFrameSize(path, width, height);
+  return { format, codec, width, height, frameRate: rate, frameCount };
+}
