@@ -1,8 +1,8 @@
 """Validation numbers, defined as src/core/metrics.ts defines them for the shipped pipeline.
 
 Per source set, summed over its images: IoU of sky (void pixels left out) and boundary F1 within 2 px
-(a boundary pixel is one whose 4-neighbour has the other label; boundary pixels within 2 px of void are
-left out, since the true edge lies somewhere in the void band).
+(a boundary pixel is a sky pixel with a 4-neighbour that is not sky, the frame's border not counting;
+boundary pixels within 2 px of void are left out, since the true edge lies somewhere in the void band).
 """
 import numpy as np
 import torch
@@ -14,17 +14,16 @@ TOLERANCE = 2
 
 
 def boundary(mask):
-    m = mask
-    b = torch.zeros_like(m, dtype=torch.bool)
-    b[1:, :] |= m[1:, :] != m[:-1, :]
-    b[:-1, :] |= m[:-1, :] != m[1:, :]
-    b[:, 1:] |= m[:, 1:] != m[:, :-1]
-    b[:, :-1] |= m[:, :-1] != m[:, 1:]
-    return b
+    m = F.pad(mask.float()[None, None], (1, 1, 1, 1), mode='replicate')[0, 0] > 0.5
+    outside = ~m[:-2, 1:-1] | ~m[2:, 1:-1] | ~m[1:-1, :-2] | ~m[1:-1, 2:]
+    return mask & outside
 
 
 def dilate(mask, radius):
-    return F.max_pool2d(mask.float()[None, None], 2 * radius + 1, 1, radius)[0, 0] > 0
+    """Pixels within Euclidean distance `radius` of the set."""
+    r = torch.arange(-radius, radius + 1, dtype=torch.float32)
+    disk = ((r[:, None] ** 2 + r[None, :] ** 2) <= radius * radius).float()
+    return F.conv2d(mask.float()[None, None], disk[None, None], padding=radius)[0, 0] > 0
 
 
 def predict(net, image):

@@ -134,3 +134,67 @@ export function removeSpecks(mask: Uint8Array, width: number, height: number, mi
   }
   return out;
 }
+
+/** Boundary pixels count as matched within this distance (px) of the other mask's boundary. */
+export const BOUNDARY_TOLERANCE = 2;
+
+export interface SegmentationResult {
+  /** Sky intersection over union, summed over the images (1 when neither has sky). */
+  iou: number;
+  /** Share of predicted boundary pixels within BOUNDARY_TOLERANCE of the true boundary. */
+  precision: number;
+  /** Share of true boundary pixels within BOUNDARY_TOLERANCE of the predicted boundary. */
+  recall: number;
+  /** Harmonic mean of precision and recall. */
+  f1: number;
+}
+
+/**
+ * Sky IoU and boundary F1 within 2 px, summed over a set of images (so sky-less images count through
+ * their false positives, not as undefined ratios). `known` (1 = labelled) leaves void pixels out of
+ * both, and boundary pixels within the tolerance of void: the true edge lies somewhere in that band.
+ * training/evaluate.py computes the same numbers for checkpoint selection.
+ */
+export class SegmentationScore {
+  private inter = 0;
+  private union = 0;
+  private matchedPredicted = 0;
+  private predicted = 0;
+  private matchedTrue = 0;
+  private truthCount = 0;
+
+  add(prediction: Uint8Array, truth: Uint8Array, width: number, height: number, known?: Uint8Array): this {
+    const r2 = BOUNDARY_TOLERANCE * BOUNDARY_TOLERANCE;
+    let nearVoid: Float64Array | undefined;
+    if (known && known.some((k) => !k)) nearVoid = squaredDistanceTransform(known.map((k) => (k ? 0 : 1)), width, height);
+    for (let i = 0; i < truth.length; i++) {
+      if (known && !known[i]) continue;
+      this.inter += prediction[i] & truth[i];
+      this.union += prediction[i] | truth[i];
+    }
+    const bp = boundaryPixels(prediction, width, height);
+    const bt = boundaryPixels(truth, width, height);
+    const dp = squaredDistanceTransform(bp, width, height);
+    const dt = squaredDistanceTransform(bt, width, height);
+    for (let i = 0; i < truth.length; i++) {
+      if (nearVoid && nearVoid[i] <= r2) continue;
+      if (bp[i]) {
+        this.predicted++;
+        if (dt[i] <= r2) this.matchedPredicted++;
+      }
+      if (bt[i]) {
+        this.truthCount++;
+        if (dp[i] <= r2) this.matchedTrue++;
+      }
+    }
+    return this;
+  }
+
+  result(): SegmentationResult {
+    const iou = this.union === 0 ? 1 : this.inter / this.union;
+    const precision = this.predicted === 0 ? 1 : this.matchedPredicted / this.predicted;
+    const recall = this.truthCount === 0 ? 1 : this.matchedTrue / this.truthCount;
+    const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+    return { iou, precision, recall, f1 };
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * The camera's motion between two frames as one affine map, by coarse-to-fine Gauss–Newton
+ * (Lucas–Kanade) on luma at the working size, with Huber weights so that a bird, a car or parallax
+ * in the foreground does not pull the estimate.
+ *
+ * `estimateAffine(previous, current)` returns M with current(x) ≈ previous(M·x): it carries a pixel of
+ * the current frame to where the same scene point was in the previous one.
+ */
+import type { Size } from './working-size.ts';
+
+/** [a, b, c, d, e, f]: x' = a·x + b·y + c, y' = d·x + e·y + f (pixel centres at integer + 0.5). */
+export type Affine = [number, number, number, number, number, number];
+
+export const IDENTITY: Affine = [1, 0, 0, 0, 1, 0];
+
+interface Level {
+  data: Float32Array;
+  width: number;
+  height: number;
+}
+
+function halve(level: Level): Level {
+  const width = Math.max(1, level.width >> 1), height = Math.max(1, level.height >> 1);
+  const data = new Float32Array(width * height);
+  const src = level.data, W = level.width;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = 2 * y * W + 2 * x;
+      data[y * width + x] = 0.25 * (src[i] + src[i + 1] + src[i + W] + src[i + W + 1]);
+    }
+  }
+  return { data, width, height };
+}
+
+function pyramid(luma: Float32Array, size: Size, levels: number): Level[] {
+  const out: Level[] = [{ data: luma, width: size.width, height: size.height }];
+  while (out.length < levels && out[out.length - 1].width >= 64 && out[out.length - 1].height >= 64) out.push(halve(out[out.length - 1]));
+  return out;
+}
+
+/** Bilinear sample at (x, y) in pixel-centre coordinates; NaN outside the image. */
+function sample(level: Level, x: number, y: number): number {
+  const fx = x - 0.5, fy = y - 0.5;
+  if (fx < 0 || fy < 0 || fx > level.width - 1 || fy > level.height - 1) return NaN;
+  const x0 = Math.min(level.width - 2, Math.floor(fx)), y0 = Math.min(level.height - 2, Math.floor(fy));
+  const tx = fx - x0, ty = fy - y0;
+  const i = y0 * level.width + x0, d = level.data;
+  const top = d[i] + (d[i + 1] - d[i]) * tx;
+  const bottom = d[i + level.width] + (d[i + level.width + 1] - d[i + level.width]) * tx;
+  return top + (bottom - top) * ty;
+}
+
+/** Solves the 6×6 system h·x = g (symmetric positive definite after damping) by Gaussian elimination. */
+function solve6(h: Float64Array, g: Float64Array): Float64Array | undefined {
+  const a = Float64Array.from(h), b = Float64Array.from(g);
+  for (let c = 0; c < 6; c++) {
+    let pivot = c;
+    for (let r = c + 1; r < 6; r++) if (Math.abs(a[r * 6 + c]) > Math.abs(a[pivot * 6 + c])) pivot = r;
+    if (Math.abs(a[pivot * 6 + c]) < 1e-12) return undefined;
+    if (pivot !== c) {
+      for (let k = 0; k < 6; k++) [a[c * 6 + k], a[pivot * 6 + k]] = [a[pivot * 6 + k], a[c * 6 + k]];
+      [b[c], b[pivot]] = [b[pivot], b[c]];
+    }
+    for (let r = c + 1; r < 6; r++) {
+      const f = a[r * 6 + c] / a[c * 6 + c];
+      for (let k = c; k < 6; k++) a[r * 6 + k] -= f * a[c * 6 + k];
+      b[r] -= f * b[c];
+    }
+  }
+  const x = new Float64Array(6);
+  for (let r = 5; r >= 0; r--) {
+    let s = b[r];
+    for (let k = r + 1; k < 6; k++) s -= a[r * 6 + k] * x[k];
+    x[r] = s / a[r * 6 + r];
+  }
+  return x;
+}
+
+/** 1.4826 × the median absolute residual: the residuals' spread, unmoved by outliers. */
+function robustScale(residuals: number[], count: number): number {
+  const abs = new Float32Array(count);
+  for (let n = 0; n < count; n++) abs[n] = Math.abs(residuals[3 * n]);
+  abs.sort();
+  return 1.4826 * abs[count >> 1];
+}
+
+/** Gauss–Newton steps at one level; the affine is in that level's pixel coordinates. */
+function refine(previous: Level, current: Level, start: Affine, iterations: number): Affine {
+  const m = [...start] as Affine;
+  const { width, height } = current;
+  const step = Math.max(1, Math.round(Math.sqrt((width * height) / 20000)));
+  for (let it = 0; it < iterations; it++) {
+    const h = new Float64Array(36), g = new Float64Array(6);
+    // Residual scale for the Huber weights: mean absolute residual of the last pass.
+    let absSum = 0, count = 0;
+    const residuals: number[] = [];
+    const rows: number[] = [];
+    for (let y = 1; y < height - 1; y += step) {
+      for (let x = 1; x < width - 1; x += step) {
+        const cx = x + 0.5, cy = y + 0.5;
+        const u = m[0] * cx + m[1] * cy + m[2], v = m[3] * cx + m[4] * cy + m[5];
+        const p = sample(previous, u, v);
+        if (Number.isNaN(p)) continue;
+        const gx = 0.5 * (sample(previous, u + 1, v) - sample(previous, u - 1, v));
+        const gy = 0.5 * (sample(previous, u, v + 1) - sample(previous, u, v - 1));
+        if (Number.isNaN(gx) || Number.isNaN(gy)) continue;
+        const r = p - current.data[y * width + x];
+        residuals.push(r, gx, gy);
+        rows.push(cx, cy);
+        absSum += Math.abs(r);
+        count++;
+      }
+    }
+    if (count < 50) return m;
+    // Robust weights: Huber on the first pass (the estimate may still be far), then Tukey's biweight,
+    // which gives pixels that move on their own (a bird, a car, parallax) no say at all.
+    const scale = robustScale(residuals, count);
+    const huber = it === 0;
+    const k = huber ? Math.max(1e-3, 1.5 * (absSum / count)) : Math.max(1e-3, 4.685 * scale);
+    const jac = new Float64Array(6);
+    for (let n = 0; n < count; n++) {
+      const r = residuals[3 * n], gx = residuals[3 * n + 1], gy = residuals[3 * n + 2];
+      const cx = rows[2 * n], cy = rows[2 * n + 1];
+      const a = Math.abs(r);
+      let w: number;
+      if (huber) w = a <= k ? 1 : k / a;
+      else if (a >= k) continue;
+      else w = (1 - (r / k) ** 2) ** 2;
+      jac[0] = gx * cx; jac[1] = gx * cy; jac[2] = gx;
+      jac[3] = gy * cx; jac[4] = gy * cy; jac[5] = gy;
+      for (let i = 0; i < 6; i++) {
+        g[i] -= w * jac[i] * r;
+        for (let j = i; j < 6; j++) h[i * 6 + j] += w * jac[i] * jac[j];
+      }
+    }
+    for (let i = 0; i < 6; i++) for (let j = 0; j < i; j++) h[i * 6 + j] = h[j * 6 + i];
+    // Damping keeps a textureless frame (all sky) at the current estimate instead of wandering.
+    for (let i = 0; i < 6; i++) h[i * 7] = h[i * 7] * 1.001 + 1e-6;
+    const delta = solve6(h, g);
+    if (!delta) return m;
+    for (let i = 0; i < 6; i++) m[i] += delta[i];
+    if (Math.abs(delta[2]) + Math.abs(delta[5]) < 1e-3) break;
+  }
+  return m;
+}
+
+/** Scales an affine between levels whose pixel sizes differ by `factor` (coordinates × factor). */
+function rescale(m: Affine, factor: number): Affine {
+  return [m[0], m[1], m[2] * factor, m[3], m[4], m[5] * factor];
+}
+
+export function estimateAffine(previous: Float32Array, current: Float32Array, size: Size, guess: Affine = IDENTITY): Affine {
+  const levels = 4;
+  const prev = pyramid(previous, size, levels), cur = pyramid(current, size, levels);
+  const top = prev.length - 1;
+  let m = rescale(guess, 1 / 2 ** top);
+  for (let l = top; l >= 0; l--) {
+    m = refine(prev[l], cur[l], m, l === 0 ? 4 : 8);
+    if (l > 0) m = rescale(m, 2);
+  }
+  return m;
+}
+
+/** Where the affine carries (x, y). */
+export function applyAffine(m: Affine, x: number, y: number): [number, number] {
+  return [m[0] * x + m[1] * y + m[2], m[3] * x + m[4] * y + m[5]];
+}

@@ -1,0 +1,129 @@
+/**
+ * Full-resolution edge refinement: a fast colour guided filter (He, Sun & Tang; He & Sun 2015).
+ *
+ * The network's probability p lives at the working size. Inside each small window there, p is fitted
+ * as a linear function of the colour, q = a·I + b. The coefficients (a, b) are smooth, so they are
+ * computed at the working size and interpolated up; q is then evaluated on the full-resolution
+ * frame. Where sky and building differ in colour the step lands on the image's own edge, at the
+ * footage's pixel (sharp where the image is sharp, soft through leaves and hair), never on the
+ * network's coarse grid.
+ */
+import type { Matte, RgbFrame } from '../types.ts';
+import { boxMean } from './box-filter.ts';
+import type { Size } from './working-size.ts';
+
+export interface GuidedFilterOptions {
+  /** Window radius in working-size pixels. */
+  radius: number;
+  /** Regularisation (colour variance units, colours in 0..1): larger keeps q closer to p's own blur. */
+  epsilon: number;
+}
+
+export const DEFAULT_GUIDED_FILTER: GuidedFilterOptions = { radius: 8, epsilon: 1e-3 };
+
+/** Per working-size pixel, the averaged linear model: q = ar·r + ag·g + ab·b + b0. */
+export interface ColourModel {
+  size: Size;
+  ar: Float32Array;
+  ag: Float32Array;
+  ab: Float32Array;
+  b0: Float32Array;
+}
+
+export function fitColourModel(planes: Float32Array, p: Float32Array, size: Size, options: GuidedFilterOptions = DEFAULT_GUIDED_FILTER): ColourModel {
+  const { width: w, height: h } = size;
+  const n = w * h;
+  const { radius: r, epsilon } = options;
+  const R = planes.subarray(0, n), G = planes.subarray(n, 2 * n), B = planes.subarray(2 * n, 3 * n);
+  const product = (x: Float32Array, y: Float32Array) => {
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i++) out[i] = x[i] * y[i];
+    return out;
+  };
+  const mean = (x: Float32Array) => boxMean(x, w, h, r);
+  const mr = mean(R), mg = mean(G), mb = mean(B), mp = mean(p);
+  const rr = mean(product(R, R)), rg = mean(product(R, G)), rb = mean(product(R, B));
+  const gg = mean(product(G, G)), gb = mean(product(G, B)), bb = mean(product(B, B));
+  const rp = mean(product(R, p)), gp = mean(product(G, p)), bp = mean(product(B, p));
+  const ar = new Float32Array(n), ag = new Float32Array(n), ab = new Float32Array(n), b0 = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    // Σ + εI and the colour–matte covariance, then a = (Σ + εI)⁻¹ cov by the adjugate.
+    const s00 = rr[i] - mr[i] * mr[i] + epsilon, s01 = rg[i] - mr[i] * mg[i], s02 = rb[i] - mr[i] * mb[i];
+    const s11 = gg[i] - mg[i] * mg[i] + epsilon, s12 = gb[i] - mg[i] * mb[i], s22 = bb[i] - mb[i] * mb[i] + epsilon;
+    const c0 = rp[i] - mr[i] * mp[i], c1 = gp[i] - mg[i] * mp[i], c2 = bp[i] - mb[i] * mp[i];
+    const i00 = s11 * s22 - s12 * s12, i01 = s02 * s12 - s01 * s22, i02 = s01 * s12 - s02 * s11;
+    const i11 = s00 * s22 - s02 * s02, i12 = s01 * s02 - s00 * s12, i22 = s00 * s11 - s01 * s01;
+    const det = s00 * i00 + s01 * i01 + s02 * i02;
+    const a0 = (i00 * c0 + i01 * c1 + i02 * c2) / det;
+    const a1 = (i01 * c0 + i11 * c1 + i12 * c2) / det;
+    const a2 = (i02 * c0 + i12 * c1 + i22 * c2) / det;
+    ar[i] = a0;
+    ag[i] = a1;
+    ab[i] = a2;
+    b0[i] = mp[i] - a0 * mr[i] - a1 * mg[i] - a2 * mb[i];
+  }
+  return { size, ar: mean(ar), ag: mean(ag), ab: mean(ab), b0: mean(b0) };
+}
+
+/** Linear interpolation indices from full-resolution pixel centres to working-size pixel centres. */
+function lerpAxis(full: number, low: number) {
+  const i0 = new Int32Array(full), i1 = new Int32Array(full), t = new Float32Array(full);
+  const scale = low / full;
+  for (let x = 0; x < full; x++) {
+    const c = Math.min(low - 1, Math.max(0, (x + 0.5) * scale - 0.5));
+    i0[x] = Math.floor(c);
+    i1[x] = Math.min(low - 1, i0[x] + 1);
+    t[x] = c - i0[x];
+  }
+  return { i0, i1, t };
+}
+
+/** The model evaluated on the full-resolution frame: the refined matte, clamped to 0..1. */
+export function applyColourModel(model: ColourModel, frame: RgbFrame): Matte {
+  const { width: W, height: H, data } = frame;
+  const { width: w, height: h } = model.size;
+  const xs = lerpAxis(W, w), ys = lerpAxis(H, h);
+  const planes = [model.ar, model.ag, model.ab, model.b0];
+  const row = planes.map(() => new Float32Array(w));
+  const out = new Float32Array(W * H);
+  for (let y = 0; y < H; y++) {
+    const r0 = ys.i0[y] * w, r1 = ys.i1[y] * w, ty = ys.t[y];
+    for (let k = 0; k < 4; k++) {
+      const plane = planes[k], dst = row[k];
+      for (let x = 0; x < w; x++) dst[x] = plane[r0 + x] + (plane[r1 + x] - plane[r0 + x]) * ty;
+    }
+    const [ar, ag, ab, b0] = row;
+    for (let x = 0, o = y * W, s = o * 3; x < W; x++, s += 3) {
+      const a = xs.i0[x], b = xs.i1[x], t = xs.t[x];
+      const cr = ar[a] + (ar[b] - ar[a]) * t;
+      const cg = ag[a] + (ag[b] - ag[a]) * t;
+      const cb = ab[a] + (ab[b] - ab[a]) * t;
+      const c0 = b0[a] + (b0[b] - b0[a]) * t;
+      const q = (cr * data[s] + cg * data[s + 1] + cb * data[s + 2]) / 255 + c0;
+      out[o + x] = q < 0 ? 0 : q > 1 ? 1 : q;
+    }
+  }
+  return { width: W, height: H, data: out };
+}
+
+/** The working-size probability refined on the full-resolution frame. */
+export function refineMatte(frame: RgbFrame, planes: Float32Array, p: Float32Array, size: Size, options?: GuidedFilterOptions): Matte {
+  return applyColourModel(fitColourModel(planes, p, size, options), frame);
+}
+
+/** Plain bilinear upsampling of the working-size probability (what refinement improves on). */
+export function upsampleMatte(p: Float32Array, size: Size, width: number, height: number): Matte {
+  const xs = lerpAxis(width, size.width), ys = lerpAxis(height, size.height);
+  const w = size.width;
+  const out = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const r0 = ys.i0[y] * w, r1 = ys.i1[y] * w, ty = ys.t[y];
+    for (let x = 0; x < width; x++) {
+      const a = xs.i0[x], b = xs.i1[x], t = xs.t[x];
+      const top = p[r0 + a] + (p[r0 + b] - p[r0 + a]) * t;
+      const bottom = p[r1 + a] + (p[r1 + b] - p[r1 + a]) * t;
+      out[y * width + x] = top + (bottom - top) * ty;
+    }
+  }
+  return { width, height, data: out };
+}

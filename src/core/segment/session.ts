@@ -1,0 +1,74 @@
+/**
+ * The sky model in onnxruntime-web: WebGPU where the page offers `navigator.gpu`, WASM otherwise
+ * (Node, the CLI, tests, CEP panels). WASM runs single-threaded unless told otherwise, since CEP
+ * panels have no SharedArrayBuffer.
+ */
+import * as ort from 'onnxruntime-web';
+import type { Size } from './working-size.ts';
+
+export type Backend = 'webgpu' | 'wasm';
+export type BackendChoice = Backend | 'auto';
+
+/** The model file cannot be used: `source` names it (a path or URL), `reason` says why. */
+export class ModelError extends Error {
+  constructor(readonly source: string, readonly reason: string, options?: { cause?: unknown }) {
+    super(`${source}: ${reason}`, options);
+    this.name = 'ModelError';
+  }
+}
+
+export interface SessionOptions {
+  backend?: BackendChoice;
+  /** WASM threads (1 where SharedArrayBuffer is missing). */
+  threads?: number;
+  /** Names the model in error messages. */
+  source?: string;
+}
+
+export function webgpuAvailable(): boolean {
+  return typeof navigator !== 'undefined' && 'gpu' in navigator && !!(navigator as { gpu?: unknown }).gpu;
+}
+
+function describe(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0].slice(0, 200);
+}
+
+export class SkyModel {
+  private constructor(private readonly session: ort.InferenceSession, readonly backend: Backend) {}
+
+  static async load(bytes: Uint8Array, options: SessionOptions = {}): Promise<SkyModel> {
+    const source = options.source ?? 'sky model';
+    if (bytes.length === 0) throw new ModelError(source, 'the model file is empty; reinstall autoroto or pass a valid .onnx file');
+    const wanted = options.backend ?? 'auto';
+    if (wanted === 'webgpu' && !webgpuAvailable()) {
+      throw new ModelError(source, 'WebGPU was asked for but this runtime has no WebGPU adapter; use --backend wasm (or auto)');
+    }
+    const backend: Backend = wanted === 'auto' ? (webgpuAvailable() ? 'webgpu' : 'wasm') : wanted;
+    ort.env.wasm.numThreads = options.threads ?? 1;
+    let session: ort.InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(bytes, { executionProviders: [backend], graphOptimizationLevel: 'all' });
+    } catch (error) {
+      if (wanted === 'auto' && backend === 'webgpu') return SkyModel.load(bytes, { ...options, backend: 'wasm' });
+      throw new ModelError(source, `not a usable ONNX sky model (${describe(error)}); reinstall autoroto or pass a valid .onnx file`, { cause: error });
+    }
+    if (!session.inputNames.includes('rgb') || !session.outputNames.includes('sky')) {
+      throw new ModelError(source, `not an Autoroto sky model (inputs ${session.inputNames.join(', ')}, outputs ${session.outputNames.join(', ')}; expected rgb → sky)`);
+    }
+    return new SkyModel(session, backend);
+  }
+
+  /** Sky probability at `size` for planar RGB in 0..1 at the same size. */
+  async run(planes: Float32Array, size: Size): Promise<Float32Array> {
+    const input = new ort.Tensor('float32', planes, [1, 3, size.height, size.width]);
+    const output = await this.session.run({ rgb: input });
+    const sky = output.sky;
+    const data = (sky.location === 'gpu-buffer' ? await sky.getData(true) : sky.data) as Float32Array;
+    input.dispose?.();
+    return Float32Array.from(data);
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.release();
+  }
+}
