@@ -115,7 +115,10 @@ export async function writeRawVideo(
       }
       if (broken) break;
       if (!stdin.write(frame.data)) {
-        await new Promise<void>((resolve) => { stdin.once('drain', resolve); stdin.once('close', resolve); });
+        await new Promise<void>((resolve) => {
+          const go = () => { stdin.off('drain', go).off('close', go); resolve(); };
+          stdin.on('drain', go).on('close', go);
+        });
       }
     }
   } catch (error) {
