@@ -43,7 +43,7 @@ export interface PreviewOptions {
 export const PREVIEW_PATHS = { html: 'preview.html', sheet: 'contact-sheet.png', stills: join('preview', 'frames') } as const;
 
 export interface PreviewResult {
-  /** Absolute or `dir`-relative paths of the page and the sheet, as joined from `dir`. */
+  /** The page's and the sheet's paths: `dir` joined with their names. */
   html: string;
   sheet: string;
   /** Stills written, and the frame step between them. */

@@ -59,7 +59,7 @@ export function contactSheetLayout(doc: RotoDocument, frames: number[], tile: { 
   const lines = [
     `${source.path.split(/[\\/]/).pop()}  ${source.width}×${source.height}  ${source.frameCount} frames at ${source.frameRate} fps`,
     doc.masks.length === 0 ? 'no masks: no sky found'
-      : `${doc.masks.length} mask${doc.masks.length === 1 ? '' : 's'}, ${keys} keyframe frame${keys === 1 ? '' : 's'} (red diamond), subtract masks dashed`,
+      : `${doc.masks.length} mask${doc.masks.length === 1 ? '' : 's'}, keyframes at ${keys} frame${keys === 1 ? '' : 's'} (red diamond), subtract masks dashed`,
   ].map((text, k) => ({ text, x: GAP, y: GAP + k * LINE }));
 
   // Legend entries flow left to right and wrap.
