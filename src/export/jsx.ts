@@ -45,7 +45,7 @@
  * whether compositing starts empty or full (add versus subtract/intersect), and for intersect masks
  * at 0% (AE blanks the layer). Documents the tracker writes keep the first mask visible.
  */
-import { MASK_NAME_PREFIX, validateDocument, type RotoDocument, type RotoMask } from '../core/document.ts';
+import { MASK_NAME_PREFIX, validateDocument, type OpacityKey, type RotoDocument, type RotoMask } from '../core/document.ts';
 import type { Vec2 } from '../core/types.ts';
 
 /**
@@ -69,7 +69,7 @@ export function es3String(text: string): string {
 }
 
 /** A numeric literal; throws on NaN and infinities, which have no literal and mean a broken document. */
-function num(value: number): string {
+export function num(value: number): string {
   if (!Number.isFinite(value)) throw new RangeError(`cannot write ${value} into sky.jsx`);
   return Object.is(value, -0) ? '0' : String(value);
 }
@@ -81,8 +81,15 @@ function list<T>(items: readonly T[], write: (item: T) => string): string {
 const point = (p: Vec2): string => list(p, num);
 const bool = (b: boolean): string => (b ? 'true' : 'false');
 
+/**
+ * A mask the ES3 writer can put on a layer: a document mask, or one spliced into an editor's keys
+ * (src/hosts/layer-masks.ts), whose frames may be fractional, whose vertex count may change between
+ * keys and whose opacity keys may be linear (absent interpolation: hold, the document's rule).
+ */
+export type WritableMask = Omit<RotoMask, 'opacity'> & { opacity: (OpacityKey & { interpolation?: 'linear' | 'hold' })[] };
+
 /** One mask as an ES3 object literal: parallel arrays, one entry per keyframe. */
-function maskLiteral(mask: RotoMask): string {
+function maskLiteral(mask: WritableMask): string {
   const keyLines = (pick: (k: RotoMask['path'][number]) => Vec2[]) =>
     '[\n        ' + mask.path.map((key) => list(pick(key), point)).join(',\n        ') + ']';
   return [
@@ -90,6 +97,7 @@ function maskLiteral(mask: RotoMask): string {
     `      feather: ${point(mask.feather)}, expansion: ${num(mask.expansion)},`,
     `      opacityFrames: ${list(mask.opacity, (k) => num(k.frame))},`,
     `      opacityValues: ${list(mask.opacity, (k) => num(k.value))},`,
+    `      opacityHold: ${list(mask.opacity, (k) => bool(k.interpolation !== 'linear'))},`,
     `      pathFrames: ${list(mask.path, (k) => num(k.frame))},`,
     `      pathHold: ${list(mask.path, (k) => bool(k.interpolation === 'hold'))},`,
     `      closed: ${list(mask.path, (k) => bool(k.closed))},`,
@@ -99,9 +107,17 @@ function maskLiteral(mask: RotoMask): string {
   ].join('\n');
 }
 
-/** The fixed ES3 program; it reads SOURCE, MASKS and PREFIX from the data section above it. */
-const PROGRAM = String.raw`
-  var TITLE = "Autoroto";
+/** The masks as an ES3 array literal, for `var MASKS = …;`. */
+export function masksLiteral(masks: WritableMask[]): string {
+  return '[\n' + masks.map(maskLiteral).join(',\n') + '\n  ]';
+}
+
+/**
+ * The ES3 mask writer: `replaceMasks(layer)` puts MASKS on the layer and replaces its earlier
+ * Autoroto masks (returning how many), or throws with the layer as it was. It reads SOURCE
+ * (frameRate), MASKS and PREFIX from the data section above it; the caller opens the undo group.
+ */
+export const ES3_MASK_WRITER = String.raw`
   var MODE_OF = { add: MaskMode.ADD, subtract: MaskMode.SUBTRACT, intersect: MaskMode.INTERSECT, none: MaskMode.NONE };
 
   function isAutorotoMask(name) {
@@ -128,7 +144,7 @@ const PROGRAM = String.raw`
     return shape;
   }
 
-  // All keys of one property in one call; hold is true (every key) or one flag per key.
+  // All keys of one property in one call; hold has one flag per key.
   function setKeys(property, times, values, hold) {
     if (values.length === 1) {
       property.setValue(values[0]);
@@ -137,7 +153,7 @@ const PROGRAM = String.raw`
     property.setValuesAtTimes(times, values);
     if (property.numKeys !== values.length) throw new Error("After Effects merged keyframes of " + property.name);
     for (var k = 0; k < values.length; k++) {
-      if (hold === true || hold[k]) {
+      if (hold[k]) {
         property.setInterpolationTypeAtKey(k + 1, KeyframeInterpolationType.LINEAR, KeyframeInterpolationType.HOLD);
       }
     }
@@ -155,7 +171,7 @@ const PROGRAM = String.raw`
     var shapes = [];
     for (var k = 0; k < mask.pathFrames.length; k++) shapes.push(shapeAt(mask, k));
     setKeys(atom.property("ADBE Mask Shape"), timesOf(mask.pathFrames, start, scale), shapes, mask.pathHold);
-    setKeys(atom.property("ADBE Mask Opacity"), timesOf(mask.opacityFrames, start, scale), mask.opacityValues, true);
+    setKeys(atom.property("ADBE Mask Opacity"), timesOf(mask.opacityFrames, start, scale), mask.opacityValues, mask.opacityHold);
   }
 
   // Removes masks after index count, last first; false if that failed too.
@@ -195,7 +211,13 @@ const PROGRAM = String.raw`
     } catch (error) {
       throw new Error(describe(error) + " (while replacing the earlier Autoroto masks: Edit > Undo restores them)");
     }
+    return earlier.length;
   }
+`;
+
+/** sky.jsx's entry: checks the selection, asks where it must, and writes in one undo group. */
+const SKY_JSX_RUN = String.raw`
+  var TITLE = "Autoroto";
 
   function run() {
     if (MASKS.length === 0) {
@@ -257,10 +279,9 @@ export function exportJsx(doc: RotoDocument): string {
     `  var PREFIX = ${es3String(MASK_NAME_PREFIX)};`,
     `  var SOURCE = { path: ${es3String(source.path)}, width: ${num(source.width)}, height: ${num(source.height)},` +
       ` frameRate: ${num(source.frameRate)}, frameCount: ${num(source.frameCount)} };`,
-    '  var MASKS = [',
-    doc.masks.map(maskLiteral).join(',\n'),
-    '  ];',
-    PROGRAM,
+    `  var MASKS = ${masksLiteral(doc.masks)};`,
+    ES3_MASK_WRITER,
+    SKY_JSX_RUN,
     '})();',
     '',
   ].join('\n');

@@ -10,6 +10,10 @@
  *     remove, moveTo) → Property ("ADBE Mask Shape" | "ADBE Mask Feather" | "ADBE Mask Opacity" |
  *     "ADBE Mask Offset": value, setValue, setValueAtTime, setValuesAtTimes, keys, valueAtTime)
  *   plus Shape, the enums, and the globals alert/confirm (logged instead of shown).
+ * For the panel's adapters also: Item.id and Project.itemByID, footage items with a FileSource
+ * (importFootage) and LayerCollection.add, Layer.inPoint/outPoint, AVLayer.hasVideo, the comp's work
+ * area, and evalScript (CSInterface's view of a script: its completion value as a string). The UXP
+ * DOM has the same object model, so the same double serves it, called directly instead of by script.
  *
  * It is stricter than AE where AE would let a bug through quietly, and says so where it guesses:
  * - Reading or writing an attribute the model does not have throws (AE returns undefined on read and
@@ -250,6 +254,7 @@ class Session {
   undo = { begun: 0, ended: 0, depth: 0, names: [] as string[] };
   mutationsOutsideUndoGroup = 0;
   closeCalls: unknown[] = [];
+  lastItemId = 0;
   calls = new Map<string, number>();
   faults: Fault[] = [];
 
@@ -633,9 +638,13 @@ export class MaskParade extends PropertyGroup {
 // Items and layers.
 
 export class Item extends DoubleObject {
+  /** Item.id: unique in the project, stable across sessions. */
+  readonly _id: number;
   constructor(readonly _session: Session, public _name: string) {
     super();
+    this._id = ++_session.lastItemId;
   }
+  get id(): number { return this._id; }
   get name(): string { return this._name; }
   set name(v: string) { this._name = String(v); }
 }
@@ -648,16 +657,44 @@ export class AVItem extends Item {
   get height(): number { return this._height; }
 }
 
-export class FootageItem extends AVItem {}
+/** FileSource: footage read from a file (FootageItem.mainSource); only `file` is modelled. */
+export class FileSource extends DoubleObject {
+  constructor(readonly _path: string) {
+    super();
+  }
+  /** A File object: only the attribute scripts read for a path. */
+  get file(): { fsName: string } { return { fsName: this._path }; }
+}
+
+/** SolidSource: a solid's mainSource (no file). */
+export class SolidSource extends DoubleObject {}
+
+export class FootageItem extends AVItem {
+  constructor(session: Session, name: string, width: number, height: number, readonly _mainSource: FileSource | SolidSource,
+    readonly _frameRate = 0, readonly _duration = 0, readonly _hasVideo = true) {
+    super(session, name, width, height);
+  }
+  get mainSource(): FileSource | SolidSource { return wrap(this._mainSource); }
+  get frameRate(): number { return this._frameRate; }
+  get duration(): number { return this._duration; }
+  get hasVideo(): boolean { return this._hasVideo; }
+}
 
 export class CompItem extends AVItem {
   _layers: Layer[] = [];
   _time = 0;
+  _workAreaStart = 0;
+  _workAreaDuration: number;
   _layerCollection: LayerCollection;
   constructor(session: Session, name: string, width: number, height: number, readonly _frameRate: number, readonly _duration: number) {
     super(session, name, width, height);
     this._layerCollection = new LayerCollection(this);
+    this._workAreaDuration = _duration;
   }
+  get workAreaStart(): number { return this._workAreaStart; }
+  set workAreaStart(v: number) { this._workAreaStart = v; }
+  get workAreaDuration(): number { return this._workAreaDuration; }
+  set workAreaDuration(v: number) { this._workAreaDuration = v; }
   get frameRate(): number { return this._frameRate; }
   get frameDuration(): number { return 1 / this._frameRate; }
   get duration(): number { return this._duration; }
@@ -686,8 +723,16 @@ export class LayerCollection extends DoubleObject {
 
   /** LayerCollection.addSolid(color, name, width, height, pixelAspect[, duration]). */
   addSolid(_color: unknown, name: string, width: number, height: number, _pixelAspect: unknown, _duration?: unknown): AVLayer {
-    const source = new FootageItem(this._comp._session, name, width, height);
+    const source = new FootageItem(this._comp._session, name, width, height, new SolidSource());
     return this._add(new AVLayer(this._comp, name, source));
+  }
+
+  /** LayerCollection.add(item): a layer of the item, from comp time 0 for the item's duration. */
+  add(item: AVItem): AVLayer {
+    const source = unwrap(item);
+    const layer = new AVLayer(this._comp, source._name, source);
+    if (source instanceof FootageItem && source._duration > 0) layer._outPoint = source._duration;
+    return this._add(layer);
   }
 
   /** LayerCollection.addCamera(name, centerPoint). */
@@ -706,9 +751,16 @@ export class Layer extends PropertyGroup {
   _selected = false;
   _startTime = 0;
   _stretch = 100;
+  _inPoint = 0;
+  _outPoint: number;
   constructor(readonly _comp: CompItem, public _name: string) {
     super();
+    this._outPoint = _comp._duration;
   }
+  get inPoint(): number { return this._inPoint; }
+  set inPoint(v: number) { this._inPoint = v; }
+  get outPoint(): number { return this._outPoint; }
+  set outPoint(v: number) { this._outPoint = v; }
   get name(): string { return this._name; }
   set name(v: string) { this._name = String(v); }
   get index(): number { return this._comp._layers.indexOf(this) + 1; }
@@ -748,6 +800,7 @@ export class AVLayer extends Layer {
   get source(): AVItem { return wrap(this._source); }
   get width(): number { return this._source._width; }
   get height(): number { return this._source._height; }
+  get hasVideo(): boolean { return !(this._source instanceof FootageItem) || this._source._hasVideo; }
   get timeRemapEnabled(): boolean { return this._timeRemapEnabled; }
   set timeRemapEnabled(v: boolean) { this._timeRemapEnabled = Boolean(v); }
   /** layer.mask: the masks group, as layer.property("ADBE Mask Parade"). */
@@ -790,6 +843,11 @@ export class Project extends DoubleObject {
   get activeItem(): Item | null { return this._activeItem && wrap(this._activeItem); }
   get items(): ItemCollection { return wrap(this._itemCollection); }
   get numItems(): number { return this._items.length; }
+  /** Project.itemByID(id): the item, or null when there is none. */
+  itemByID(id: unknown): Item | null {
+    const item = this._items.find((i) => i._id === id);
+    return item ? wrap(item) : null;
+  }
   item(index: unknown): Item {
     if (!Number.isInteger(index) || (index as number) < 1 || (index as number) > this._items.length) {
       throw new AfterEffectsError(`Item index ${String(index)} is out of range 1..${this._items.length}`);
@@ -880,9 +938,35 @@ export class AfterEffectsDouble {
         session.confirms.push(String(message));
         return session.confirmAnswer;
       },
-      Shape, CompItem, AVItem, FootageItem, Item, Layer, AVLayer, CameraLayer, PropertyBase, PropertyGroup, MaskPropertyGroup, Property,
+      Shape, CompItem, AVItem, FootageItem, FileSource, Item, Layer, AVLayer, CameraLayer, PropertyBase, PropertyGroup, MaskPropertyGroup, Property,
       MaskMode, KeyframeInterpolationType, CloseOptions, PropertyType, PropertyValueType,
     };
+  }
+
+  /** Imports a footage file (Project.importFile), as an item of the project. */
+  importFootage(path: string, width: number, height: number, frameRate: number, duration: number, hasVideo = true): FootageItem {
+    const project = unwrap(this.app)._project;
+    const item = new FootageItem(this._session, path.split('/').pop()!, width, height, new FileSource(path), frameRate, duration, hasVideo);
+    project._items.push(item);
+    return wrap(item);
+  }
+
+  /** Removes an item from the project (Item.remove), as an editor deleting a comp would. */
+  removeItem(item: Item): void {
+    const project = unwrap(this.app)._project;
+    project._items.splice(project._items.indexOf(unwrap(item)), 1);
+  }
+
+  /**
+   * CSInterface.evalScript as a CEP panel sees it: the script's completion value as a string, and
+   * the string "EvalScript error." when it throws.
+   */
+  evalScript(source: string): string {
+    try {
+      return String(runInContext(source, createContext(this.globals()), { filename: 'evalScript.jsx' }));
+    } catch {
+      return 'EvalScript error.';
+    }
   }
 
   /** Runs a script as File > Scripts > Run Script File would; an uncaught error propagates. */

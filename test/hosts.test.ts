@@ -1,0 +1,252 @@
+/**
+ * The After Effects adapters, UXP (DOM called directly) and CEP (ExtendScript through evalScript),
+ * run against the same double of AE's object model (test/doubles/aftereffects.ts) with the same
+ * checks: masks reproduce the roto document, the editor's masks and keys survive, reruns replace,
+ * undo groups balance, a failed write leaves the layer as it was, and bad targets get clear messages.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { RotoDocument, RotoMask } from '../src/core/document.ts';
+import { renderDocument } from '../src/core/render.ts';
+import { iou } from '../src/core/metrics.ts';
+import type { Vec2 } from '../src/core/types.ts';
+import { afterEffectsDom, createAfterEffectsUxpHost } from '../src/hosts/aftereffects-uxp.ts';
+import { createAfterEffectsCepHost } from '../src/hosts/aftereffects-cep.ts';
+import { HostError } from '../src/hosts/errors.ts';
+import type { Host, HostTarget } from '../src/hosts/types.ts';
+import { HEIGHT, WIDTH, circle, horizonDocument } from './helpers/export-fixtures.ts';
+import {
+  AfterEffectsDouble, KeyframeInterpolationType, MaskMode, Shape, rasterizeLayerMasks, readMasks, compTimeOfFrame,
+  type AVLayer, type CompItem, type MaskParade,
+} from './doubles/aftereffects.ts';
+import { skyFootage } from './doubles/sky-footage.ts';
+
+const FPS = 24;
+const FRAMES = 30;
+const isAutoroto = (name: string) => name.startsWith('Autoroto Sky');
+
+interface Scene {
+  ae: AfterEffectsDouble;
+  comp: CompItem;
+  layer: AVLayer;
+  host: Host;
+}
+
+const footage = skyFootage({ width: WIDTH, height: HEIGHT, frameRate: FPS, frameCount: FRAMES });
+
+const adapters: Record<string, (ae: AfterEffectsDouble) => Host> = {
+  'UXP': (ae) => createAfterEffectsUxpHost(afterEffectsDom(ae.globals() as unknown as Parameters<typeof afterEffectsDom>[0]), async () => footage),
+  'CEP': (ae) => createAfterEffectsCepHost(async (script) => ae.evalScript(script), async () => footage),
+};
+
+function scene(adapter: (ae: AfterEffectsDouble) => Host): Scene {
+  const ae = new AfterEffectsDouble();
+  const plate = ae.importFootage('/shots/harbour_0420.mov', WIDTH, HEIGHT, FPS, FRAMES / FPS);
+  const comp = ae.app.project.items.addComp('Harbour', WIDTH, HEIGHT, 1, FRAMES / FPS, FPS);
+  comp.layers.addSolid([0, 0, 0], 'Grade', WIDTH, HEIGHT, 1);
+  const layer = comp.layers.add(plate);
+  layer.selected = true;
+  return { ae, comp, layer, host: adapter(ae) };
+}
+
+async function targetOf(s: Scene): Promise<HostTarget> {
+  const [target] = await s.host.selectedTargets();
+  return target;
+}
+
+const masksOf = (layer: AVLayer) => layer.property('ADBE Mask Parade') as MaskParade;
+const names = (layer: AVLayer) => readMasks(layer).map((m) => m.name);
+const WHOLE = { first: 0, last: FRAMES - 1 };
+
+function shape(vertices: Vec2[]): Shape {
+  const s = new Shape();
+  s.vertices = vertices;
+  s.closed = true;
+  return s;
+}
+
+/** An editor's garbage matte above the sky and a fix below it. */
+function addEditorMasks(layer: AVLayer): void {
+  const garbage = masksOf(layer).addProperty('ADBE Mask Atom');
+  garbage.name = 'Garbage matte';
+  garbage.maskMode = MaskMode.SUBTRACT;
+  garbage.property('ADBE Mask Shape')!.setValue(shape([[10.5, 200.5], [90.5, 200.5], [90.5, 260.5]]));
+}
+
+function addFix(layer: AVLayer): void {
+  const fix = masksOf(layer).addProperty('ADBE Mask Atom');
+  fix.name = 'Sky fix';
+  fix.inverted = true;
+  fix.property('ADBE Mask Shape')!.setValue(shape([[300.5, 10.5], [350.5, 10.5], [350.5, 60.5]]));
+}
+
+/** The document moved by (dx, dy): a rerun that saw the sky somewhere else. */
+function moved(doc: RotoDocument, dx: number, dy: number): RotoDocument {
+  const move = (ps: Vec2[]): Vec2[] => ps.map(([x, y]) => [x + dx, y + dy]);
+  return { ...doc, masks: doc.masks.map((m) => ({ ...m, path: m.path.map((k) => ({ ...k, vertices: move(k.vertices) })) })) };
+}
+
+function assertReproduces(layer: AVLayer, doc: RotoDocument, frames: number[]): void {
+  for (const frame of frames) {
+    const got = rasterizeLayerMasks(layer, frame, FPS, isAutoroto);
+    assert.ok(iou(got, renderDocument(doc, frame)) >= 0.9999, `frame ${frame}`);
+  }
+}
+
+for (const [adapterName, adapter] of Object.entries(adapters)) {
+  describe(`After Effects ${adapterName} adapter`, () => {
+    it('lists the selected layers of every comp', async () => {
+      const s = scene(adapter);
+      const other = s.ae.app.project.items.addComp('Pier', WIDTH, HEIGHT, 1, 1, FPS);
+      other.layers.addSolid([0, 0, 0], 'Pier plate', WIDTH, HEIGHT, 1).selected = true;
+      const targets = await s.host.selectedTargets();
+      assert.deepEqual(targets.map((t) => [t.container, t.name]), [['Harbour', 'harbour_0420.mov'], ['Pier', 'Pier plate']]);
+    });
+
+    it('writes masks that reproduce the roto document, in one undo group, after the editor\'s masks', async () => {
+      const s = scene(adapter);
+      addEditorMasks(s.layer);
+      const doc = horizonDocument();
+      const report = await s.host.write(await targetOf(s), doc, WHOLE);
+      assert.deepEqual(report, { masks: 3, replaced: 0, files: [] });
+      assert.deepEqual(names(s.layer), ['Garbage matte', 'Autoroto Sky 1', 'Autoroto Sky 1 hole', 'Autoroto Sky 2']);
+      assert.deepEqual(s.ae.undo, { begun: 1, ended: 1, depth: 0, names: ['Autoroto Sky'] });
+      assert.equal(s.ae.mutationsOutsideUndoGroup, 4, 'only the editor\'s own mask was made outside');
+      assertReproduces(s.layer, doc, [0, 5, 8, 12, 16, 19, 20, 29]);
+    });
+
+    it('keys a layer that starts later and is time-stretched so each source frame gets its shape', async () => {
+      const s = scene(adapter);
+      s.layer.startTime = 0.5;
+      s.layer.stretch = 200;
+      s.layer.outPoint = 0.5 + 2 * FRAMES / FPS;
+      const doc = horizonDocument();
+      await s.host.write(await targetOf(s), doc, WHOLE);
+      const [sky] = readMasks(s.layer);
+      assert.deepEqual(sky.path.keys.map((k) => k.time), [0, 12, 24].map((f) => compTimeOfFrame(s.layer, f, FPS)));
+      assertReproduces(s.layer, doc, [0, 7, 12, 23]);
+    });
+
+    it('replaces its own masks on a rerun, keeps their place, and never touches a renamed one', async () => {
+      const s = scene(adapter);
+      addEditorMasks(s.layer);
+      const target = await targetOf(s);
+      await s.host.write(target, horizonDocument(), WHOLE);
+      addFix(s.layer);
+      (masksOf(s.layer).property('Autoroto Sky 1 hole') as unknown as { name: string }).name = 'My hole';
+      const editors = readMasks(s.layer).filter((m) => !isAutoroto(m.name));
+      const again = moved(horizonDocument(), 13.3, 7.1);
+      const report = await s.host.write(target, again, WHOLE);
+      assert.equal(report.replaced, 2);
+      assert.deepEqual(names(s.layer), ['Garbage matte', 'Autoroto Sky 1', 'Autoroto Sky 1 hole', 'Autoroto Sky 2', 'My hole', 'Sky fix']);
+      assert.deepEqual(readMasks(s.layer).filter((m) => !isAutoroto(m.name)), editors);
+      assertReproduces(s.layer, again, [0, 10, 29]);
+    });
+
+    it('leaves the layer exactly as it was when a write fails half way, and says why', async () => {
+      const s = scene(adapter);
+      addEditorMasks(s.layer);
+      const target = await targetOf(s);
+      await s.host.write(target, horizonDocument(), WHOLE);
+      const before = readMasks(s.layer);
+      s.ae.clearLog();
+      s.ae.failOn('setValuesAtTimes', 3, 'After Effects error: out of memory');
+      await assert.rejects(s.host.write(target, moved(horizonDocument(), 5, 5), WHOLE),
+        (e: HostError) => e.kind === 'write-failed' && /out of memory \(the layer's masks were left as they were\)/.test(e.message));
+      assert.deepEqual(readMasks(s.layer), before);
+      assert.deepEqual([s.ae.undo.begun, s.ae.undo.ended, s.ae.undo.depth], [1, 1, 0]);
+    });
+
+    const refusals: [string, (s: Scene) => void, HostError['kind'], RegExp][] = [
+      ['a locked layer', (s) => { s.layer.locked = true; }, 'locked', /"harbour_0420.mov" is locked\. Unlock it/],
+      ['a layer without video', (s) => {
+        const audio = s.ae.importFootage('/shots/wind.wav', WIDTH, HEIGHT, 0, 1, false);
+        s.layer.selected = false;
+        s.comp.layers.add(audio).selected = true;
+      }, 'no-video', /"wind.wav" has no video/],
+      ['a solid', (s) => { s.layer.selected = false; s.comp.layer(2).selected = true; }, 'no-video', /"Grade" is not footage from a file/],
+      ['a deleted comp', (s) => s.ae.removeItem(s.comp), 'missing-comp', /composition of layer "harbour_0420.mov" is gone/],
+      ['a renamed layer', (s) => { s.layer.name = 'Plate v2'; }, 'missing-layer', /no longer in "Harbour"/],
+    ];
+    for (const [what, arrange, kind, message] of refusals) {
+      it(`refuses ${what} with a clear message and writes nothing`, async () => {
+        const s = scene(adapter);
+        addEditorMasks(s.layer);
+        const before = readMasks(s.layer);
+        const needsTargetFirst = what === 'a deleted comp' || what === 'a renamed layer';
+        const early = needsTargetFirst ? await targetOf(s) : null;
+        arrange(s);
+        const target = early ?? await targetOf(s);
+        s.ae.clearLog();
+        const isRefusal = (e: HostError) => e instanceof HostError && e.kind === kind && message.test(e.message);
+        await assert.rejects(s.host.openFrames(target, 'layer'), isRefusal);
+        await assert.rejects(s.host.write(target, horizonDocument(), WHOLE), isRefusal);
+        assert.deepEqual(readMasks(s.layer), before);
+        assert.equal(s.ae.undo.begun, 0);
+      });
+    }
+
+    it('opens the frames of the layer\'s in/out points or of the work area, in source frames', async () => {
+      const s = scene(adapter);
+      s.layer.startTime = 1;
+      s.layer.inPoint = 1 + 5 / FPS;
+      s.layer.outPoint = 1 + 25 / FPS;
+      s.comp.workAreaStart = 1 + 10 / FPS;
+      s.comp.workAreaDuration = 100;
+      const target = await targetOf(s);
+      assert.deepEqual((await s.host.openFrames(target, 'layer')).range, { first: 5, last: 24 });
+      assert.deepEqual((await s.host.openFrames(target, 'workArea')).range, { first: 10, last: 24 });
+      s.comp.workAreaStart = 0;
+      s.comp.workAreaDuration = 0.5;
+      await assert.rejects(s.host.openFrames(target, 'workArea'), /shows no frames of its footage in that range/);
+      const source = await s.host.openFrames(target, { first: 3, last: 4 });
+      const frames = [];
+      for await (const frame of source.frames(source.range)) frames.push(frame);
+      assert.deepEqual([source.path, source.width, source.height, frames.length], ['/shots/harbour_0420.mov', WIDTH, HEIGHT, 2]);
+    });
+
+    it('a rerun over frames 10–20 replaces keys only there: every other frame, and the editor\'s keys, stay', async () => {
+      const s = scene(adapter);
+      addEditorMasks(s.layer);
+      const target = await targetOf(s);
+      await s.host.write(target, horizonDocument(), WHOLE);
+      // The editor corrects the sky at frame 26 and takes "Autoroto Sky 2" as theirs.
+      const parade = masksOf(s.layer);
+      const sky = parade.property('Autoroto Sky 1')!.property('ADBE Mask Shape')!;
+      const corrected = sky.valueAtTime(compTimeOfFrame(s.layer, 26, FPS), false) as Shape;
+      corrected.vertices = corrected.vertices.map(([x, y]) => [x, y + 9.7] as Vec2);
+      sky.setValueAtTime(compTimeOfFrame(s.layer, 26, FPS), corrected);
+      (parade.property('Autoroto Sky 2') as unknown as { name: string }).name = 'Boat';
+      const before = Array.from({ length: FRAMES }, (_, f) => rasterizeLayerMasks(s.layer, f, FPS));
+      const editors = readMasks(s.layer).filter((m) => !isAutoroto(m.name));
+
+      // The rerun finds the sky with 4 vertices instead of 8, no hole, and a new region.
+      const rerun: RotoDocument = {
+        ...horizonDocument(),
+        masks: [
+          mask('Autoroto Sky 1', [circle(10, 240.3, 60.7, 200.1), circle(20, 250.9, 70.3, 190.7)]),
+          mask('Autoroto Sky 3', [circle(12, 400.3, 200.1, 30.3)]),
+        ],
+      };
+      const range = { first: 10, last: 20 };
+      await s.host.write(target, rerun, range);
+      assert.deepEqual(names(s.layer), ['Garbage matte', 'Autoroto Sky 1', 'Autoroto Sky 3', 'Autoroto Sky 1 hole', 'Boat']);
+      for (let f = 0; f < FRAMES; f++) {
+        const now = rasterizeLayerMasks(s.layer, f, FPS);
+        if (f < range.first || f > range.last) {
+          assert.ok(iou(now, before[f]) >= 0.9999, `frame ${f} is as it was`);
+        } else {
+          assert.ok(iou(rasterizeLayerMasks(s.layer, f, FPS, isAutoroto), renderDocument(rerun, f)) >= 0.9999, `frame ${f} is the rerun`);
+        }
+      }
+      assert.deepEqual(readMasks(s.layer).filter((m) => !isAutoroto(m.name)), editors);
+      const skyKeys = readMasks(s.layer)[1].path.keys;
+      assert.deepEqual(skyKeys.map((k) => Math.round(k.time * FPS * 1000) / 1000), [0, 9, 10, 20, 21, 24, 26]);
+      assert.deepEqual(skyKeys.map((k) => k.outType === KeyframeInterpolationType.HOLD), [false, true, false, true, false, false, false]);
+    });
+  });
+}
+
+function mask(name: string, path: RotoMask['path']): RotoMask {
+  return { name, mode: 'add', inverted: false, feather: [0, 0], expansion: 0, opacity: [{ frame: 0, value: 100 }], path };
+}
