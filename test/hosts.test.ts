@@ -20,6 +20,8 @@ import {
   type AVLayer, type CompItem, type MaskParade,
 } from './doubles/aftereffects.ts';
 import { skyFootage } from './doubles/sky-footage.ts';
+import { PremiereDouble } from './doubles/premiere.ts';
+import { createPremiereUxpHost, TRACK_MATTE_KEY } from '../src/hosts/premiere-uxp.ts';
 
 const FPS = 24;
 const FRAMES = 30;
@@ -250,3 +252,46 @@ for (const [adapterName, adapter] of Object.entries(adapters)) {
 function mask(name: string, path: RotoMask['path']): RotoMask {
   return { name, mode: 'add', inverted: false, feather: [0, 0], expansion: 0, opacity: [{ frame: 0, value: 100 }], path };
 }
+
+describe('Premiere Pro UXP adapter', () => {
+  function premiere() {
+    const pr = new PremiereDouble();
+    pr.addClip(0, { name: 'harbour_0420.mov', mediaPath: '/shots/harbour_0420.mov', start: 3, effects: [] }, 0, FRAMES / FPS);
+    return { pr, host: createPremiereUxpHost(pr.dom, pr.storage, async () => footage) };
+  }
+
+  it('writes roto.json, sky.jsx and a matte sequence, then lays the matte above the clip with a Track Matte Key in one undo step', async () => {
+    const { pr, host } = premiere();
+    const [target] = await host.selectedTargets();
+    assert.deepEqual([target.container, target.name], ['Harbour edit', 'harbour_0420.mov']);
+    const source = await host.openFrames(target, 'layer');
+    assert.deepEqual(source.range, WHOLE);
+    const doc = horizonDocument();
+    const report = await host.write(target, doc, { first: 4, last: 9 });
+    const folder = '/projects/Autoroto harbour_0420.mov';
+    assert.deepEqual(report.files.slice(0, 3), [`${folder}/roto.json`, `${folder}/sky.jsx`, `${folder}/mattes/000004.png`]);
+    assert.equal(report.files.length, 2 + 6);
+    const matte = pr.files.get(`${folder}/mattes/000007.png`) as { gray: Uint8Array };
+    const expected = renderDocument(doc, 7);
+    assert.ok(matte.gray.every((v, i) => v === expected[i] * 255));
+    assert.deepEqual(pr.imports, [{ paths: [`${folder}/mattes/000004.png`], asNumberedStills: true }]);
+    assert.deepEqual(pr.undoSteps, ['Autoroto Sky']);
+    assert.deepEqual(pr.tracks[1].map((c) => [c.mediaPath, c.start]), [[`${folder}/mattes/000004.png`, 3]]);
+    assert.deepEqual(pr.tracks[0][0].effects, [TRACK_MATTE_KEY]);
+  });
+
+  it('changes nothing in the sequence when the transaction fails, and says where the files are', async () => {
+    const { pr, host } = premiere();
+    const [target] = await host.selectedTargets();
+    pr.failTransaction = true;
+    await assert.rejects(host.write(target, horizonDocument(), WHOLE), /did not apply the matte .* The matte sequence is in \/projects\/Autoroto harbour_0420.mov/);
+    assert.deepEqual([pr.undoSteps, pr.tracks[1], pr.tracks[0][0].effects], [[], [], []]);
+  });
+
+  it('adds nothing when no sky was found', async () => {
+    const { pr, host } = premiere();
+    const [target] = await host.selectedTargets();
+    await assert.rejects(host.write(target, { ...horizonDocument(), masks: [] }, WHOLE), /found no sky/);
+    assert.equal(pr.files.size, 0);
+  });
+});
