@@ -380,6 +380,13 @@ describe('bad input: a FootageError that names the file and says what to do (exi
     await assertFootageError(() => openFootage(video), video, /8×8 is too small/);
   });
 
+  it('an image in another format than PNG or JPEG', async () => {
+    const png = join(dir, 'for-bmp.png'), bmp = join(dir, 'still.bmp');
+    await writeRgbPng(png, noiseFrame(W, H, 4));
+    await ffmpeg('-i', png, bmp);
+    await assertFootageError(() => openFootage(bmp), bmp, /is an image in a format Autoroto does not read \(bmp\); convert it to PNG/);
+  });
+
   it('a folder of frames of mixed sizes names both files and their sizes', async () => {
     const folder = join(dir, 'mixed');
     await mkdir(folder);

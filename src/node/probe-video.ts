@@ -8,10 +8,6 @@ import { checkFrameSize, FOOTAGE_KINDS, FootageError } from './footage-error.ts'
 import { runFfmpeg } from './ffmpeg.ts';
 
 export interface VideoInfo {
-  /** ffmpeg's demuxer names, e.g. 'mov,mp4,m4a,3gp,3g2,mj2' or 'matroska,webm'. */
-  format: string;
-  /** e.g. 'h264', 'ffv1'. */
-  codec: string;
   /** As decoded: after the stream's rotation (a phone's portrait video is taller than wide). */
   width: number;
   height: number;
@@ -78,10 +74,10 @@ export async function probeVideo(path: string): Promise<VideoInfo> {
     throw new FootageError(path, `has no video frames (there is no video stream in it); ${FOOTAGE_KINDS}`);
   }
   const stream = lines[start].text.replace(/^.*?: Video: /, '');
-  const codec = /^\w+/.exec(stream)?.[0] ?? '?';
   if (format === 'image2' || format.endsWith('_pipe')) {
-    throw new FootageError(path, `is a ${codec.toUpperCase()} image; Autoroto reads PNG and JPEG images ` +
-      '(one, or a folder of them) and videos: convert it to PNG');
+    const codec = /^\w+/.exec(stream)?.[0] ?? 'unknown';
+    throw new FootageError(path, `is an image in a format Autoroto does not read (${codec}); convert it to PNG ` +
+      '(Autoroto reads PNG and JPEG images, one or a folder of them, and videos)');
   }
   const size = /(?:^|, )(\d+)x(\d+)(?=[ ,]|$)/.exec(stream);
   const rate = parseFrameRate(/, ([\d.]+k?) fps/.exec(stream)?.[1] ?? /, ([\d.]+k?) tbr/.exec(stream)?.[1] ?? '');
@@ -91,7 +87,8 @@ export async function probeVideo(path: string): Promise<VideoInfo> {
   const end = lines.findIndex((l, i) => i > start && /^\s*(Stream #|Output #|Stream mapping)/.test(l.text));
   const own = lines.slice(start + 1, end < 0 ? undefined : end).map((l) => l.text).join('\n');
   const degrees = Number(/rotate\s*: (-?\d+)/.exec(own)?.[1] ?? /displaymatrix: rotation of (-?[\d.]+) degrees/.exec(own)?.[1] ?? 0);
-  const quarterTurn = Math.abs(Math.round(degrees / 90)) % 2 === 1 && Math.abs(degrees / 90 - Math.round(degrees / 90)) < 0.01;
+  const turns = degrees / 90;
+  const quarterTurn = Math.abs(turns - Math.round(turns)) < 0.01 && Math.round(turns) % 2 !== 0;
   let width = Number(size[1]), height = Number(size[2]);
   if (quarterTurn) [width, height] = [height, width]; // ffmpeg turns the frames upright when decoding
 
@@ -103,5 +100,5 @@ export async function probeVideo(path: string): Promise<VideoInfo> {
   }
   if (frameCount === 0) throw new FootageError(path, `has 0 video frames; ${FOOTAGE_KINDS} with at least one frame`);
   checkFrameSize(path, width, height);
-  return { format, codec, width, height, frameRate: rate, frameCount };
+  return { width, height, frameRate: rate, frameCount };
 }
