@@ -8,7 +8,12 @@ import { iou } from '../src/core/metrics.ts';
 import { afterEffectsDom, createAfterEffectsUxpHost } from '../src/hosts/aftereffects-uxp.ts';
 import { analyseTarget, etaSeconds, writeAnalysis, type StageProgress } from '../src/hosts/roto-job.ts';
 import { reportLines, runBatch, type BatchSnapshot } from '../src/hosts/batch-queue.ts';
-import type { Host } from '../src/hosts/types.ts';
+import type { Host, OpenFootage, Segmenter } from '../src/hosts/types.ts';
+import type { openFootage } from '../src/node/footage.ts';
+import type { Segmenter as SkySegmenter } from '../src/core/segment/segmenter.ts';
+
+/** The real footage reader and sky segmenter fit the hosts' types (tsc checks this). */
+export type RealPartsFit = [typeof openFootage extends OpenFootage ? true : never, SkySegmenter extends Segmenter ? true : never];
 import { AfterEffectsDouble, rasterizeLayerMasks, readMasks, type AVLayer } from './doubles/aftereffects.ts';
 import { skyFootage, skyFrame, thresholdSegmenter, type SkyShot } from './doubles/sky-footage.ts';
 

@@ -51,7 +51,7 @@ export function createAfterEffectsHost(backend: LayerBackend, openFootage: OpenF
       }
       return {
         path, width: footage.width, height: footage.height, frameRate: info.timing.frameRate,
-        frameCount: info.timing.frameCount, range, frames: (r) => footage.frames(r),
+        frameCount: info.timing.frameCount, range, frames: (r) => footage.frames({ start: r.first, end: r.last }),
       };
     },
 

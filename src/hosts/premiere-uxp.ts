@@ -115,7 +115,7 @@ export function createPremiereUxpHost(dom: PremiereDom, files: PremiereFiles, op
         ? { first: Math.max(clipRange.first, choice.first), last: Math.min(clipRange.last, choice.last) }
         : clipRange;
       if (range.last < range.first) throw new HostError('empty-range', `Clip "${target.name}" uses no frames of its footage in that range.`);
-      return { path, ...footage, range, frames: (r) => footage.frames(r) };
+      return { path, width: footage.width, height: footage.height, frameRate: footage.frameRate, frameCount: footage.frameCount, range, frames: (r) => footage.frames({ start: r.first, end: r.last }) };
     },
 
     async write(target: HostTarget, doc: RotoDocument, range: FrameRange): Promise<WriteReport> {

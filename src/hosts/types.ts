@@ -37,20 +37,21 @@ export interface FrameSource {
   frames(range: FrameRange): AsyncIterable<RgbFrame>;
 }
 
-/** Decoded footage (src/node/footage.ts's openFootage gives this shape; UXP decodes in its webview). */
+/** Decoded footage: src/node/footage.ts's openFootage gives this shape (UXP decodes in its webview). */
 export interface Footage {
-  width: number;
-  height: number;
-  frameRate: number;
-  frameCount: number;
-  frames(range: FrameRange): AsyncIterable<RgbFrame>;
+  readonly width: number;
+  readonly height: number;
+  readonly frameRate: number;
+  readonly frameCount: number;
+  /** Frames start..end, both included (footage.ts's own range shape). */
+  frames(range: { start: number; end: number }): AsyncIterable<RgbFrame>;
 }
 
 export type OpenFootage = (path: string) => Promise<Footage>;
 
+/** As src/core/segment reports it: frames done so far. */
 export interface SegmentProgress {
-  done: number;
-  total?: number;
+  frames: number;
 }
 
 /** The sky segmenter as the panel uses it (src/core/segment's SkySegmenter has this shape). */

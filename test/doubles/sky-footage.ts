@@ -4,7 +4,7 @@
  * thresholds it (sky where blue dominates). Pure TypeScript, so the panel test can bundle it too.
  */
 import type { Matte, RgbFrame } from '../../src/core/types.ts';
-import type { Footage, FrameRange, SegmentProgress, Segmenter } from '../../src/hosts/types.ts';
+import type { Footage, SegmentProgress, Segmenter } from '../../src/hosts/types.ts';
 
 export interface SkyShot {
   width: number;
@@ -39,8 +39,8 @@ export function skyFootage(shot: SkyShot): Footage & { reads: number } {
   return {
     ...shot,
     reads: 0,
-    async *frames(range: FrameRange) {
-      for (let f = range.first; f <= range.last; f++) {
+    async *frames(range: { start: number; end: number }) {
+      for (let f = range.start; f <= range.end; f++) {
         this.reads++;
         yield skyFrame(shot, f);
       }
@@ -58,7 +58,7 @@ export function thresholdSegmenter(delayMs = 0): Segmenter {
         options.signal?.throwIfAborted();
         const data = new Float32Array(frame.width * frame.height);
         for (let i = 0; i < data.length; i++) data[i] = frame.data[i * 3 + 2] - frame.data[i * 3] > 60 ? 1 : 0;
-        options.onProgress?.({ done: ++done });
+        options.onProgress?.({ frames: ++done });
         yield { width: frame.width, height: frame.height, data } satisfies Matte;
       }
     },
