@@ -4,6 +4,7 @@
  * AUTOROTO_DEBUG=1.
  */
 import { InvalidDocumentError } from '../core/document.ts';
+import { ModelError } from '../core/segment/session.ts';
 import { FootageError } from '../node/footage-error.ts';
 import { ImageReadError } from '../node/png.ts';
 
@@ -33,6 +34,7 @@ export class UsageError extends BadInputError {
 export function asBadInput(error: unknown): unknown {
   if (error instanceof ImageReadError) return new BadInputError(error.message, { cause: error });
   if (error instanceof FootageError) return new BadInputError(error.message, { cause: error });
+  if (error instanceof ModelError) return new BadInputError(error.message, { cause: error });
   if (error instanceof InvalidDocumentError) return new BadInputError(error.message, { cause: error });
   return error;
 }

@@ -9,6 +9,8 @@ import { parseArgs } from 'node:util';
 import { BadInputError, EXIT_BAD_INPUT, EXIT_OK, UsageError, exitCodeFor, formatError } from './errors.ts';
 import { renderSummary, runRender } from './render.ts';
 import { runTrace, traceSummary } from './trace.ts';
+import { parseFrameRange, runSegment, runSky, segmentSummary, skySummary } from './sky.ts';
+import { mergeSummary, runMerge } from './merge.ts';
 
 export interface CliIO {
   stdout: { write(text: string): unknown };
@@ -20,8 +22,10 @@ const MAIN_USAGE = `Usage: autoroto <command> [options]
 Commands:
   trace <mattes> --out <dir>       a folder of PNG mattes → roto.json, sky.jsx, sky.lottie.json, sky.svg
   render <roto.json> --out <dir>   a roto document → PNG mattes 000000.png, 000001.png, … (for checking)
-  sky <input> --out <dir>          footage → roto (not shipped yet: needs the sky model)
-  segment <input> --out <dir>      footage → mattes (not shipped yet: needs the sky model)
+  sky <input> --out <dir>          footage (video, frame folder or image) → roto.json, sky.jsx,
+                                   sky.lottie.json, sky.svg, preview.html, contact-sheet.png
+  segment <input> --out <dir>      footage → sky mattes 000000.png, 000001.png, …
+  merge <dir>… --out <dir>         the \`sky --frames a-b\` outputs of one shot → one roto document
 
 Run \`autoroto <command> --help\` for a command's options.
 Exit codes: 0 done, 2 bad input (the message names the file), 1 anything else.`;
@@ -54,11 +58,58 @@ Options:
   -q, --quiet    no progress on stderr
   -h, --help     this help`;
 
-const SKY_USAGE = `Usage: autoroto sky <input> --out <dir> [--mattes] [--tolerance <px>] [--backend wasm|webgpu]
-       autoroto segment <input> --out <dir>
+const FOOTAGE_HELP = `<input> is a video (mp4, mov, mkv, webm), a folder of frames (PNG or JPEG, natural name
+order) or one image. The sky model is models/sky.onnx (onnxruntime-web: WebGPU where there is a GPU
+page, WASM here).`;
 
-Not shipped yet: these need the sky segmentation model, which is an open issue. Until then, make
-mattes another way and run \`autoroto trace <mattes> --out <dir>\`.`;
+const SKY_USAGE = `Usage: autoroto sky <input> --out <dir> [options]
+
+Segments the sky in every frame, traces it into bezier masks and writes into <dir> (created if
+missing): roto.json (autoroto.roto/1), sky.jsx (After Effects script), sky.lottie.json, sky.svg,
+preview.html and contact-sheet.png (the masks over the footage), and with --mattes the mattes in
+mattes/. Nothing is written unless everything succeeds.
+${FOOTAGE_HELP}
+
+Options:
+  --out <dir>          output folder (required)
+  --frames <a-b>       only shot frames a to b (0-based, both included); also writes regions.bin,
+                       which \`autoroto merge\` joins (overlap the ranges by a few frames)
+  --mattes             also write the sky mattes to <dir>/mattes/
+  --tolerance <px>     largest distance between a mask and the matte's 0.5 outline
+                       (default: 1 px at 1080 lines, scaled with the frame size)
+  --min-area <px²>     specks and pinholes smaller than this are left out (default: 64 px² at 1080 lines)
+  --backend <name>     auto, wasm or webgpu (default auto: WebGPU where available)
+  --model <file>       another ONNX sky model (default: models/sky.onnx)
+  --frame-rate <fps>   frame rate of a frame folder or image (default 24; videos have their own)
+  --no-preview         skip preview.html and contact-sheet.png
+  -q, --quiet          no progress on stderr
+  -h, --help           this help`;
+
+const SEGMENT_USAGE = `Usage: autoroto segment <input> --out <dir> [options]
+
+Writes the sky matte of every frame: 8-bit grayscale PNGs <dir>/000000.png, … (255 = sky), named by
+frame. Nothing is written unless everything succeeds.
+${FOOTAGE_HELP}
+
+Options:
+  --out <dir>          output folder (required)
+  --frames <a-b>       only shot frames a to b (0-based, both included)
+  --backend <name>     auto, wasm or webgpu (default auto)
+  --model <file>       another ONNX sky model (default: models/sky.onnx)
+  --frame-rate <fps>   frame rate of a frame folder or image (default 24)
+  -q, --quiet          no progress on stderr
+  -h, --help           this help`;
+
+const MERGE_USAGE = `Usage: autoroto merge <dir>… --out <dir>
+
+Joins the outputs of \`autoroto sky <input> --frames a-b --out <dir>\` runs over one shot (each holds a
+regions.bin) into one roto document with continuous tracks, as one run over the whole shot would give;
+writes roto.json, sky.jsx, sky.lottie.json and sky.svg into --out. Ranges may overlap (a few frames
+of overlap let each range's stabiliser warm up; the earlier range's frames are kept) but not leave gaps.
+
+Options:
+  --out <dir>    output folder (required)
+  -h, --help     this help`;
 
 function version(): string {
   try {
@@ -156,6 +207,84 @@ async function render(args: string[], io: CliIO): Promise<number> {
   return EXIT_OK;
 }
 
+const FOOTAGE_OPTIONS = {
+  out: { type: 'string', short: 'o' },
+  frames: { type: 'string' },
+  backend: { type: 'string' },
+  model: { type: 'string' },
+  'frame-rate': { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function backendOption(text: string | undefined): 'auto' | 'wasm' | 'webgpu' | undefined {
+  if (text === undefined) return undefined;
+  if (text === 'auto' || text === 'wasm' || text === 'webgpu') return text;
+  throw new BadInputError(`--backend ${JSON.stringify(text)}: must be auto, wasm or webgpu`);
+}
+
+function footageOptions(values: Record<string, string | boolean | undefined>, positionals: string[], usage: string) {
+  const str = (v: string | boolean | undefined) => (typeof v === 'string' ? v : undefined);
+  return {
+    input: onePositional(positionals, 'input (a video, a folder of frames or an image)', usage),
+    out: requireOut(values.out, usage),
+    frames: str(values.frames) === undefined ? undefined : parseFrameRange(str(values.frames)!),
+    backend: backendOption(str(values.backend)),
+    model: str(values.model),
+    frameRate: numberOption('frame-rate', str(values['frame-rate']), (n) => n > 0 && n <= 1000, 'frames per second above 0'),
+    quiet: values.quiet === true,
+  };
+}
+
+async function sky(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(args, {
+    ...FOOTAGE_OPTIONS,
+    mattes: { type: 'boolean' },
+    tolerance: { type: 'string' },
+    'min-area': { type: 'string' },
+    'no-preview': { type: 'boolean' },
+  }, SKY_USAGE);
+  if (values.help) {
+    io.stdout.write(`${SKY_USAGE}\n`);
+    return EXIT_OK;
+  }
+  const str = (v: string | boolean | undefined) => (typeof v === 'string' ? v : undefined);
+  const options = {
+    ...footageOptions(values, positionals, SKY_USAGE),
+    mattes: values.mattes === true,
+    preview: values['no-preview'] !== true,
+    tolerance: numberOption('tolerance', str(values.tolerance), (n) => n > 0, 'a distance in px above 0'),
+    minArea: numberOption('min-area', str(values['min-area']), (n) => n >= 0, 'an area in px² of 0 or more'),
+  };
+  const result = await runSky(options, { stderr: io.stderr });
+  io.stdout.write(`${skySummary(result, options)}\n`);
+  return EXIT_OK;
+}
+
+async function segment(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(args, FOOTAGE_OPTIONS, SEGMENT_USAGE);
+  if (values.help) {
+    io.stdout.write(`${SEGMENT_USAGE}\n`);
+    return EXIT_OK;
+  }
+  const options = footageOptions(values, positionals, SEGMENT_USAGE);
+  const result = await runSegment(options, { stderr: io.stderr });
+  io.stdout.write(`${segmentSummary(result, options)}\n`);
+  return EXIT_OK;
+}
+
+async function merge(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(args, { out: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } }, MERGE_USAGE);
+  if (values.help) {
+    io.stdout.write(`${MERGE_USAGE}\n`);
+    return EXIT_OK;
+  }
+  const options = { parts: positionals, out: requireOut(values.out, MERGE_USAGE) };
+  const result = await runMerge(options);
+  io.stdout.write(`${mergeSummary(result, options)}\n`);
+  return EXIT_OK;
+}
+
 /** Runs the command line `argv` (without node and the script) and returns the exit code. */
 export async function run(argv: string[], io: CliIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const [command, ...args] = argv;
@@ -166,13 +295,11 @@ export async function run(argv: string[], io: CliIO = { stdout: process.stdout, 
       case 'render':
         return await render(args, io);
       case 'sky':
+        return await sky(args, io);
       case 'segment':
-        if (args.includes('--help') || args.includes('-h')) {
-          io.stdout.write(`${SKY_USAGE}\n`);
-          return EXIT_OK;
-        }
-        throw new BadInputError(`${command}: the sky model is not shipped yet (an open issue), so \`autoroto ${command}\` ` +
-          'cannot run; make mattes another way and run `autoroto trace <mattes> --out <dir>`');
+        return await segment(args, io);
+      case 'merge':
+        return await merge(args, io);
       case '--help':
       case '-h':
       case 'help':

@@ -95,6 +95,13 @@ export class AtomicOutput {
     return join(this.tempDir, name);
   }
 
+  /** Makes the output subfolder `name` (a plain name; it replaces a folder of that name on commit) and returns where it is until the commit. */
+  async folder(name: string): Promise<string> {
+    const path = this.path(name);
+    await mkdir(path, { recursive: true });
+    return path;
+  }
+
   async writeFile(name: string, data: string | Uint8Array): Promise<void> {
     await writeFile(this.path(name), data);
   }
@@ -109,12 +116,25 @@ export class AtomicOutput {
         renameSync(this.tempDir, absolute);
       } else {
         // Check everything first, so a folder in the way fails before anything has moved.
+        const isFolder = (path: string) => exists(path) && lstatSync(path).isDirectory();
         for (const name of names) {
-          if (exists(join(absolute, name)) && lstatSync(join(absolute, name)).isDirectory()) {
+          if (isFolder(join(absolute, name)) && !isFolder(join(this.tempDir, name))) {
             throw new BadInputError(`${join(this.dir, name)}: a folder is in the way of an output file; move it or choose another --out folder`);
           }
         }
-        for (const name of names) renameSync(join(this.tempDir, name), join(absolute, name));
+        // An output folder (mattes/, preview/) replaces the last run's: the old one moves into the
+        // temporary folder and goes with it.
+        const replaced: string[] = [];
+        for (const name of names) {
+          const target = join(absolute, name);
+          if (isFolder(target)) {
+            const old = join(this.tempDir, `.replaced-${name}`);
+            renameSync(target, old);
+            replaced.push(old);
+          }
+          renameSync(join(this.tempDir, name), target);
+        }
+        for (const old of replaced) rmSync(old, { recursive: true, force: true });
         rmdirSync(this.tempDir);
       }
     } catch (error) {

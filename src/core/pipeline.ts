@@ -2,7 +2,7 @@
  * The roto pipeline over a stream of mattes: trace → fit → track per frame, then the document.
  * Frames are consumed one at a time and not kept; only the tracks' shapes (a few KB a frame) are.
  */
-import type { Matte } from './types.ts';
+import type { Matte, Region } from './types.ts';
 import { ROTO_FORMAT, type RotoDocument, type RotoSource } from './document.ts';
 import { defaultMinArea, trace } from './trace.ts';
 import { defaultTolerance } from './fit.ts';
@@ -14,11 +14,17 @@ export interface RotoOptions {
   tolerance?: number;
   /** Specks and pinholes smaller than this many px² are left out (default: 64 px² at 1080p, scaled). */
   minArea?: number;
+  /** The shot's frame number of the first matte (a range of a longer shot); default 0. */
+  firstFrame?: number;
+  /** Frames in the whole shot when only a range is added; default: first frame + frames added. */
+  shotFrameCount?: number;
 }
 
 export interface FrameSummary {
+  /** The frame's index in the stream (0 for the first matte added). */
   frame: number;
-  regions: number;
+  /** The traced regions, as handed to the tracker (what `autoroto merge` joins). */
+  regions: Region[];
   /** px² of specks dropped and pinholes filled in this frame. */
   droppedArea: number;
 }
@@ -27,12 +33,16 @@ export class RotoBuilder {
   readonly tolerance: number;
   readonly minArea: number;
   private readonly tracker: Tracker;
+  private readonly firstFrame: number;
+  private readonly shotFrameCount: number | undefined;
 
   constructor(readonly source: Omit<RotoSource, 'frameCount'>, options: RotoOptions = {}) {
     const { width, height } = source;
     this.tolerance = options.tolerance ?? defaultTolerance(width, height);
     this.minArea = options.minArea ?? defaultMinArea(width, height);
     this.tracker = new Tracker({ width, height, tolerance: this.tolerance });
+    this.firstFrame = options.firstFrame ?? 0;
+    this.shotFrameCount = options.shotFrameCount;
   }
 
   /** Adds the next frame's matte (frames in order, from 0). */
@@ -43,17 +53,33 @@ export class RotoBuilder {
     }
     const { regions, droppedArea } = trace(matte, { minArea: this.minArea });
     this.tracker.addFrame(regions);
-    return { frame, regions: regions.length, droppedArea };
+    return { frame, regions, droppedArea };
+  }
+
+  /** Adds the next frame as regions already traced (with this builder's minimum area). */
+  addRegions(regions: Region[]): void {
+    this.tracker.addFrame(regions);
+  }
+
+  /** Frames added so far. */
+  get frameCount(): number {
+    return this.tracker.frameCount;
   }
 
   /** The roto document for every frame added so far. */
   finish(): RotoDocument {
     const frameCount = this.tracker.frameCount;
     if (frameCount === 0) throw new RangeError('no frames: a roto document needs at least one');
+    const shift = this.firstFrame;
+    const masks = tracksToMasks(this.tracker.tracks, frameCount, this.tracker.options).map((mask) => shift === 0 ? mask : {
+      ...mask,
+      path: mask.path.map((key) => ({ ...key, frame: key.frame + shift })),
+      opacity: mask.opacity.map((key) => ({ ...key, frame: key.frame + shift })),
+    });
     return {
       format: ROTO_FORMAT,
-      source: { ...this.source, frameCount },
-      masks: tracksToMasks(this.tracker.tracks, frameCount, this.tracker.options),
+      source: { ...this.source, frameCount: this.shotFrameCount ?? shift + frameCount },
+      masks,
     };
   }
 }

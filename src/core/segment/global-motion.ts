@@ -38,18 +38,6 @@ function pyramid(luma: Float32Array, size: Size, levels: number): Level[] {
   return out;
 }
 
-/** Bilinear sample at (x, y) in pixel-centre coordinates; NaN outside the image. */
-function sample(level: Level, x: number, y: number): number {
-  const fx = x - 0.5, fy = y - 0.5;
-  if (fx < 0 || fy < 0 || fx > level.width - 1 || fy > level.height - 1) return NaN;
-  const x0 = Math.min(level.width - 2, Math.floor(fx)), y0 = Math.min(level.height - 2, Math.floor(fy));
-  const tx = fx - x0, ty = fy - y0;
-  const i = y0 * level.width + x0, d = level.data;
-  const top = d[i] + (d[i + 1] - d[i]) * tx;
-  const bottom = d[i + level.width] + (d[i + level.width + 1] - d[i + level.width]) * tx;
-  return top + (bottom - top) * ty;
-}
-
 /** Solves the 6×6 system h·x = g (symmetric positive definite after damping) by Gaussian elimination. */
 function solve6(h: Float64Array, g: Float64Array): Float64Array | undefined {
   const a = Float64Array.from(h), b = Float64Array.from(g);
@@ -77,55 +65,89 @@ function solve6(h: Float64Array, g: Float64Array): Float64Array | undefined {
 }
 
 /** 1.4826 × the median absolute residual: the residuals' spread, unmoved by outliers. */
-function robustScale(residuals: number[], count: number): number {
-  const abs = new Float32Array(count);
-  for (let n = 0; n < count; n++) abs[n] = Math.abs(residuals[3 * n]);
-  abs.sort();
-  return 1.4826 * abs[count >> 1];
+function robustScale(abs: Float32Array, count: number): number {
+  // Quickselect for the median: a sort per iteration would cost more than the iteration.
+  const a = abs.slice(0, count);
+  const k = count >> 1;
+  let lo = 0, hi = count - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1];
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i]; a[i] = a[j]; a[j] = t;
+        i++; j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return 1.4826 * a[k];
+}
+
+/** Central-difference gradients of a level, so each sample reads value and slope with one set of weights. */
+function gradients(level: Level): { gx: Float32Array; gy: Float32Array } {
+  const { data, width: w, height: h } = level;
+  const gx = new Float32Array(w * h), gy = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      gx[i] = 0.5 * (data[x < w - 1 ? i + 1 : i] - data[x > 0 ? i - 1 : i]);
+      gy[i] = 0.5 * (data[y < h - 1 ? i + w : i] - data[y > 0 ? i - w : i]);
+    }
+  }
+  return { gx, gy };
 }
 
 /** Gauss–Newton steps at one level; the affine is in that level's pixel coordinates. */
 function refine(previous: Level, current: Level, start: Affine, iterations: number): Affine {
   const m = [...start] as Affine;
   const { width, height } = current;
-  const step = Math.max(1, Math.round(Math.sqrt((width * height) / 20000)));
+  const { gx: GX, gy: GY } = gradients(previous);
+  const P = previous.data, pw = previous.width, ph = previous.height;
+  // A few thousand samples pin down six parameters; more only cost time.
+  const step = Math.max(1, Math.round(Math.sqrt((width * height) / 6000)));
+  const capacity = Math.ceil(width / step) * Math.ceil(height / step);
+  const res = new Float32Array(capacity), sgx = new Float32Array(capacity), sgy = new Float32Array(capacity);
+  const sx = new Float32Array(capacity), sy = new Float32Array(capacity);
+  const abs = new Float32Array(capacity);
   for (let it = 0; it < iterations; it++) {
-    const h = new Float64Array(36), g = new Float64Array(6);
-    // Residual scale for the Huber weights: mean absolute residual of the last pass.
-    let absSum = 0, count = 0;
-    const residuals: number[] = [];
-    const rows: number[] = [];
+    let count = 0, absSum = 0;
     for (let y = 1; y < height - 1; y += step) {
       for (let x = 1; x < width - 1; x += step) {
         const cx = x + 0.5, cy = y + 0.5;
-        const u = m[0] * cx + m[1] * cy + m[2], v = m[3] * cx + m[4] * cy + m[5];
-        const p = sample(previous, u, v);
-        if (Number.isNaN(p)) continue;
-        const gx = 0.5 * (sample(previous, u + 1, v) - sample(previous, u - 1, v));
-        const gy = 0.5 * (sample(previous, u, v + 1) - sample(previous, u, v - 1));
-        if (Number.isNaN(gx) || Number.isNaN(gy)) continue;
-        const r = p - current.data[y * width + x];
-        residuals.push(r, gx, gy);
-        rows.push(cx, cy);
-        absSum += Math.abs(r);
+        const u = m[0] * cx + m[1] * cy + m[2] - 0.5, v = m[3] * cx + m[4] * cy + m[5] - 0.5;
+        if (!(u >= 0 && v >= 0 && u < pw - 1 && v < ph - 1)) continue;
+        const x0 = Math.floor(u), y0 = Math.floor(v), tx = u - x0, ty = v - y0;
+        const i = y0 * pw + x0;
+        const w00 = (1 - tx) * (1 - ty), w10 = tx * (1 - ty), w01 = (1 - tx) * ty, w11 = tx * ty;
+        const r = w00 * P[i] + w10 * P[i + 1] + w01 * P[i + pw] + w11 * P[i + pw + 1] - current.data[y * width + x];
+        res[count] = r;
+        sgx[count] = w00 * GX[i] + w10 * GX[i + 1] + w01 * GX[i + pw] + w11 * GX[i + pw + 1];
+        sgy[count] = w00 * GY[i] + w10 * GY[i + 1] + w01 * GY[i + pw] + w11 * GY[i + pw + 1];
+        sx[count] = cx;
+        sy[count] = cy;
+        abs[count] = Math.abs(r);
+        absSum += abs[count];
         count++;
       }
     }
     if (count < 50) return m;
     // Robust weights: Huber on the first pass (the estimate may still be far), then Tukey's biweight,
     // which gives pixels that move on their own (a bird, a car, parallax) no say at all.
-    const scale = robustScale(residuals, count);
     const huber = it === 0;
-    const k = huber ? Math.max(1e-3, 1.5 * (absSum / count)) : Math.max(1e-3, 4.685 * scale);
-    const jac = new Float64Array(6);
+    const k = huber ? Math.max(1e-3, 1.5 * (absSum / count)) : Math.max(1e-3, 4.685 * robustScale(abs, count));
+    const h = new Float64Array(36), g = new Float64Array(6), jac = new Float64Array(6);
     for (let n = 0; n < count; n++) {
-      const r = residuals[3 * n], gx = residuals[3 * n + 1], gy = residuals[3 * n + 2];
-      const cx = rows[2 * n], cy = rows[2 * n + 1];
-      const a = Math.abs(r);
+      const r = res[n], a = Math.abs(r);
       let w: number;
       if (huber) w = a <= k ? 1 : k / a;
       else if (a >= k) continue;
       else w = (1 - (r / k) ** 2) ** 2;
+      const gx = sgx[n], gy = sgy[n], cx = sx[n], cy = sy[n];
       jac[0] = gx * cx; jac[1] = gx * cy; jac[2] = gx;
       jac[3] = gy * cx; jac[4] = gy * cy; jac[5] = gy;
       for (let i = 0; i < 6; i++) {
@@ -155,7 +177,7 @@ export function estimateAffine(previous: Float32Array, current: Float32Array, si
   const top = prev.length - 1;
   let m = rescale(guess, 1 / 2 ** top);
   for (let l = top; l >= 0; l--) {
-    m = refine(prev[l], cur[l], m, l === 0 ? 4 : 8);
+    m = refine(prev[l], cur[l], m, l === 0 ? 3 : 6);
     if (l > 0) m = rescale(m, 2);
   }
   return m;

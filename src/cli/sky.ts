@@ -1,0 +1,246 @@
+/**
+ * `autoroto sky <input> --out <dir>` and `autoroto segment <input> --out <dir>`: footage (a video, a
+ * folder of frames or one image) → sky mattes (segment) → roto document, exports and preview (sky).
+ *
+ * Frames stream through: decode → segment → trace/fit/track, one at a time; nothing per frame is
+ * kept but the tracks' outlines, the preview's few tiles and, with `--frames`, the traced regions
+ * for `autoroto merge`. Everything is written to a temporary folder and moved in at the end.
+ */
+import { writeMattePng, matteFileName } from '../node/png.ts';
+import { openFootage, type Footage, type FrameRange } from '../node/footage.ts';
+import { loadSkyModel } from '../node/model.ts';
+import { PreviewWriter, PREVIEW_PATHS } from '../node/preview-writer.ts';
+import { RotoBuilder } from '../core/pipeline.ts';
+import { serializeDocument, type RotoDocument } from '../core/document.ts';
+import { encodeRegions, REGIONS_FORMAT } from '../core/regions-codec.ts';
+import { Segmenter, type BackendChoice } from '../core/segment/index.ts';
+import type { Region, RgbFrame } from '../core/types.ts';
+import { exportJsx } from '../export/jsx.ts';
+import { exportLottie } from '../export/lottie.ts';
+import { exportSvg } from '../export/svg.ts';
+import { BadInputError } from './errors.ts';
+import { AtomicOutput, cleanUpOnSignal } from './output.ts';
+import { Progress, type ProgressStream } from './progress.ts';
+
+export const REGIONS_FILE = 'regions.bin';
+export const MATTES_FOLDER = 'mattes';
+
+export interface SegmentCommandOptions {
+  input: string;
+  out: string;
+  /** Shot frames a–b only. */
+  frames?: FrameRange;
+  backend?: BackendChoice;
+  /** An ONNX model other than the shipped one. */
+  model?: string;
+  /** Frame rate of a frame folder or image (videos have their own); default 24. */
+  frameRate?: number;
+  quiet?: boolean;
+}
+
+export interface SkyOptions extends SegmentCommandOptions {
+  tolerance?: number;
+  minArea?: number;
+  /** Also write the mattes to <out>/mattes/. */
+  mattes?: boolean;
+  /** Write the preview (page and contact sheet); default true. */
+  preview?: boolean;
+}
+
+/** Milliseconds per stage, summed over the frames. */
+export interface SkyTimings {
+  load: number;
+  decode: number;
+  resize: number;
+  network: number;
+  stabilise: number;
+  refine: number;
+  track: number;
+  document: number;
+  write: number;
+  total: number;
+}
+
+export interface SkyResult {
+  doc?: RotoDocument;
+  footage: Footage;
+  range: FrameRange;
+  backend: string;
+  written: string[];
+  timings: SkyTimings;
+}
+
+/** `a-b` (inclusive, 0-based) or `a` → a range; checked against the footage later. */
+export function parseFrameRange(text: string): FrameRange {
+  const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(text);
+  if (!m) throw new BadInputError(`--frames ${JSON.stringify(text)}: give a range of 0-based frames like 0-99 (both included) or one frame like 12`);
+  const start = Number(m[1]), end = m[2] === undefined ? start : Number(m[2]);
+  if (end < start) throw new BadInputError(`--frames ${text}: the range ends before it starts; give first-last, like 0-99`);
+  return { start, end };
+}
+
+/** Runs `each` over the frames while timing how long the footage took to hand each one over. */
+async function* timed(frames: AsyncIterable<RgbFrame>, timings: SkyTimings, each: (index: number, frame: RgbFrame) => Promise<void>): AsyncGenerator<RgbFrame> {
+  let index = 0;
+  const iterator = frames[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      const t = performance.now();
+      const next = await iterator.next();
+      timings.decode += performance.now() - t;
+      if (next.done) return;
+      await each(index++, next.value);
+      yield next.value;
+    }
+  } finally {
+    await iterator.return?.();
+  }
+}
+
+async function openRange(options: SegmentCommandOptions): Promise<{ footage: Footage; range: FrameRange }> {
+  const footage = await openFootage(options.input, { frameRate: options.frameRate });
+  const range = options.frames ?? { start: 0, end: footage.frameCount - 1 };
+  if (range.end >= footage.frameCount) {
+    throw new BadInputError(`--frames ${range.start}-${range.end}: ${options.input} has ${footage.frameCount} frame${footage.frameCount === 1 ? '' : 's'} (0-${footage.frameCount - 1}); choose a range within those`);
+  }
+  return { footage, range };
+}
+
+function newTimings(): SkyTimings {
+  return { load: 0, decode: 0, resize: 0, network: 0, stabilise: 0, refine: 0, track: 0, document: 0, write: 0, total: 0 };
+}
+
+/** The shared run: footage → mattes, handed to `each` one by one, with progress and timings. */
+async function segmentFootage(
+  options: SegmentCommandOptions, footage: Footage, range: FrameRange, timings: SkyTimings, stderr: ProgressStream,
+  onFrame: (index: number, frame: RgbFrame) => Promise<void>,
+  onMatte: (index: number, matte: import('../core/types.ts').Matte) => Promise<void>,
+): Promise<string> {
+  let t = performance.now();
+  const model = await loadSkyModel(options.model, { backend: options.backend });
+  timings.load = performance.now() - t;
+  const segmenter = new Segmenter(model);
+  const total = range.end - range.start + 1;
+  const progress = new Progress('segment', total, options.quiet ? undefined : stderr);
+  try {
+    let index = 0;
+    const frames = timed(footage.frames(options.frames ? range : undefined), timings, onFrame);
+    for await (const matte of segmenter.segment(frames)) {
+      t = performance.now();
+      await onMatte(index, matte);
+      timings.track += performance.now() - t;
+      progress.update(++index);
+    }
+    progress.finish();
+  } catch (error) {
+    progress.abort();
+    throw error;
+  } finally {
+    Object.assign(timings, { resize: segmenter.timings.resize, network: segmenter.timings.network, stabilise: segmenter.timings.stabilise, refine: segmenter.timings.refine });
+    await model.dispose();
+  }
+  return model.backend;
+}
+
+export async function runSegment(options: SegmentCommandOptions, io: { stderr: ProgressStream } = { stderr: process.stderr }): Promise<SkyResult> {
+  const t0 = performance.now();
+  const timings = newTimings();
+  const { footage, range } = await openRange(options);
+  const output = await AtomicOutput.open(options.out);
+  const stopCleanup = cleanUpOnSignal(output);
+  try {
+    const backend = await segmentFootage(options, footage, range, timings, io.stderr, async () => {}, async (index, matte) => {
+      const w = performance.now();
+      await writeMattePng(output.path(matteFileName(range.start + index)), matte);
+      timings.write += performance.now() - w;
+    });
+    const written = output.commit();
+    timings.total = performance.now() - t0;
+    return { footage, range, backend, written, timings };
+  } finally {
+    output.discard();
+    stopCleanup();
+  }
+}
+
+export async function runSky(options: SkyOptions, io: { stderr: ProgressStream } = { stderr: process.stderr }): Promise<SkyResult> {
+  const t0 = performance.now();
+  const timings = newTimings();
+  const { footage, range } = await openRange(options);
+  const ranged = options.frames !== undefined;
+  const outputs = ['roto.json', 'sky.jsx', 'sky.lottie.json', 'sky.svg', ...(options.preview === false ? [] : [PREVIEW_PATHS.html, PREVIEW_PATHS.sheet]), ...(ranged ? [REGIONS_FILE] : [])];
+  const output = await AtomicOutput.open(options.out, outputs);
+  const stopCleanup = cleanUpOnSignal(output);
+  try {
+    const source = { path: options.input, width: footage.width, height: footage.height, frameRate: footage.frameRate };
+    const builder = new RotoBuilder(source, { tolerance: options.tolerance, minArea: options.minArea, firstFrame: range.start, shotFrameCount: footage.frameCount });
+    const frameCount = range.end - range.start + 1;
+    const preview = options.preview === false ? undefined : new PreviewWriter(output.tempDir, { frameCount, firstFrame: range.start });
+    const mattes = options.mattes ? await output.folder(MATTES_FOLDER) : undefined;
+    const regions: Region[][] = [];
+    const backend = await segmentFootage(options, footage, range, timings, io.stderr,
+      async (index, frame) => {
+        if (preview?.wants(range.start + index)) await preview.addFrame(range.start + index, frame);
+      },
+      async (index, matte) => {
+        const summary = builder.addMatte(matte);
+        if (ranged) regions.push(summary.regions);
+        if (mattes) await writeMattePng(`${mattes}/${matteFileName(range.start + index)}`, matte);
+      });
+
+    let t = performance.now();
+    const doc = builder.finish();
+    timings.document = performance.now() - t;
+
+    t = performance.now();
+    await output.writeFile('roto.json', serializeDocument(doc));
+    await output.writeFile('sky.jsx', exportJsx(doc));
+    await output.writeFile('sky.lottie.json', JSON.stringify(exportLottie(doc)));
+    await output.writeFile('sky.svg', exportSvg(doc, range.start));
+    if (ranged) {
+      await output.writeFile(REGIONS_FILE, encodeRegions({
+        header: { format: REGIONS_FORMAT, ...source, shotFrameCount: footage.frameCount, firstFrame: range.start, tolerance: builder.tolerance, minArea: builder.minArea },
+        frames: regions,
+      }));
+    }
+    await preview?.finish(doc);
+    const written = output.commit();
+    timings.write += performance.now() - t;
+    timings.total = performance.now() - t0;
+    return { doc, footage, range, backend, written, timings };
+  } finally {
+    output.discard();
+    stopCleanup();
+  }
+}
+
+const STAGES: Array<[keyof SkyTimings, string]> = [
+  ['load', 'model load'], ['decode', 'decode'], ['resize', 'resize'], ['network', 'network'], ['stabilise', 'stabilise'],
+  ['refine', 'refine'], ['track', 'trace/fit/track'], ['document', 'keyframes'], ['write', 'write'],
+];
+
+/** Seconds per stage, one line: `decode 1.2 s · network 8.0 s · …`. */
+export function stageLine(timings: SkyTimings): string {
+  return STAGES.filter(([k]) => timings[k] > 0).map(([k, name]) => `${name} ${(timings[k] / 1000).toFixed(1)} s`).join(' · ');
+}
+
+export function skySummary(result: SkyResult, options: SkyOptions): string {
+  const { doc, range, timings } = result;
+  const frames = range.end - range.start + 1;
+  const seconds = timings.total / 1000;
+  const masks = doc?.masks ?? [];
+  const shape = masks.length === 0
+    ? 'no sky found in any frame, so the document has no masks (writers add nothing)'
+    : `${masks.length} mask${masks.length === 1 ? '' : 's'}: ${masks.map((m) => `${m.path[0].vertices.length} vertices, ${m.path.length} keys`).join('; ')}`;
+  return `Roto'd ${frames} frame${frames === 1 ? '' : 's'} (${range.start}-${range.end}) of ${result.footage.width}×${result.footage.height} ` +
+    `${options.input} in ${seconds.toFixed(1)} s (${(frames / seconds).toFixed(1)} fps, ${result.backend}): ${shape}. ` +
+    `Stages: ${stageLine(timings)}. Wrote ${result.written.sort().join(', ')} to ${options.out}.`;
+}
+
+export function segmentSummary(result: SkyResult, options: SegmentCommandOptions): string {
+  const frames = result.range.end - result.range.start + 1;
+  const seconds = result.timings.total / 1000;
+  return `Segmented ${frames} frame${frames === 1 ? '' : 's'} of ${result.footage.width}×${result.footage.height} ${options.input} in ` +
+    `${seconds.toFixed(1)} s (${(frames / seconds).toFixed(1)} fps, ${result.backend}): mattes ${matteFileName(result.range.start)} to ` +
+    `${matteFileName(result.range.end)} in ${options.out}. Stages: ${stageLine(result.timings)}.`;
+}
