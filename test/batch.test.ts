@@ -13,7 +13,8 @@ import type { openFootage } from '../src/node/footage.ts';
 import type { Segmenter as SkySegmenter } from '../src/core/segment/segmenter.ts';
 
 /** The real footage reader and sky segmenter fit the hosts' types (tsc checks this). */
-export type RealPartsFit = [typeof openFootage extends OpenFootage ? true : never, SkySegmenter extends Segmenter ? true : never];
+type Fits<T extends U, U> = T;
+export type RealPartsFit = [Fits<typeof openFootage, OpenFootage>, Fits<SkySegmenter, Segmenter>];
 import { AfterEffectsDouble, rasterizeLayerMasks, readMasks, type AVLayer } from './doubles/aftereffects.ts';
 import { skyFootage, skyFrame, thresholdSegmenter, type SkyShot } from './doubles/sky-footage.ts';
 
