@@ -1,68 +1,58 @@
 /**
- * `npm run demo`: the whole roto path on a matte sequence the project makes itself (until the sky
- * model lands and real footage can go in): the synthetic `skylinePan` scene at 960×540, 48 frames,
- * written as PNG mattes to out/demo/mattes/, traced by the `autoroto trace` code into out/demo/
- * (roto.json, sky.jsx, sky.lottie.json, sky.svg), then every frame of the document rendered and
- * compared with its matte.
+ * `npm run demo`: the main job on the bundled sample. `autoroto sky samples/sky-pan.mp4 --mattes`
+ * into out/demo/ (roto.json, sky.jsx, sky.lottie.json, sky.svg, preview.html, contact-sheet.png,
+ * mattes/), then every frame checked: the masks against the mattes they were traced from, and the
+ * mattes against the sample's true sky (the clip is a camera move over a held-out still with a
+ * human-drawn mask). Prints a short table.
  */
-import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { skylinePan } from '../src/synthetic/index.ts';
-import { matteFileName, readMattePng, writeMattePng } from '../src/node/png.ts';
-import { renderDocument } from '../src/core/render.ts';
 import { iou, threshold } from '../src/core/metrics.ts';
-import { runTrace, traceSummary } from '../src/cli/trace.ts';
-import { formatError, exitCodeFor } from '../src/cli/errors.ts';
+import { renderDocument } from '../src/core/render.ts';
+import { runSky, skySummary, stageLine } from '../src/cli/sky.ts';
+import { exitCodeFor, formatError } from '../src/cli/errors.ts';
+import { DATA_DIR } from '../src/eval/validation.ts';
+import { matteFileName, readMattePng } from '../src/node/png.ts';
+import { warpMatte } from '../src/synthetic/camera-move.ts';
+import { SKY_PAN_SAMPLE, skyPanMaps } from '../src/synthetic/sky-pan-sample.ts';
 
 const OUT = join('out', 'demo');
-const MATTES = join(OUT, 'mattes');
-const WIDTH = 960, HEIGHT = 540, FRAMES = 48;
 
 async function main(): Promise<void> {
-  const t0 = performance.now();
-  await rm(MATTES, { recursive: true, force: true });
-  await mkdir(MATTES, { recursive: true });
-  const scene = skylinePan({ width: WIDTH, height: HEIGHT, frameCount: FRAMES });
-  const buffer = new Float32Array(WIDTH * HEIGHT);
-  for (let f = 0; f < FRAMES; f++) await writeMattePng(join(MATTES, matteFileName(f)), scene.matte(f, buffer));
-  const generateMs = performance.now() - t0;
-  process.stderr.write(`demo: wrote ${FRAMES} ${WIDTH}×${HEIGHT} skylinePan mattes to ${MATTES}/\n`);
+  const options = { input: SKY_PAN_SAMPLE.file, out: OUT, mattes: true };
+  const result = await runSky(options);
+  const doc = result.doc!;
+  process.stdout.write(`${skySummary(result, options)}\n\n`);
 
-  const options = { input: MATTES, out: OUT };
-  const result = await runTrace(options);
-  process.stdout.write(`${traceSummary(result, options)}\n\n`);
-
-  // Check: every frame of the document against the matte it was traced from (as written to disk).
-  const t1 = performance.now();
-  let minIou = Infinity, minFrame = 0, sumIou = 0;
-  for (let f = 0; f < FRAMES; f++) {
-    const matte = await readMattePng(join(MATTES, matteFileName(f)));
-    const score = iou(renderDocument(result.doc, f), threshold(matte));
-    sumIou += score;
-    if (score < minIou) [minIou, minFrame] = [score, f];
+  const t = performance.now();
+  const truthStill = await readMattePng(join(DATA_DIR, SKY_PAN_SAMPLE.dataset, 'masks', `${SKY_PAN_SAMPLE.still}.png`));
+  const maps = skyPanMaps();
+  const roto = { min: 1, frame: 0, sum: 0 }, truth = { min: 1, frame: 0, sum: 0 };
+  const frames = doc.source.frameCount;
+  for (let f = 0; f < frames; f++) {
+    const matte = threshold(await readMattePng(join(OUT, 'mattes', matteFileName(f))));
+    const a = iou(renderDocument(doc, f), matte);
+    const b = iou(matte, threshold(warpMatte(truthStill, maps[f], SKY_PAN_SAMPLE.width, SKY_PAN_SAMPLE.height)));
+    roto.sum += a;
+    truth.sum += b;
+    if (a < roto.min) Object.assign(roto, { min: a, frame: f });
+    if (b < truth.min) Object.assign(truth, { min: b, frame: f });
   }
-  const checkMs = performance.now() - t1;
+  const checkSeconds = (performance.now() - t) / 1000;
 
-  const { doc, timings } = result;
-  const ms = (v: number) => `${(v / 1000).toFixed(2)} s`;
   const rows: [string, string][] = [
-    ['frames', `${doc.source.frameCount} (${doc.source.width}×${doc.source.height}, ${doc.source.frameRate} fps)`],
+    ['frames', `${frames} (${doc.source.width}×${doc.source.height}, ${doc.source.frameRate} fps)`],
     ['masks', String(doc.masks.length)],
     ['vertices per mask', doc.masks.map((m) => m.path[0].vertices.length).join(', ') || '-'],
-    ['keyframes per mask', doc.masks.map((m) => `${m.path.length} of ${doc.source.frameCount}`).join(', ') || '-'],
-    ['IoU roto vs matte', `min ${minIou.toFixed(4)} (frame ${minFrame}), mean ${(sumIou / FRAMES).toFixed(4)}`],
-    ['time: make mattes', ms(generateMs)],
-    ['time: scan + decode', ms(timings.scan + timings.decode)],
-    ['time: trace/fit/track', ms(timings.track)],
-    ['time: document', ms(timings.document)],
-    ['time: export + write', ms(timings.export + timings.write)],
-    ['time: check (render)', ms(checkMs)],
-    ['time: total', ms(performance.now() - t0)],
+    ['keyframes per mask', doc.masks.map((m) => `${m.path.length} of ${frames}`).join(', ') || '-'],
+    ['IoU roto vs matte', `min ${roto.min.toFixed(4)} (frame ${roto.frame}), mean ${(roto.sum / frames).toFixed(4)}`],
+    ['IoU matte vs truth', `min ${truth.min.toFixed(4)} (frame ${truth.frame}), mean ${(truth.sum / frames).toFixed(4)}`],
+    ['time per stage', stageLine(result.timings)],
+    ['time total', `${(result.timings.total / 1000).toFixed(1)} s (${(frames / (result.timings.total / 1000)).toFixed(1)} fps, ${result.backend}); check ${checkSeconds.toFixed(1)} s`],
   ];
   const pad = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) process.stdout.write(`  ${k.padEnd(pad)}  ${v}\n`);
-  process.stdout.write(`\nLook in ${OUT}/: roto.json, sky.jsx (run it in After Effects on a 960×540 layer), ` +
-    'sky.lottie.json, sky.svg (frame 0), mattes/.\n');
+  process.stdout.write(`\nOpen ${OUT}/preview.html in a browser (masks over the footage, with a scrubber) or look at ` +
+    `${OUT}/contact-sheet.png; run ${OUT}/sky.jsx in After Effects on a ${doc.source.width}×${doc.source.height} layer.\n`);
 }
 
 main().catch((error: unknown) => {

@@ -1,0 +1,63 @@
+/** The real command line as a child process (`node bin/autoroto.js …`), and folder snapshots. */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readdir, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const BIN = join(ROOT, 'bin', 'autoroto.js');
+
+export interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI; `onStderr` sees stderr as it arrives (and gets the child, to signal it). */
+export function cli(args: string[], onStderr?: (text: string, child: ReturnType<typeof spawn>) => void): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env };
+    delete env.AUTOROTO_DEBUG;
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      onStderr?.(stderr, child);
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+/** Every path under `dir` with its size and mtime: what "nothing new, nothing changed" compares. */
+export async function snapshot(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (d: string) => {
+    for (const e of await readdir(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      const s = await stat(p);
+      out.push(`${p} ${e.isDirectory() ? 'dir' : `${s.size} ${s.mtimeMs}`}`);
+      if (e.isDirectory()) await walk(p);
+    }
+  };
+  await walk(dir);
+  return out.sort();
+}
+
+
+/** Runs the CLI expecting exit 2: a one-line message naming each of `names`, no stack trace, nothing written under `dir`. */
+export async function expectBadInput(dir: string, args: string[], names: string[]): Promise<Run> {
+  const before = await snapshot(dir);
+  const run = await cli(args);
+  assert.equal(run.code, 2, `exit code for ${args.join(' ')}: ${run.stderr}`);
+  assert.match(run.stderr, /^autoroto: /m);
+  for (const name of names) assert.ok(run.stderr.includes(name), `stderr names ${name}: ${run.stderr}`);
+  assert.ok(!run.stderr.includes('    at '), `no stack trace: ${run.stderr}`);
+  assert.equal(run.stdout, '');
+  assert.deepEqual(await snapshot(dir), before, 'nothing written, nothing left behind');
+  return run;
+}
+
