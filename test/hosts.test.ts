@@ -16,7 +16,7 @@ import { HostError } from '../src/hosts/errors.ts';
 import type { Host, HostTarget } from '../src/hosts/types.ts';
 import { HEIGHT, WIDTH, circle, horizonDocument } from './helpers/export-fixtures.ts';
 import {
-  AfterEffectsDouble, KeyframeInterpolationType, MaskMode, Shape, rasterizeLayerMasks, readMasks, compTimeOfFrame,
+  AfterEffectsDouble, KeyframeInterpolationType, MaskMode, Shape, closedShape, rasterizeLayerMasks, readMasks, compTimeOfFrame,
   type AVLayer, type CompItem, type MaskParade,
 } from './doubles/aftereffects.ts';
 import { skyFootage } from './doubles/sky-footage.ts';
@@ -60,26 +60,19 @@ const masksOf = (layer: AVLayer) => layer.property('ADBE Mask Parade') as MaskPa
 const names = (layer: AVLayer) => readMasks(layer).map((m) => m.name);
 const WHOLE = { first: 0, last: FRAMES - 1 };
 
-function shape(vertices: Vec2[]): Shape {
-  const s = new Shape();
-  s.vertices = vertices;
-  s.closed = true;
-  return s;
-}
-
 /** An editor's garbage matte above the sky and a fix below it. */
 function addEditorMasks(layer: AVLayer): void {
   const garbage = masksOf(layer).addProperty('ADBE Mask Atom');
   garbage.name = 'Garbage matte';
   garbage.maskMode = MaskMode.SUBTRACT;
-  garbage.property('ADBE Mask Shape')!.setValue(shape([[10.5, 200.5], [90.5, 200.5], [90.5, 260.5]]));
+  garbage.property('ADBE Mask Shape')!.setValue(closedShape([[10.5, 200.5], [90.5, 200.5], [90.5, 260.5]]));
 }
 
 function addFix(layer: AVLayer): void {
   const fix = masksOf(layer).addProperty('ADBE Mask Atom');
   fix.name = 'Sky fix';
   fix.inverted = true;
-  fix.property('ADBE Mask Shape')!.setValue(shape([[300.5, 10.5], [350.5, 10.5], [350.5, 60.5]]));
+  fix.property('ADBE Mask Shape')!.setValue(closedShape([[300.5, 10.5], [350.5, 10.5], [350.5, 60.5]]));
 }
 
 /** The document moved by (dx, dy): a rerun that saw the sky somewhere else. */

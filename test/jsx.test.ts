@@ -13,7 +13,7 @@ import { renderDocument } from '../src/core/render.ts';
 import { iou } from '../src/core/metrics.ts';
 import type { Vec2 } from '../src/core/types.ts';
 import {
-  AfterEffectsDouble, AfterEffectsError, KeyframeInterpolationType, MaskMode, Shape, compTimeOfFrame, rasterizeLayerMasks, readMasks,
+  AfterEffectsDouble, AfterEffectsError, KeyframeInterpolationType, MaskMode, Shape, closedShape, compTimeOfFrame, rasterizeLayerMasks, readMasks,
   type AVLayer, type CompItem, type MaskParade, type MaskPropertyGroup, type Property,
 } from './doubles/aftereffects.ts';
 
@@ -113,29 +113,22 @@ function scene(width = W, height = H, frameRate = FPS): Scene {
 
 const masksOf = (layer: AVLayer) => layer.property('ADBE Mask Parade') as MaskParade;
 
-function shape(vertices: Vec2[]): Shape {
-  const s = new Shape();
-  s.vertices = vertices;
-  s.closed = true;
-  return s;
-}
-
 /** Masks an editor made (and one an earlier Autoroto run left), added through the AE API. */
 function addEditorMasks(layer: AVLayer): void {
   const parade = masksOf(layer);
   const garbage = parade.addProperty('ADBE Mask Atom');
   garbage.name = 'Garbage matte';
   garbage.maskMode = MaskMode.SUBTRACT;
-  garbage.property('ADBE Mask Shape')!.setValue(shape([[100.5, 900.5], [400.5, 900.5], [400.5, 1050.5], [100.5, 1050.5]]));
+  garbage.property('ADBE Mask Shape')!.setValue(closedShape([[100.5, 900.5], [400.5, 900.5], [400.5, 1050.5], [100.5, 1050.5]]));
   const old = parade.addProperty('ADBE Mask Atom');
   old.name = 'Autoroto Sky 1';
-  old.property('ADBE Mask Shape')!.setValue(shape([[0, 0], [W, 0], [W, 300.3], [0, 280.7]]));
+  old.property('ADBE Mask Shape')!.setValue(closedShape([[0, 0], [W, 0], [W, 300.3], [0, 280.7]]));
   const fix = parade.addProperty('ADBE Mask Atom');
   fix.name = 'Sky fix';
   fix.maskMode = MaskMode.ADD;
   fix.inverted = true;
   const path = fix.property('ADBE Mask Shape')!;
-  path.setValuesAtTimes([0, 1], [shape([[10.5, 10.5], [60.5, 10.5], [60.5, 60.5]]), shape([[20.5, 20.5], [70.5, 20.5], [70.5, 70.5]])]);
+  path.setValuesAtTimes([0, 1], [closedShape([[10.5, 10.5], [60.5, 10.5], [60.5, 60.5]]), closedShape([[20.5, 20.5], [70.5, 20.5], [70.5, 70.5]])]);
   path.setInterpolationTypeAtKey(1, HOLD);
   fix.property('ADBE Mask Feather')!.setValue([4, 4]);
 }
@@ -526,10 +519,10 @@ describe('the After Effects double is strict where AE is', () => {
     const atom = masksOf(layer).addProperty('ADBE Mask Atom');
     const path = atom.property('ADBE Mask Shape') as Property;
     const opacity = atom.property('ADBE Mask Opacity') as Property;
-    const bad = shape([[0, 0], [10, 0], [10, 10]]);
+    const bad = closedShape([[0, 0], [10, 0], [10, 10]]);
     bad.inTangents = [[0, 0]];
     assert.throws(() => path.setValue(bad), /inTangents has 1 entries but there are 3 vertices/);
-    assert.throws(() => path.setValuesAtTimes([0, 1], [shape([[0, 0]])]), /same length/);
+    assert.throws(() => path.setValuesAtTimes([0, 1], [closedShape([[0, 0]])]), /same length/);
     assert.throws(() => opacity.setValue(101), /out of range/);
     assert.throws(() => { atom.maskMode = 3; }, /not a MaskMode/);
     opacity.setValuesAtTimes([0, 1, 2], [0, 50, 100]);

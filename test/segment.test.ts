@@ -11,18 +11,7 @@ import { refineMatte, upsampleMatte } from '../src/core/segment/guided-filter.ts
 import { axisWeights, lumaOfPlanes, rgbPlanes } from '../src/core/segment/resample.ts';
 import { TemporalStabiliser } from '../src/core/segment/stabilise.ts';
 import { workingSize } from '../src/core/segment/working-size.ts';
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng as random } from '../src/synthetic/geometry.ts';
 
 /** Smooth texture: a sum of sines with random frequencies and phases, values 0..1. */
 function texture(seed: number): (x: number, y: number) => number {

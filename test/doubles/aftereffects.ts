@@ -214,6 +214,14 @@ export class Shape extends DoubleObject {
   }
 }
 
+/** A closed straight-edged shape, as a script would build one (`new Shape()`, then its vertices). */
+export function closedShape(vertices: Vec2[]): Shape {
+  const s = new Shape();
+  s.vertices = vertices;
+  s.closed = true;
+  return s;
+}
+
 function shapeFromData(data: ShapeData): Shape {
   const shape = new Shape();
   unwrap(shape)._data = { closed: data.closed, vertices: copyPairs(data.vertices), inTangents: copyPairs(data.inTangents), outTangents: copyPairs(data.outTangents) };
