@@ -40,9 +40,11 @@ interface Props {
   frame: number;
   rgb: Uint8Array;
   matte: Matte;
+  /** After the write: the caption says so. */
+  written?: boolean;
 }
 
-export function PreviewView({ doc, frame, rgb, matte }: Props) {
+export function PreviewView({ doc, frame, rgb, matte, written }: Props) {
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const context = canvas.current?.getContext('2d');
@@ -68,7 +70,7 @@ export function PreviewView({ doc, frame, rgb, matte }: Props) {
           })}
         </svg>
       </div>
-      <figcaption className="ar-hint">Frame {frame}: sky tinted, {doc.masks.length} mask{doc.masks.length === 1 ? '' : 's'} outlined. Nothing is written yet.</figcaption>
+      <figcaption className="ar-hint">Frame {frame}: sky tinted, {doc.masks.length} mask{doc.masks.length === 1 ? '' : 's'} outlined.{written ? '' : ' Nothing is written yet.'}</figcaption>
     </figure>
   );
 }

@@ -18,7 +18,7 @@ type Phase =
   | { kind: 'analysing'; target: HostTarget }
   | { kind: 'preview'; analysis: Analysis }
   | { kind: 'writing'; analysis: Analysis }
-  | { kind: 'done'; target: HostTarget; summary: RotoSummary; report: WriteReport }
+  | { kind: 'done'; analysis: Analysis; summary: RotoSummary; report: WriteReport }
   | { kind: 'cancelled' }
   | { kind: 'failed'; message: string };
 
@@ -63,7 +63,7 @@ export function SkyRun({ options, onBusy }: { options: PanelOptions; onBusy: (bu
     setPhase({ kind: 'writing', analysis });
     try {
       const { report, summary } = await writeAnalysis(services.host, analysis, { onProgress: setProgress, now: clock(services) });
-      setPhase({ kind: 'done', target: analysis.target, summary, report });
+      setPhase({ kind: 'done', analysis, summary, report });
     } catch (error) {
       setPhase({ kind: 'failed', message: messageOf(error) });
     }
@@ -94,8 +94,9 @@ export function SkyRun({ options, onBusy }: { options: PanelOptions; onBusy: (bu
         {phase.kind === 'writing' && <ProgressView progress={progress} stages={['frames', 'track', 'write']} />}
       </>}
       {phase.kind === 'done' && <>
-        <div className="ar-message" data-kind="positive" data-testid="done">Masks written to {phase.target.container} / {phase.target.name} (one undo step).</div>
+        <div className="ar-message" data-kind="positive" data-testid="done">Masks written to {phase.analysis.target.container} / {phase.analysis.target.name} (one undo step).</div>
         <SummaryView summary={phase.summary} report={phase.report} />
+        <PreviewView doc={phase.analysis.doc} frame={phase.analysis.preview.frame} rgb={phase.analysis.preview.rgb} matte={phase.analysis.preview.matte} written />
       </>}
       {phase.kind === 'cancelled' && <div className="ar-message" data-kind="notice" data-testid="cancelled">Cancelled: nothing was written.</div>}
       {phase.kind === 'failed' && <div className="ar-message" data-kind="error" data-testid="error">{phase.message}</div>}

@@ -1,0 +1,146 @@
+/**
+ * The panel in headless Chromium: the real React UI (panel/) bundled with esbuild around a test page
+ * (test/panel-page.tsx) that wires it to the After Effects UXP adapter over the AE double, synthetic
+ * sky footage and the thresholding stand-in segmenter. Clicks Auto-roto sky and checks progress, the
+ * preview, the write and its summary against the double's layer; a cancel that writes nothing; and a
+ * batch of three layers where the locked one fails and the others go through. Saves docs/panel.png.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumSkip, launchChromium } from './helpers/chromium.ts';
+import type { LayerState, PanelScene } from './panel-page.tsx';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SCREENSHOT = fileURLToPath(new URL('../docs/panel.png', import.meta.url));
+const SHOT = { width: 320, height: 180, frameRate: 24, frameCount: 24 };
+
+/** The page bundled for the browser; node:vm (the double's ExtendScript runner, unused here) stubbed. */
+async function bundlePage(): Promise<string> {
+  const result = await build({
+    entryPoints: [`${ROOT}test/panel-page.tsx`], bundle: true, write: false, format: 'iife', platform: 'browser',
+    jsx: 'automatic', define: { 'process.env.NODE_ENV': '"production"' }, logLevel: 'silent',
+    plugins: [{
+      name: 'no-node-vm',
+      setup(b) {
+        b.onResolve({ filter: /^node:vm$/ }, () => ({ path: 'vm', namespace: 'stub' }));
+        b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'export function createContext() { return {}; } export function runInContext() { throw new Error("no ExtendScript in the browser"); }' }));
+      },
+    }],
+  });
+  return result.outputFiles[0].text;
+}
+
+describe('the panel in Chromium', { skip: chromiumSkip }, () => {
+  let browser: Browser;
+  let script: string;
+
+  before(async () => {
+    [script, browser] = await Promise.all([bundlePage(), launchChromium()]);
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  async function openPanel(scene: PanelScene): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 420, height: 760 }, deviceScaleFactor: 1 });
+    await page.route(/^(?!data:|about:)/, (route) => route.abort());
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.setContent('<!doctype html><html><head><meta charset="utf-8"></head><body style="margin:0;background:#232323"><div id="root"></div></body></html>');
+    await page.addScriptTag({ content: script });
+    await page.evaluate((s) => window.autorotoTest.setup(s), scene);
+    await page.getByTestId('run').waitFor();
+    assert.deepEqual(errors, []);
+    return page;
+  }
+  const layers = (page: Page) => page.evaluate(() => window.autorotoTest.layers()) as Promise<LayerState[]>;
+  const undo = (page: Page) => page.evaluate(() => window.autorotoTest.undo());
+
+  it('runs Auto-roto sky: progress with an ETA, a preview before anything is written, then the masks and a summary', async () => {
+    const page = await openPanel({ shot: SHOT, comps: [{ name: 'Harbour' }], delayMs: 25 });
+    await page.getByLabel('Tolerance (px)').fill('1.5');
+    await page.getByTestId('run').click();
+    const progress = page.getByTestId('progress');
+    await progress.getByText(/frame \d+ of 24/).waitFor();
+    await page.getByTestId('eta').getByText(/left/).waitFor();
+    assert.equal(await page.getByTestId('cancel').isVisible(), true);
+
+    const preview = page.getByTestId('preview');
+    await preview.waitFor();
+    assert.deepEqual((await layers(page))[0].masks, [], 'nothing written before the editor says so');
+    assert.equal((await undo(page)).begun, 0);
+    const outlines = await preview.locator('svg path').evaluateAll((paths) => paths.map((p) => p.getAttribute('d') ?? ''));
+    assert.ok(outlines.length >= 1 && outlines.every((d) => /^M-?[\d.]+ -?[\d.]+C/.test(d) && d.endsWith('Z')), `mask outlines drawn: ${outlines}`);
+    // The canvas shows the frame with the sky tinted: pink-ish on top, the brown ground untouched below.
+    const [top, bottom] = await preview.locator('canvas').evaluate((canvas: HTMLCanvasElement) => {
+      const c = canvas.getContext('2d')!;
+      return [Array.from(c.getImageData(160, 10, 1, 1).data), Array.from(c.getImageData(160, 170, 1, 1).data)];
+    });
+    assert.ok(top[0] > 140 && top[2] > 150, `sky tinted: ${top}`);
+    assert.deepEqual(bottom.slice(0, 3), [120, 80, 40], 'ground untouched');
+
+    await page.getByTestId('write').click();
+    const summary = page.getByTestId('summary');
+    await summary.waitFor();
+    const masks = Number(await page.getByTestId('summary-masks').textContent());
+    const keyframes = Number(await page.getByTestId('summary-keyframes').textContent());
+    const written = (await layers(page))[0].masks;
+    assert.ok(masks >= 1);
+    assert.equal(written.length, masks, 'the summary counts the masks on the layer');
+    assert.ok(written.every((m) => m.name.startsWith('Autoroto Sky')));
+    assert.equal(written.reduce((n, m) => n + Math.max(1, m.pathKeys), 0), keyframes, 'the summary counts the path keys on the layer');
+    assert.ok(Number(await page.getByTestId('summary-vertices').textContent()) >= 3 * masks);
+    assert.match(await summary.textContent() ?? '', /\d+(\.\d)? s/);
+    assert.deepEqual(await undo(page), { begun: 1, ended: 1 }, 'one undo group');
+    await page.screenshot({ path: SCREENSHOT, fullPage: true, animations: 'disabled' });
+    await page.close();
+  });
+
+  it('cancels mid-run and leaves the layer untouched', async () => {
+    const page = await openPanel({ shot: SHOT, comps: [{ name: 'Harbour' }], delayMs: 150 });
+    await page.getByTestId('run').click();
+    await page.getByTestId('progress').getByText(/frame [2-9] of 24/).waitFor();
+    await page.getByTestId('cancel').click();
+    await page.getByTestId('cancelled').waitFor();
+    assert.equal(await page.getByTestId('preview').count(), 0, 'no preview after a cancel');
+    assert.deepEqual((await layers(page))[0].masks, []);
+    assert.deepEqual(await undo(page), { begun: 0, ended: 0 });
+    // The panel is ready for another run.
+    assert.equal(await page.getByTestId('run').isEnabled(), true);
+    await page.close();
+  });
+
+  it('runs a batch across comps, continues past a locked layer and reports every item', async () => {
+    const page = await openPanel({ shot: SHOT, comps: [{ name: 'Harbour' }, { name: 'Bridge', locked: true }, { name: 'Cliffs' }], delayMs: 0 });
+    await page.getByTestId('tab-batch').click();
+    await page.getByTestId('queue').click();
+    const items = page.getByTestId('queue-items').locator('li');
+    await assertEventually(async () => (await items.count()) === 3);
+    assert.deepEqual(await items.evaluateAll((li) => li.map((e) => e.getAttribute('data-status'))), ['queued', 'queued', 'queued']);
+    await page.getByTestId('run-batch').click();
+    await page.getByTestId('batch-done').waitFor();
+    assert.deepEqual(await items.evaluateAll((li) => li.map((e) => e.getAttribute('data-status'))), ['done', 'failed', 'done']);
+    assert.match(await page.getByTestId('batch-done').textContent() ?? '', /2 of 3 layers done/);
+    const report = (await page.getByTestId('batch-report').textContent() ?? '').split('\n');
+    assert.equal(report.length, 3);
+    assert.match(report[0], /^Harbour \/ Harbour\.mov: \d+ masks, \d+ vertices, \d+ keyframes/);
+    assert.match(report[1], /^Bridge \/ Bridge\.mov: failed \(Layer "Bridge\.mov" is locked/);
+    assert.match(report[2], /^Cliffs \/ Cliffs\.mov: \d+ masks/);
+    const state = await layers(page);
+    assert.ok(state[0].masks.length >= 1 && state[2].masks.length >= 1);
+    assert.deepEqual(state[1].masks, [], 'the failing layer is untouched');
+    assert.deepEqual(await undo(page), { begun: 2, ended: 2 });
+    await page.close();
+  });
+});
+
+async function assertEventually(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) assert.fail('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
