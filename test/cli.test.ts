@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { rotatingBlob, skylinePan } from '../src/synthetic/index.ts';
 import { cli, expectBadInput, snapshot } from './helpers/cli.ts';
+import { Progress, clock } from '../src/cli/progress.ts';
 import { readMattePng, writeMattePng, matteFileName } from '../src/node/png.ts';
 import { documentProblems, parseDocument, type RotoDocument } from '../src/core/document.ts';
 import { renderDocument } from '../src/core/render.ts';
@@ -56,7 +57,7 @@ describe('autoroto trace and render', () => {
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^Traced 12 frames of 320×180 mattes/);
     assert.match(run.stdout, /mask/);
-    assert.match(run.stderr, /trace +12\/12 frames +[\d.]+ fps/, 'progress on stderr');
+    assert.equal(run.stderr, '', 'no progress when stderr is not a terminal');
     assert.deepEqual((await readdir(out)).sort(), ['roto.json', 'sky.jsx', 'sky.lottie.json', 'sky.svg']);
     const json = JSON.parse(await readFile(join(out, 'roto.json'), 'utf8')) as unknown;
     assert.deepEqual(documentProblems(json), []);
@@ -232,16 +233,40 @@ describe('autoroto trace: Ctrl-C', () => {
     for (let f = 0; f < frames; f++) await writeMattePng(join(input, matteFileName(f)), scene.matte(f, buffer));
     const before = await snapshot(dir);
     let sent = false;
-    const run = await cli(['trace', input, '--out', join(dir, 'out', 'nested')], (text, child) => {
-      // The first progress line (10%) means work is under way and a temporary folder exists.
-      if (!sent && /trace +\d+\/40/.test(text)) {
-        sent = true;
-        child.kill('SIGINT');
-      }
+    const run = await cli(['trace', input, '--out', join(dir, 'out', 'nested')], undefined, (child) => {
+      // The temporary folder beside the output means work is under way.
+      const poll = setInterval(() => {
+        readdir(join(dir, 'out')).then((names) => {
+          if (!sent && names.some((n) => n.startsWith('.autoroto-tmp-'))) {
+            sent = true;
+            clearInterval(poll);
+            child.kill('SIGINT');
+          }
+        }, () => {});
+      }, 20);
+      child.on('close', () => clearInterval(poll));
     });
-    assert.ok(sent, `progress seen: ${run.stderr}`);
+    assert.ok(sent, `temporary folder seen: ${run.stderr}`);
     assert.equal(run.code, 130, run.stderr);
     assert.match(run.stderr, /interrupted/);
     assert.deepEqual(await snapshot(dir), before, 'no output, no temporary folder, no parent folder made');
+  });
+});
+
+describe('progress on a terminal', () => {
+  it('draws a bar with frames, rate and time left, and nothing when stderr is not a terminal', () => {
+    const written: string[] = [];
+    const tty = new Progress('segment', 120, { isTTY: true, write: (t: string) => written.push(t) });
+    const start = performance.now();
+    tty.update(30);
+    assert.equal(written.length, 1);
+    // 30 of 120 frames after 10 s: 3 fps, 30 s left.
+    assert.match(tty.line(start + 10_000), /^segment \[#####-{15}\]  30\/120 frames  3\.0 fps  ETA 0:30$/);
+    assert.equal(clock(3725), '1:02:05');
+    const piped: string[] = [];
+    const pipe = new Progress('segment', 120, { isTTY: false, write: (t: string) => piped.push(t) });
+    pipe.update(60);
+    pipe.finish();
+    assert.deepEqual(piped, []);
   });
 });

@@ -15,8 +15,10 @@ export interface Run {
   stderr: string;
 }
 
-/** Runs the CLI; `onStderr` sees stderr as it arrives (and gets the child, to signal it). */
-export function cli(args: string[], onStderr?: (text: string, child: ReturnType<typeof spawn>) => void): Promise<Run> {
+type Child = ReturnType<typeof spawn>;
+
+/** Runs the CLI; `onStderr` sees stderr as it arrives, `onStart` the child as it starts (to signal it). */
+export function cli(args: string[], onStderr?: (text: string, child: Child) => void, onStart?: (child: Child) => void): Promise<Run> {
   return new Promise((resolve, reject) => {
     const env = { ...process.env };
     delete env.AUTOROTO_DEBUG;
@@ -28,6 +30,7 @@ export function cli(args: string[], onStderr?: (text: string, child: ReturnType<
       onStderr?.(stderr, child);
     });
     child.on('error', reject);
+    onStart?.(child);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
 }
