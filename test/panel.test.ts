@@ -12,6 +12,11 @@ import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumSkip, launchChromium } from './helpers/chromium.ts';
 import type { LayerState, PanelScene } from './panel-page.tsx';
+import { InferenceClient, serveInference, type Port, type Reply, type Request } from '../panel/inference/protocol.ts';
+import { afterEffectsDom, createAfterEffectsUxpHost } from '../src/hosts/aftereffects-uxp.ts';
+import { analyseTarget } from '../src/hosts/roto-job.ts';
+import { AfterEffectsDouble } from './doubles/aftereffects.ts';
+import { skyFootage, thresholdSegmenter } from './doubles/sky-footage.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SCREENSHOT = fileURLToPath(new URL('../docs/panel.png', import.meta.url));
@@ -134,6 +139,54 @@ describe('the panel in Chromium', { skip: chromiumSkip }, () => {
     assert.deepEqual(state[1].masks, [], 'the failing layer is untouched');
     assert.deepEqual(await undo(page), { begun: 2, ended: 2 });
     await page.close();
+  });
+});
+
+/** Two ends of a postMessage channel in one process; messages are structured-cloned, as postMessage does. */
+function channel(log: Request[]): [Port<Request, Reply>, Port<Reply, Request>] {
+  const toServer = new Set<(m: Request) => void>();
+  const toClient = new Set<(m: Reply) => void>();
+  const deliver = <M>(listeners: Set<(m: M) => void>, message: M) => setTimeout(() => listeners.forEach((l) => l(structuredClone(message))), 0);
+  return [
+    { post: (m) => { log.push(m); deliver(toServer, m); }, listen: (l) => { toClient.add(l); return () => toClient.delete(l); } },
+    { post: (m) => deliver(toClient, m), listen: (l) => { toServer.add(l); return () => toServer.delete(l); } },
+  ];
+}
+
+describe('the inference webview protocol', () => {
+  it('gives the panel footage, a segmenter and PNGs from the other end, with the same roto as in-process', async () => {
+    const log: Request[] = [];
+    const [clientPort, serverPort] = channel(log);
+    const footage = skyFootage({ ...SHOT, frameCount: 10 });
+    const stop = serveInference(serverPort, {
+      load: async (backend) => ({ backend: backend === 'webgpu' ? 'webgpu' : 'wasm', segmenter: () => thresholdSegmenter() }),
+      openFootage: async () => footage,
+      png: async (width, height, gray) => Uint8Array.of(width, height, gray.length),
+    });
+    const client = new InferenceClient(clientPort);
+    assert.equal(await client.load('auto'), 'wasm');
+    await assert.rejects(client.request({ type: 'segment', shot: 99, frame: { width: 1, height: 1, data: new Uint8Array(3) } }, 'matte'), /No shot 99/);
+
+    const ae = new AfterEffectsDouble();
+    const plate = ae.importFootage('/shots/Harbour.mov', SHOT.width, SHOT.height, SHOT.frameRate, 10 / SHOT.frameRate);
+    ae.app.project.items.addComp('Harbour', SHOT.width, SHOT.height, 1, 10 / SHOT.frameRate, SHOT.frameRate).layers.add(plate).selected = true;
+    const dom = afterEffectsDom(ae.globals() as unknown as Parameters<typeof afterEffectsDom>[0]);
+    const remote = createAfterEffectsUxpHost(dom, client.openFootage);
+    const local = createAfterEffectsUxpHost(dom, async () => footage);
+    const [target] = await remote.selectedTargets();
+    const progress: number[] = [];
+    const viaWebview = await analyseTarget(remote, client.segmenter(), target, { range: 'layer' }, { onProgress: (p) => p.stage === 'frames' && progress.push(p.done) });
+    const inProcess = await analyseTarget(local, thresholdSegmenter(), target, { range: 'layer' });
+    assert.deepEqual(progress, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assert.deepEqual(viaWebview.doc, inProcess.doc);
+    assert.deepEqual(viaWebview.preview.rgb, inProcess.preview.rgb);
+    assert.ok(log.some((m) => m.type === 'end'), 'the shot is ended');
+
+    // Leaving a frame stream early tells the other end to stop.
+    for await (const frame of client.frames('/shots/Harbour.mov', 0, 9)) { assert.equal(frame.width, SHOT.width); break; }
+    assert.equal(log.at(-1)?.type, 'cancel');
+    assert.deepEqual(await client.png(3, 2, new Uint8Array(6)), Uint8Array.of(3, 2, 6));
+    stop();
   });
 });
 
