@@ -11,7 +11,7 @@ import type { Size } from './working-size.ts';
 /** [a, b, c, d, e, f]: x' = a·x + b·y + c, y' = d·x + e·y + f (pixel centres at integer + 0.5). */
 export type Affine = [number, number, number, number, number, number];
 
-export const IDENTITY: Affine = [1, 0, 0, 0, 1, 0];
+export const IDENTITY_AFFINE: Affine = [1, 0, 0, 0, 1, 0];
 
 interface Level {
   data: Float32Array;
@@ -171,7 +171,7 @@ function rescale(m: Affine, factor: number): Affine {
   return [m[0], m[1], m[2] * factor, m[3], m[4], m[5] * factor];
 }
 
-export function estimateAffine(previous: Float32Array, current: Float32Array, size: Size, guess: Affine = IDENTITY): Affine {
+export function estimateAffine(previous: Float32Array, current: Float32Array, size: Size, guess: Affine = IDENTITY_AFFINE): Affine {
   const levels = 4;
   const prev = pyramid(previous, size, levels), cur = pyramid(current, size, levels);
   const top = prev.length - 1;
@@ -181,9 +181,4 @@ export function estimateAffine(previous: Float32Array, current: Float32Array, si
     if (l > 0) m = rescale(m, 2);
   }
   return m;
-}
-
-/** Where the affine carries (x, y). */
-export function applyAffine(m: Affine, x: number, y: number): [number, number] {
-  return [m[0] * x + m[1] * y + m[2], m[3] * x + m[4] * y + m[5]];
 }

@@ -4,4 +4,4 @@ export { SkyModel, ModelError, webgpuAvailable, type Backend, type BackendChoice
 export { Segmenter, CancelledError, type SegmentOptions, type SegmentProgress, type SegmentTimings } from './segmenter.ts';
 export { DEFAULT_GUIDED_FILTER, refineMatte, upsampleMatte, type GuidedFilterOptions } from './guided-filter.ts';
 export { DEFAULT_STABILISER, TemporalStabiliser, type StabiliserOptions } from './stabilise.ts';
-export { estimateAffine, applyAffine, IDENTITY, type Affine } from './global-motion.ts';
+export { estimateAffine, IDENTITY_AFFINE, type Affine } from './global-motion.ts';

@@ -7,7 +7,7 @@
  * strongly (something moved on its own, or the scene changed) and where the previous frame did not
  * see the pixel (new picture entering at the frame edge), so nothing ghosts.
  */
-import { estimateAffine, IDENTITY, type Affine } from './global-motion.ts';
+import { estimateAffine, IDENTITY_AFFINE, type Affine } from './global-motion.ts';
 import type { Size } from './working-size.ts';
 
 export interface StabiliserOptions {
@@ -24,14 +24,9 @@ export const DEFAULT_STABILISER: StabiliserOptions = { blend: 0.3, trustFrom: 0.
 export class TemporalStabiliser {
   private history: Float32Array | undefined;
   private previousLuma: Float32Array | undefined;
-  private motion: Affine = IDENTITY;
+  private motion: Affine = IDENTITY_AFFINE;
 
   constructor(readonly size: Size, readonly options: StabiliserOptions = DEFAULT_STABILISER) {}
-
-  /** The last estimated motion (current pixel → previous frame's pixel). */
-  get lastMotion(): Affine {
-    return this.motion;
-  }
 
   /** Stabilises the next frame's probability `p`, given its luma at the same size. */
   next(p: Float32Array, luma: Float32Array): Float32Array {
