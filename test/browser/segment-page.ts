@@ -1,0 +1,72 @@
+/**
+ * Browser entry for test/webgpu.test.ts: the segment stage (src/core/segment, as hosts bundle it)
+ * in a page. The test bundles this file with esbuild and serves it with the model, one RGB frame and
+ * onnxruntime-web's .wasm from localhost; the page segments the frame with the backend it is asked for
+ * and hands the matte back as base64 of its Float32Array bytes.
+ */
+import { Segmenter, SkyModel, type Backend } from '../../src/core/segment/index.ts';
+import type { RgbFrame } from '../../src/core/types.ts';
+
+export interface PageAdapter {
+  /** Why there is no adapter, or undefined when there is one. */
+  missing?: string;
+  vendor?: string;
+  architecture?: string;
+}
+
+export interface PageMatte {
+  backend: Backend;
+  width: number;
+  height: number;
+  /** The matte's Float32Array, little-endian bytes in base64. */
+  data: string;
+  /** Model load and segmentation, ms. */
+  loadMs: number;
+  segmentMs: number;
+}
+
+interface GpuLike {
+  requestAdapter(): Promise<{ info?: { vendor?: string; architecture?: string } } | null>;
+}
+
+async function adapter(): Promise<PageAdapter> {
+  const gpu = (navigator as Navigator & { gpu?: GpuLike }).gpu;
+  if (!gpu) return { missing: `navigator.gpu is undefined (secure context: ${isSecureContext})` };
+  const a = await gpu.requestAdapter();
+  if (!a) return { missing: 'navigator.gpu.requestAdapter() returned null' };
+  return { vendor: a.info?.vendor, architecture: a.info?.architecture };
+}
+
+async function fetchBytes(url: string): Promise<Uint8Array> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+function base64(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+/** Segments /frame.rgb (`width` × `height`, interleaved RGB) with /sky.onnx on `backend`. */
+async function segment(backend: Backend, width: number, height: number): Promise<PageMatte> {
+  const [modelBytes, rgb] = await Promise.all([fetchBytes('/sky.onnx'), fetchBytes('/frame.rgb')]);
+  const frame: RgbFrame = { width, height, data: rgb };
+  const t0 = performance.now();
+  const model = await SkyModel.load(modelBytes, { backend, threads: 1, source: '/sky.onnx' });
+  const t1 = performance.now();
+  try {
+    if (model.backend !== backend) throw new Error(`asked for ${backend}, got ${model.backend}`);
+    for await (const matte of new Segmenter(model).segment([frame])) {
+      const t2 = performance.now();
+      const bytes = new Uint8Array(matte.data.buffer, matte.data.byteOffset, matte.data.byteLength);
+      return { backend: model.backend, width: matte.width, height: matte.height, data: base64(bytes), loadMs: t1 - t0, segmentMs: t2 - t1 };
+    }
+    throw new Error('the segmenter returned no matte');
+  } finally {
+    await model.dispose();
+  }
+}
+
+(globalThis as { autoroto?: unknown }).autoroto = { adapter, segment };

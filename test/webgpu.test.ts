@@ -1,0 +1,199 @@
+/**
+ * The segment stage on WebGPU agrees with WASM (issue 4: "WASM in Node and WebGPU produce mattes with
+ * IoU ≥ 0.999 against each other").
+ *
+ * test/browser/segment-page.ts (src/core/segment as a host would bundle it) is bundled with esbuild and
+ * served from 127.0.0.1 (a secure context, which WebGPU needs) with models/sky.onnx, one small real
+ * frame and onnxruntime-web's .wasm. Headless Chromium gets a WebGPU adapter from SwiftShader (a CPU
+ * fallback: correct but slow) and segments the frame with backend 'webgpu', then 'wasm'; both mattes are
+ * compared with the same frame segmented in Node with backend 'wasm'. A small frame keeps the
+ * full-resolution steps cheap, but the network runs at its working size (about 360×240 px) whatever the
+ * frame's size: that one run takes SwiftShader about 40 s on two busy cores.
+ *
+ * The frame is a held-out CamVid street (training/split.csv, split = val) shrunk to 160×120. The model
+ * file is read once and the same bytes go to Node and the page, so a retrained model changes nothing
+ * here but the numbers printed: the test holds the backends to each other, not to the model's accuracy.
+ *
+ * No WebGPU adapter (another Chromium build or driver) skips the WebGPU comparison with the reason;
+ * no Chromium skips everything on a developer machine and fails under CI=true (helpers/chromium.ts).
+ */
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { build } from 'esbuild';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { iou, threshold } from '../src/core/metrics.ts';
+import { Segmenter, SkyModel } from '../src/core/segment/index.ts';
+import { rgbPlanes } from '../src/core/segment/resample.ts';
+import type { Matte, RgbFrame } from '../src/core/types.ts';
+import { validationImages } from '../src/eval/validation.ts';
+import { openFootage } from '../src/node/footage.ts';
+import { DEFAULT_MODEL_PATH } from '../src/node/model.ts';
+import type { PageAdapter, PageMatte } from './browser/segment-page.ts';
+import { CHROMIUM_PATH, chromiumSkip } from './helpers/chromium.ts';
+
+const ENTRY = fileURLToPath(new URL('./browser/segment-page.ts', import.meta.url));
+const ORT_DIST = fileURLToPath(new URL('../node_modules/onnxruntime-web/dist/', import.meta.url));
+/** A held-out CamVid frame (480×360, street with buildings, trees and poles against the sky). */
+const FRAME = { set: 'camvid', name: '0001TP_008550', width: 160, height: 120 };
+/** SwiftShader's WebGPU adapter; Chromium only exposes WebGPU on Linux behind the unsafe flag. */
+const WEBGPU_FLAGS = ['--enable-unsafe-webgpu', '--use-angle=swiftshader', '--use-webgpu-adapter=swiftshader'];
+
+/** The validation image, shrunk by area averaging to `width` × `height` 8-bit RGB. */
+async function smallFrame(): Promise<RgbFrame> {
+  const item = (await validationImages()).find((i) => i.set === FRAME.set && i.name === FRAME.name);
+  assert.ok(item, `${FRAME.set}/${FRAME.name} is not in training/split.csv's validation split`);
+  let full: RgbFrame | undefined;
+  for await (const f of (await openFootage(item.image)).frames()) full = f;
+  const size = { width: FRAME.width, height: FRAME.height };
+  const planes = rgbPlanes(full!, size);
+  const n = size.width * size.height;
+  const data = new Uint8Array(n * 3);
+  for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) data[i * 3 + c] = Math.round(planes[c * n + i] * 255);
+  return { ...size, data };
+}
+
+async function segmentInNode(modelBytes: Uint8Array, frame: RgbFrame): Promise<Matte> {
+  const model = await SkyModel.load(modelBytes, { backend: 'wasm', threads: 1, source: DEFAULT_MODEL_PATH });
+  try {
+    for await (const matte of new Segmenter(model).segment([frame])) return matte;
+    throw new Error('the segmenter returned no matte');
+  } finally {
+    await model.dispose();
+  }
+}
+
+/** Serves the page, its bundle, the model, the frame and onnxruntime-web's runtime files; nothing else. */
+async function serve(bundle: Uint8Array, modelBytes: Uint8Array, frame: RgbFrame, missing: string[]): Promise<Server> {
+  const page = '<!doctype html><meta charset="utf-8"><title>autoroto segment</title><script type="module" src="/segment-page.js"></script>';
+  const server = createServer((request, response) => {
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    const send = (type: string, body: Uint8Array | string) => {
+      response.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
+      response.end(body);
+    };
+    if (path === '/') return send('text/html', page);
+    if (path === '/segment-page.js') return send('text/javascript', bundle);
+    if (path === '/sky.onnx') return send('application/octet-stream', modelBytes);
+    if (path === '/frame.rgb') return send('application/octet-stream', frame.data);
+    if (path === '/favicon.ico') return response.writeHead(204).end();
+    const runtime = /^\/(ort-wasm-[\w.-]+\.(wasm|mjs))$/.exec(path);
+    if (runtime) {
+      readFile(ORT_DIST + runtime[1]).then(
+        (bytes) => send(runtime[2] === 'wasm' ? 'application/wasm' : 'text/javascript', bytes),
+        () => { missing.push(path); response.writeHead(404).end(); });
+      return;
+    }
+    missing.push(path);
+    response.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
+function decode(result: PageMatte): Matte {
+  const bytes = Buffer.from(result.data, 'base64');
+  const data = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  return { width: result.width, height: result.height, data };
+}
+
+interface Agreement {
+  iou: number;
+  /** Pixels on different sides of 0.5. */
+  flipped: number;
+  meanAbs: number;
+  maxAbs: number;
+}
+
+function agreement(a: Matte, b: Matte): Agreement {
+  assert.deepEqual([b.width, b.height], [a.width, a.height]);
+  const ta = threshold(a), tb = threshold(b);
+  let flipped = 0, sum = 0, max = 0;
+  for (let i = 0; i < a.data.length; i++) {
+    flipped += ta[i] ^ tb[i];
+    const d = Math.abs(a.data[i] - b.data[i]);
+    sum += d;
+    if (d > max) max = d;
+  }
+  return { iou: iou(ta, tb), flipped, meanAbs: sum / a.data.length, maxAbs: max };
+}
+
+const show = (r: Agreement) =>
+  `IoU ${r.iou.toFixed(6)}, ${r.flipped} px flipped, mean |Δ| ${r.meanAbs.toExponential(2)}, max |Δ| ${r.maxAbs.toExponential(2)}`;
+
+// The limit is there so that a hung GPU process fails the run instead of stalling it.
+describe('segment stage in Chromium (WebGPU on SwiftShader, WASM) against WASM in Node', { skip: chromiumSkip, timeout: 240_000 }, () => {
+  let frame: RgbFrame;
+  let nodeMatte: Matte;
+  let browser: Browser | undefined;
+  let server: Server | undefined;
+  let page: Page;
+  let gpu: PageAdapter;
+  const missing: string[] = [];
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    const modelBytes = new Uint8Array(await readFile(DEFAULT_MODEL_PATH));
+    frame = await smallFrame();
+    nodeMatte = await segmentInNode(modelBytes, frame);
+    const sky = threshold(nodeMatte).reduce((s, v) => s + v, 0);
+    // Both classes present, or IoU between two empty (or full) masks would be 1 whatever the backends do.
+    assert.ok(sky > 0 && sky < frame.width * frame.height,
+      `the Node matte of ${FRAME.name} is all ${sky ? 'sky' : 'ground'}: the comparison would say nothing`);
+
+    const bundled = await build({ entryPoints: [ENTRY], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', write: false, logLevel: 'silent' });
+    server = await serve(bundled.outputFiles[0].contents, modelBytes, frame, missing);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: ['--no-sandbox', ...WEBGPU_FLAGS, '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => { if (message.type() === 'error') pageErrors.push(message.text()); });
+    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    await page.waitForFunction(() => 'autoroto' in globalThis, undefined, { timeout: 10_000 });
+    gpu = await page.evaluate(() => (globalThis as unknown as { autoroto: { adapter(): Promise<PageAdapter> } }).autoroto.adapter());
+  });
+
+  after(async () => {
+    await browser?.close();
+    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  });
+
+  async function segmentInPage(backend: 'webgpu' | 'wasm'): Promise<PageMatte> {
+    try {
+      return await page.evaluate(
+        ([b, w, h]) => (globalThis as unknown as { autoroto: { segment(b: string, w: number, h: number): Promise<PageMatte> } }).autoroto.segment(b, w, h),
+        [backend, frame.width, frame.height] as const,
+      );
+    } catch (error) {
+      const extra = [...(missing.length ? [`not served: ${missing.join(', ')}`] : []), ...pageErrors].join('; ');
+      throw new Error(`${backend} in the page failed: ${(error as Error).message.split('\n')[0]}${extra ? ` (${extra})` : ''}`, { cause: error });
+    }
+  }
+
+  it('segments on WebGPU with the matte WASM gives in Node: IoU ≥ 0.999', async (t) => {
+    if (gpu.missing) return t.skip(`no WebGPU adapter in headless Chromium with ${WEBGPU_FLAGS.join(' ')}: ${gpu.missing}`);
+    const result = await segmentInPage('webgpu');
+    assert.equal(result.backend, 'webgpu');
+    const r = agreement(nodeMatte, decode(result));
+    const sky = threshold(nodeMatte).reduce((s, v) => s + v, 0) / nodeMatte.data.length;
+    t.diagnostic(`WebGPU (${gpu.vendor}/${gpu.architecture}) vs Node WASM, ${frame.width}×${frame.height} (${(100 * sky).toFixed(1)} % sky): ${show(r)}; ` +
+      `load ${result.loadMs.toFixed(0)} ms, segment ${result.segmentMs.toFixed(0)} ms`);
+    assert.ok(r.iou >= 0.999, show(r));
+    assert.ok(r.meanAbs < 1e-3, show(r));
+  });
+
+  it('segments on WASM in the browser with the matte WASM gives in Node', async (t) => {
+    const result = await segmentInPage('wasm');
+    assert.equal(result.backend, 'wasm');
+    const r = agreement(nodeMatte, decode(result));
+    t.diagnostic(`browser WASM vs Node WASM: ${show(r)}; load ${result.loadMs.toFixed(0)} ms, segment ${result.segmentMs.toFixed(0)} ms`);
+    assert.ok(r.iou >= 0.999, show(r));
+    assert.ok(r.maxAbs < 1e-4, show(r));
+  });
+});
