@@ -11,3 +11,12 @@ export function sourceFingerprint(): string {
   for (const file of files) hash.update(file).update('\0').update(readFileSync(join(src, file))).update('\0');
   return hash.digest('hex').slice(0, 12);
 }
+
+/** A hash of the model file (training may replace models/sky.onnx while benchmarks run). */
+export function fileFingerprint(path: string): string {
+  try {
+    return createHash('sha256').update(readFileSync(path)).digest('hex').slice(0, 12);
+  } catch {
+    return 'missing';
+  }
+}

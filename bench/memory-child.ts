@@ -13,10 +13,10 @@
  *                    parent's RSS at fork)
  *   retained         heapUsed + arrayBuffers after a full gc, builder still alive, before finish()
  */
-import { readFileSync } from 'node:fs';
 import { RotoBuilder } from '../src/core/pipeline.ts';
 import { rotatingBlob, skylinePan, type SyntheticScene } from '../src/synthetic/index.ts';
 import { sourceFingerprint } from './fingerprint.ts';
+import { highWaterRss } from './process-memory.ts';
 import { summarize, type Summary } from './stats.ts';
 
 export interface MemorySnapshot {
@@ -89,17 +89,6 @@ function snapshot(): MemorySnapshot {
   globalThis.gc?.();
   const m = process.memoryUsage();
   return { rss: m.rss, heapUsed: m.heapUsed, arrayBuffers: m.arrayBuffers, external: m.external };
-}
-
-/** Peak resident set of this process in bytes (Linux VmHWM), else resourceUsage's maxRSS. */
-function highWaterRss(): number {
-  try {
-    const match = /^VmHWM:\s+(\d+)\s+kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
-    if (match) return Number(match[1]) * 1024;
-  } catch {
-    // not Linux
-  }
-  return process.resourceUsage().maxRSS * 1024;
 }
 
 function flag(name: string, fallback: number): number {

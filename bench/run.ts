@@ -4,26 +4,38 @@
  *   1. trace + fit + track ms/frame through RotoBuilder at 1080p and 4K (synthetic skyline pan),
  *      plus trace alone and fit + track alone, and finish() for the shot;
  *   2. potrace (npm) on the same mattes, and the ratio potrace / ours;
- *   3. memory over a 200- and a 2000-frame 1080p shot, each in its own process.
+ *   3. memory over a 200- and a 2000-frame 1080p shot, each in its own process;
+ *   4. the sky parts (sky.ts): the model in onnxruntime-web vs onnxruntime-node, refinement and resize
+ *      at 1080p and 4K, `autoroto sky` end to end on a 10 s 1080p clip, and its peak RSS over 240 vs
+ *      2400 frames.
  *
  * Flags: --quick (a few frames: smoke run, writes results/quick.json), --long-frames N (default 2000),
- * --memory-scenes a,b (skylinePan, rotatingBlob; default both), --memory-timeout S (default 1200),
- * --no-potrace, --no-memory, --out NAME (writes results/NAME.json instead). Results: a table on stdout, everything in bench/results/latest.json.
+ * --memory-scenes a,b (skylinePan, rotatingBlob; default both), --memory-timeout S (seconds any child
+ * process may run; default 1200), --no-potrace, --no-memory, --out NAME (writes results/NAME.json instead).
+ * Sky parts: --no-sky (all of them), --no-model, --no-refine, --no-e2e, --no-sky-memory,
+ * --model-frames N (30), --model-threads 1,2, --e2e-frames N (240), --e2e-size WxH (1920x1080),
+ * --e2e-preview both|on|off (both), --sky-memory-size WxH (640x360), --sky-memory-frames SHORT,LONG (240,2400).
+ * Results: a table on stdout, everything in bench/results/latest.json.
  */
-import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_MODEL_PATH } from '../src/node/model.ts';
 import { skylinePan } from '../src/synthetic/index.ts';
 import { measureOurs, type OursResult } from './ours.ts';
 import { measurePotrace, type PotraceResult } from './potrace.ts';
 import type { MemoryResult } from './memory-child.ts';
-import { sourceFingerprint } from './fingerprint.ts';
-import { MB, rounded } from './stats.ts';
+import { fileFingerprint, sourceFingerprint } from './fingerprint.ts';
+import { GOAL_WEB_OVER_NODE } from './model-speed.ts';
+import { measureSkyParts, skyFingerprints, skyRows, type SkyBenchConfig } from './sky.ts';
+import { parseSize } from './sky-clip.ts';
+import { GOAL_SECONDS_PER_240 } from './sky-e2e.ts';
+import { runJsonChild } from './child.ts';
+import { mb, ms, yes, type Row } from './format.ts';
+import { MB, rounded, slopePer1000Frames } from './stats.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = dirname(here);
 const args = process.argv.slice(2);
 const has = (name: string): boolean => args.includes(name);
 function numberFlag(name: string, fallback: number): number {
@@ -61,14 +73,38 @@ const config = {
   memory: !has('--no-memory'),
 };
 
+const E2E_PREVIEWS: Record<string, boolean[]> = { both: [true, false], on: [true], off: [false] };
+const e2ePreview = listFlag('--e2e-preview', [quick ? 'on' : 'both'])[0];
+if (!(e2ePreview in E2E_PREVIEWS)) throw new RangeError(`--e2e-preview takes both, on or off, not ${e2ePreview}`);
+const [memoryShort, memoryLong] = listFlag('--sky-memory-frames', quick ? ['12', '48'] : ['240', '2400']).map(Number);
+if (!(Number.isInteger(memoryShort) && Number.isInteger(memoryLong) && memoryShort > 0 && memoryLong >= memoryShort)) {
+  throw new RangeError('--sky-memory-frames takes SHORT,LONG frame counts, like 240,2400');
+}
+const noSky = has('--no-sky');
+const sky: SkyBenchConfig = {
+  model: !noSky && !has('--no-model'),
+  refine: !noSky && !has('--no-refine'),
+  e2e: !noSky && !has('--no-e2e'),
+  memory: !noSky && !has('--no-sky-memory'),
+  modelFrames: numberFlag('--model-frames', quick ? 3 : 30),
+  modelWarmup: quick ? 1 : 5,
+  modelThreads: listFlag('--model-threads', ['1', '2']).map(Number),
+  refineSizes: [{ size: { width: 1920, height: 1080 }, frames: quick ? 3 : 20 }, { size: { width: 3840, height: 2160 }, frames: quick ? 2 : 10 }],
+  refineWarmup: quick ? 1 : 3,
+  e2eSize: parseSize(listFlag('--e2e-size', ['1920x1080'])[0]),
+  e2eFrames: numberFlag('--e2e-frames', quick ? 12 : 240),
+  e2ePreviews: E2E_PREVIEWS[e2ePreview],
+  memorySize: parseSize(listFlag('--sky-memory-size', ['640x360'])[0]),
+  memoryFrames: { short: memoryShort, long: memoryLong },
+  timeoutSeconds: config.memoryTimeout,
+};
+
 const GOAL_MS_1080 = 5;
 const GOAL_RATIO = 3;
 /** "Flat": peak RSS of the long shot within 10% of the short shot's. */
 const GOAL_FLAT_SHARE = 0.1;
 
 const log = (line: string): void => { process.stderr.write(`${line}\n`); };
-const ms = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
-const mb = (bytes: number): string => (bytes / MB).toFixed(1);
 
 for (const name of config.memoryScenes) {
   if (!MEMORY_SCENE_NAMES.includes(name)) throw new RangeError(`--memory-scenes: unknown scene ${name} (${MEMORY_SCENE_NAMES.join(', ')})`);
@@ -76,37 +112,15 @@ for (const name of config.memoryScenes) {
 
 /** One memory run in its own process; a run past `--memory-timeout` seconds is killed and reports its stream only. */
 function runMemoryChild(scene: string, frames: number): Promise<MemoryResult> {
-  const child = join(here, 'memory-child.ts');
-  return new Promise((resolve, reject) => {
-    const proc = spawn(
-      process.execPath,
-      ['--import', 'tsx', '--expose-gc', child, '--scene', scene, '--frames', String(frames), '--scene-frames', String(Math.max(config.longFrames, frames))],
-      { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    let stdout = '';
-    proc.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
-    const timer = setTimeout(() => {
-      log(`  memory ${scene} ${frames} frames: past ${config.memoryTimeout} s, stopped`);
-      proc.kill('SIGKILL');
-    }, config.memoryTimeout * 1000);
-    proc.on('error', reject);
-    proc.on('close', (code, signal) => {
-      clearTimeout(timer);
-      const lines = stdout.trim().split('\n').filter((l) => l.startsWith('{'));
-      if (lines.length === 0) return reject(new Error(`memory child (${scene}, ${frames} frames) ended with ${signal ?? code} and no result`));
-      resolve(JSON.parse(lines[lines.length - 1]) as MemoryResult);
-    });
-  });
+  return runJsonChild<MemoryResult>('memory-child.ts',
+    ['--scene', scene, '--frames', String(frames), '--scene-frames', String(Math.max(config.longFrames, frames))],
+    { timeoutSeconds: config.memoryTimeout, label: `memory ${scene} ${frames} frames`, log });
 }
 
-/** Least-squares slope of the RSS samples (one per 50 frames) over the second half of a run, MB per 1000 frames. */
+/** Slope of the RSS samples (one per 50 frames) over the second half of a run, MB per 1000 frames. */
 function lateSlope(r: MemoryResult): number {
-  const samples = r.rssSamples.map((rss, i) => ({ frame: Math.min(r.frames, (i + 1) * 50), rss: rss / MB }));
-  const late = samples.filter((p) => p.frame > r.frames / 2);
-  if (late.length < 2) return NaN;
-  const mx = late.reduce((a, p) => a + p.frame, 0) / late.length, my = late.reduce((a, p) => a + p.rss, 0) / late.length;
-  const sxy = late.reduce((a, p) => a + (p.frame - mx) * (p.rss - my), 0), sxx = late.reduce((a, p) => a + (p.frame - mx) ** 2, 0);
-  return sxx > 0 ? (1000 * sxy) / sxx : NaN;
+  const samples = r.rssSamples.map((rss, i) => ({ frame: Math.min(r.frames, (i + 1) * 50), value: rss / MB }));
+  return slopePer1000Frames(samples, r.frames / 2);
 }
 
 async function main(): Promise<void> {
@@ -120,6 +134,8 @@ async function main(): Promise<void> {
     memoryGB: totalmem() / 1024 ** 3,
     /** Hash of src/ at the start; each memory child records its own (others may edit src/ meanwhile). */
     source: sourceFingerprint(),
+    /** Hash of models/sky.onnx at the start; each sky child records its own (training may replace it). */
+    model: fileFingerprint(DEFAULT_MODEL_PATH),
     loadavgBefore: loadavg(),
   };
   log(`autoroto bench${quick ? ' (quick)' : ''}: ${environment.cores} × ${environment.cpu}, node ${environment.node}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
@@ -151,12 +167,15 @@ async function main(): Promise<void> {
       memory[scene] = { short, long };
     }
   }
-  const sources = new Set([environment.source, sourceFingerprint(), ...Object.values(memory).flatMap((m) => [m.short.source, m.long.source])]);
+  const skyResult = await measureSkyParts(sky, log);
+  const skySeen = skyFingerprints(skyResult);
+  const sources = new Set([environment.source, sourceFingerprint(), ...Object.values(memory).flatMap((m) => [m.short.source, m.long.source]), ...skySeen.sources]);
   if (sources.size > 1) log(`WARNING: src/ changed during the run (${[...sources].join(', ')}): parts measured different code`);
+  const models = new Set([environment.model, fileFingerprint(DEFAULT_MODEL_PATH), ...skySeen.models]);
+  if (models.size > 1) log(`WARNING: models/sky.onnx changed during the run (${[...models].join(', ')}): parts measured different models`);
 
   // The table.
-  const rows: [string, string, string, string][] = [];
-  const yes = (ok: boolean): string => (ok ? 'yes' : 'NO');
+  const rows: Row[] = [];
   const oursRow = (label: string, r: OursResult, goal: boolean): void => {
     rows.push([
       `ours ${label} trace+fit+track ms/frame (${r.frames} fr)`,
@@ -204,19 +223,22 @@ async function main(): Promise<void> {
     rows.push([`  addMatte first / last 200 fr`, `median ${ms(l.addMatteFirst.median)} / ${ms(l.addMatteLast.median)} ms`, '', '']);
   }
 
-  const header: [string, string, string, string] = ['metric', 'value', 'goal', 'met?'];
+  rows.push(...skyRows(skyResult, GOAL_FLAT_SHARE));
+
+  const header: Row = ['metric', 'value', 'goal', 'met?'];
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
   const line = (r: string[]): string => `| ${r.map((cell, c) => cell.padEnd(widths[c])).join(' | ')} |`;
   const table = [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
   process.stdout.write(`\n${table}\n`);
 
   const results = rounded({
-    environment: { ...environment, sourcesSeen: [...sources], loadavgAfter: loadavg(), seconds: (performance.now() - started) / 1000 },
-    config,
-    goals: { msPerFrame1080: GOAL_MS_1080, potraceRatio: GOAL_RATIO, flatRssShare: GOAL_FLAT_SHARE },
+    environment: { ...environment, sourcesSeen: [...sources], modelsSeen: [...models], loadavgAfter: loadavg(), seconds: (performance.now() - started) / 1000 },
+    config: { ...config, sky },
+    goals: { msPerFrame1080: GOAL_MS_1080, potraceRatio: GOAL_RATIO, flatRssShare: GOAL_FLAT_SHARE, modelWebOverNode: GOAL_WEB_OVER_NODE, skySecondsPer240Frames: GOAL_SECONDS_PER_240 },
     ours: { '1080p': ours1080, '4k': ours4k },
     potrace: { '1080p': potrace1080, '4k': potrace4k },
     memory,
+    sky: skyResult,
     table: rows.map(([metric, value, goal, met]) => ({ metric: metric.trim(), value, goal, met })),
   });
   const name = listFlag('--out', [quick ? 'quick' : 'latest'])[0].replace(/\.json$/, '');

@@ -32,3 +32,12 @@ export function rounded<T>(value: T, digits = 3): T {
 }
 
 export const MB = 1024 * 1024;
+
+/** Least-squares slope of `value` against `frame` over the points past `fromFrame`, per 1000 frames (NaN under 2 points). */
+export function slopePer1000Frames(points: { frame: number; value: number }[], fromFrame: number): number {
+  const late = points.filter((p) => p.frame > fromFrame);
+  if (late.length < 2) return NaN;
+  const mx = late.reduce((a, p) => a + p.frame, 0) / late.length, my = late.reduce((a, p) => a + p.value, 0) / late.length;
+  const sxy = late.reduce((a, p) => a + (p.frame - mx) * (p.value - my), 0), sxx = late.reduce((a, p) => a + (p.frame - mx) ** 2, 0);
+  return sxx > 0 ? (1000 * sxy) / sxx : NaN;
+}
