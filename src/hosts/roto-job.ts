@@ -59,14 +59,9 @@ export function etaSeconds(elapsedMs: number, done: number, total: number): numb
   return done > 0 ? (elapsedMs / done) * (total - done) / 1000 : null;
 }
 
-/** The document of frames 0.. of a run, moved to the source frames it covers. */
-function inSourceFrames(doc: RotoDocument, range: FrameRange, frameCount: number, feather?: number): RotoDocument {
-  const shift = <K extends { frame: number }>(keys: K[]) => keys.map((k) => ({ ...k, frame: k.frame + range.first }));
-  return {
-    ...doc,
-    source: { ...doc.source, frameCount },
-    masks: doc.masks.map((m) => ({ ...m, feather: feather === undefined ? m.feather : [feather, feather], path: shift(m.path), opacity: shift(m.opacity) })),
-  };
+/** The editor's feather, where the options set one, instead of the one from the matte's edge softness. */
+function withFeather(doc: RotoDocument, feather?: number): RotoDocument {
+  return feather === undefined ? doc : { ...doc, masks: doc.masks.map((m) => ({ ...m, feather: [feather, feather] })) };
 }
 
 export async function analyseTarget(host: Host, segmenter: Segmenter, target: HostTarget, options: RotoOptions, context: RunContext = {}): Promise<Analysis> {
@@ -78,7 +73,7 @@ export async function analyseTarget(host: Host, segmenter: Segmenter, target: Ho
   const total = range.last - range.first + 1;
   const previewFrame = Math.min(range.last, Math.max(range.first, options.previewFrame ?? Math.round((range.first + range.last) / 2)));
   const builder = new RotoBuilder({ path: source.path, width: source.width, height: source.height, frameRate: source.frameRate },
-    { tolerance: options.tolerance, minArea: options.minArea });
+    { tolerance: options.tolerance, minArea: options.minArea, firstFrame: range.first, shotFrameCount: source.frameCount });
   let preview: Analysis['preview'] | null = null;
   // The frames are decoded once: the preview frame's pixels are kept as they go by.
   let previewRgb: Uint8Array | null = null;
@@ -99,7 +94,7 @@ export async function analyseTarget(host: Host, segmenter: Segmenter, target: Ho
   }
   throwIfCancelled(signal);
   onProgress?.({ stage: 'track', done: 0, total: 1, etaSeconds: null });
-  const doc = inSourceFrames(builder.finish(), range, source.frameCount, options.feather);
+  const doc = withFeather(builder.finish(), options.feather);
   throwIfCancelled(signal);
   onProgress?.({ stage: 'track', done: 1, total: 1, etaSeconds: 0 });
   return { target, doc, range, preview: preview!, seconds: (now() - started) / 1000 };
