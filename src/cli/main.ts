@@ -75,9 +75,10 @@ Options:
   --frames <a-b>       only shot frames a to b (0-based, both included); also writes regions.bin,
                        which \`autoroto merge\` joins (overlap the ranges by a few frames)
   --mattes             also write the sky mattes to <dir>/mattes/
-  --tolerance <px>     largest distance between a mask and the matte's 0.5 outline
-                       (default: 1 px at 1080 lines, scaled with the frame size)
-  --min-area <px²>     specks and pinholes smaller than this are left out (default: 64 px² at 1080 lines)
+  --tolerance <px>     largest distance between a mask and the matte's 0.5 outline (default: 2 px
+                       at 1080 lines, scaled with the frame size; the feather covers the rest)
+  --min-area <px²>     specks and pinholes smaller than this are left out (default: 1024 px² at
+                       1080 lines, scaled)
   --backend <name>     auto, wasm or webgpu (default auto: WebGPU where available)
   --model <file>       another ONNX sky model (default: models/sky.onnx)
   --frame-rate <fps>   frame rate of a frame folder or image (default 24; videos have their own)

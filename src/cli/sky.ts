@@ -10,7 +10,7 @@ import { writeMattePng, matteFileName } from '../node/png.ts';
 import { openFootage, type Footage, type FrameRange } from '../node/footage.ts';
 import { loadSkyModel } from '../node/model.ts';
 import { PreviewWriter, PREVIEW_PATHS } from '../node/preview-writer.ts';
-import { RotoBuilder } from '../core/pipeline.ts';
+import { RotoBuilder, modelMatteDefaults } from '../core/pipeline.ts';
 import { serializeDocument, type RotoDocument } from '../core/document.ts';
 import { encodeRegions, REGIONS_FORMAT } from '../core/regions-codec.ts';
 import { Segmenter, type BackendChoice } from '../core/segment/index.ts';
@@ -173,7 +173,11 @@ export async function runSky(options: SkyOptions, io: { stderr: ProgressStream }
   const stopCleanup = cleanUpOnSignal(output);
   try {
     const source = { path: options.input, width: footage.width, height: footage.height, frameRate: footage.frameRate };
-    const builder = new RotoBuilder(source, { tolerance: options.tolerance, minArea: options.minArea, firstFrame: range.start, shotFrameCount: footage.frameCount });
+    const defaults = modelMatteDefaults(footage.width, footage.height);
+    const builder = new RotoBuilder(source, {
+      tolerance: options.tolerance ?? defaults.tolerance, minArea: options.minArea ?? defaults.minArea,
+      firstFrame: range.start, shotFrameCount: footage.frameCount,
+    });
     const frameCount = range.end - range.start + 1;
     const preview = options.preview === false ? undefined : new PreviewWriter(output.tempDir, { frameCount, firstFrame: range.start });
     const mattes = options.mattes ? await output.folder(MATTES_FOLDER) : undefined;

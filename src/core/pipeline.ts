@@ -20,6 +20,17 @@ export interface RotoOptions {
   shotFrameCount?: number;
 }
 
+/**
+ * Defaults for mattes from the sky model (`autoroto sky`, the panel), looser than for a matte made by
+ * hand: the model's 0.5 line carries a pixel of wiggle from the footage's texture (tree lines, haze)
+ * that a roto artist would cover with feather rather than follow, and following it within 1 px takes
+ * about six times the vertices. So: twice the tolerance (2 px at 1080p), and specks and pinholes up
+ * to 16× the area (about 32×32 px at 1080p) left to the feather instead of becoming masks of their own.
+ */
+export function modelMatteDefaults(width: number, height: number): { tolerance: number; minArea: number } {
+  return { tolerance: 2 * defaultTolerance(width, height), minArea: 16 * defaultMinArea(width, height) };
+}
+
 export interface FrameSummary {
   /** The frame's index in the stream (0 for the first matte added). */
   frame: number;

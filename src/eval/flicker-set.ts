@@ -28,9 +28,9 @@ export async function flickerStills(perSet = 2): Promise<Array<{ set: string; na
   const picked: Array<{ set: string; name: string }> = [];
   for (const item of await validationImages()) {
     if (picked.filter((p) => p.set === item.set).length >= perSet) continue;
-    const manifest = await readFile(`${DATA_DIR}/${item.set}/manifest.csv`, 'utf8');
-    const header = manifest.split('\n')[0].split(',');
-    const row = manifest.split('\n').find((l) => l.startsWith(`${item.name},`))?.split(',');
+    const lines = (await readFile(`${DATA_DIR}/${item.set}/manifest.csv`, 'utf8')).split(/\r?\n/);
+    const header = lines[0].split(',');
+    const row = lines.find((l) => l.startsWith(`${item.name},`))?.split(',');
     const sky = Number(row?.[header.indexOf('sky_frac')]);
     if (sky >= 0.2 && sky <= 0.8) picked.push({ set: item.set, name: item.name });
   }

@@ -6,7 +6,7 @@
  */
 import type { Matte } from '../core/types.ts';
 import type { RotoDocument } from '../core/document.ts';
-import { RotoBuilder } from '../core/pipeline.ts';
+import { RotoBuilder, modelMatteDefaults } from '../core/pipeline.ts';
 import { throwIfCancelled } from './errors.ts';
 import type { FrameRange, Host, HostTarget, RangeChoice, Segmenter, WriteReport } from './types.ts';
 
@@ -22,11 +22,11 @@ export interface StageProgress {
 
 export interface RotoOptions {
   range: RangeChoice;
-  /** Largest distance in px between mask and matte outline (default: the core's, by frame size). */
+  /** Largest distance in px between mask and matte outline (default: modelMatteDefaults, by frame size). */
   tolerance?: number;
   /** Mask feather in px, both directions (default: from the matte's edge softness). */
   feather?: number;
-  /** Regions and holes smaller than this many px² are left out (default: the core's). */
+  /** Regions and holes smaller than this many px² are left out (default: modelMatteDefaults). */
   minArea?: number;
   /** Source frame to keep the matte of, for the preview (default: the middle of the range). */
   previewFrame?: number;
@@ -72,8 +72,11 @@ export async function analyseTarget(host: Host, segmenter: Segmenter, target: Ho
   const { range } = source;
   const total = range.last - range.first + 1;
   const previewFrame = Math.min(range.last, Math.max(range.first, options.previewFrame ?? Math.round((range.first + range.last) / 2)));
-  const builder = new RotoBuilder({ path: source.path, width: source.width, height: source.height, frameRate: source.frameRate },
-    { tolerance: options.tolerance, minArea: options.minArea, firstFrame: range.first, shotFrameCount: source.frameCount });
+  const defaults = modelMatteDefaults(source.width, source.height);
+  const builder = new RotoBuilder({ path: source.path, width: source.width, height: source.height, frameRate: source.frameRate }, {
+    tolerance: options.tolerance ?? defaults.tolerance, minArea: options.minArea ?? defaults.minArea,
+    firstFrame: range.first, shotFrameCount: source.frameCount,
+  });
   let preview: Analysis['preview'] | null = null;
   // The frames are decoded once: the preview frame's pixels are kept as they go by.
   let previewRgb: Uint8Array | null = null;

@@ -19,7 +19,7 @@ export interface GuidedFilterOptions {
   epsilon: number;
 }
 
-export const DEFAULT_GUIDED_FILTER: GuidedFilterOptions = { radius: 8, epsilon: 1e-3 };
+export const DEFAULT_GUIDED_FILTER: GuidedFilterOptions = { radius: 8, epsilon: 1e-2 };
 
 /** Per working-size pixel, the averaged linear model: q = ar·r + ag·g + ab·b + b0. */
 export interface ColourModel {

@@ -19,7 +19,37 @@ export interface StabiliserOptions {
   trustAt: number;
 }
 
-export const DEFAULT_STABILISER: StabiliserOptions = { blend: 0.3, trustFrom: 0.35, trustAt: 0.7 };
+export const DEFAULT_STABILISER: StabiliserOptions = { blend: 0.07, trustFrom: 0.5, trustAt: 0.9 };
+
+/** Catmull-Rom weights for the four samples around a point `t` ∈ [0, 1) past the second. */
+function catmullRom(t: number, out: Float64Array): void {
+  const t2 = t * t, t3 = t2 * t;
+  out[0] = 0.5 * (-t3 + 2 * t2 - t);
+  out[1] = 0.5 * (3 * t3 - 5 * t2 + 2);
+  out[2] = 0.5 * (-3 * t3 + 4 * t2 + t);
+  out[3] = 0.5 * (t3 - t2);
+}
+
+const wx = new Float64Array(4), wy = new Float64Array(4);
+
+/**
+ * The history at (u, v) (sample-grid coordinates, edges repeated), by Catmull-Rom: carrying the
+ * history through bilinear resampling every frame would blur it a little more each time, and with a
+ * long memory the edge would go soft on a pan.
+ */
+function cubicSample(src: Float32Array, w: number, h: number, u: number, v: number): number {
+  const x0 = Math.floor(u), y0 = Math.floor(v);
+  catmullRom(u - x0, wx);
+  catmullRom(v - y0, wy);
+  let sum = 0;
+  for (let j = 0; j < 4; j++) {
+    const y = Math.max(0, Math.min(h - 1, y0 - 1 + j));
+    let row = 0;
+    for (let i = 0; i < 4; i++) row += wx[i] * src[y * w + Math.max(0, Math.min(w - 1, x0 - 1 + i))];
+    sum += wy[j] * row;
+  }
+  return sum < 0 ? 0 : sum > 1 ? 1 : sum;
+}
 
 export class TemporalStabiliser {
   private history: Float32Array | undefined;
@@ -51,12 +81,7 @@ export class TemporalStabiliser {
           out[i] = p[i];
           continue;
         }
-        const x0 = Math.max(0, Math.min(w - 2, Math.floor(u))), y0 = Math.max(0, Math.min(h - 2, Math.floor(v)));
-        const tx = Math.max(0, Math.min(1, u - x0)), ty = Math.max(0, Math.min(1, v - y0));
-        const j = y0 * w + x0;
-        const top = prev[j] + (prev[j + 1] - prev[j]) * tx;
-        const bottom = prev[j + w] + (prev[j + w + 1] - prev[j + w]) * tx;
-        const carried = top + (bottom - top) * ty;
+        const carried = cubicSample(prev, w, h, u, v);
         const d = Math.abs(p[i] - carried);
         const t = d <= trustFrom ? 0 : d >= trustAt ? 1 : (d - trustFrom) / (trustAt - trustFrom);
         const alpha = blend + (1 - blend) * t * t * (3 - 2 * t);

@@ -1,0 +1,187 @@
+/**
+ * `autoroto sky`, `segment` and `merge` end to end on the bundled sample clip (a hand-held move over a
+ * held-out still, so every frame's true sky is known): the masks match the mattes they were traced
+ * from, the mattes match the truth, ranges merged equal one run, and bad input exits 2 naming the
+ * file with nothing written.
+ */
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readFile, readdir, rm, truncate, writeFile, copyFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { documentProblems, parseDocument, type RotoDocument } from '../src/core/document.ts';
+import { iou, threshold } from '../src/core/metrics.ts';
+import { renderDocument } from '../src/core/render.ts';
+import { readMattePng, writeRgbPng, matteFileName } from '../src/node/png.ts';
+import { runFfmpeg } from '../src/node/ffmpeg.ts';
+import { SKY_PAN_SAMPLE, skyPanMaps } from '../src/synthetic/sky-pan-sample.ts';
+import { warpMatte } from '../src/synthetic/camera-move.ts';
+import { DATA_DIR } from '../src/eval/validation.ts';
+import { ROOT, cli, expectBadInput } from './helpers/cli.ts';
+
+const SAMPLE = join(ROOT, 'samples', 'sky-pan.mp4');
+/** The shot's first two seconds keep CI quick; merge splits them into two overlapping ranges. */
+const LAST = 47;
+/** What the model reaches on the sample (matte vs truth, every frame), less a margin. */
+const SAMPLE_TRUTH_IOU = 0.96;
+/** What the model reaches on CamVid validation frames (mean matte-vs-label IoU, void left out), less a margin. */
+const CAMVID_TRUTH_IOU = 0.86;
+
+let tmp: string;
+before(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'autoroto-sky-'));
+});
+after(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+async function readDoc(dir: string): Promise<RotoDocument> {
+  return parseDocument(await readFile(join(dir, 'roto.json'), 'utf8'));
+}
+
+describe('autoroto sky on the sample clip', () => {
+  let whole: string;
+  let doc: RotoDocument;
+
+  it('writes roto.json, sky.jsx, sky.lottie.json, sky.svg, the preview and the mattes', async () => {
+    whole = join(tmp, 'whole');
+    const run = await cli(['sky', SAMPLE, '--frames', `0-${LAST}`, '--out', whole, '--mattes']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, new RegExp(`^Roto'd ${LAST + 1} frames \\(0-${LAST}\\) of 640×360`));
+    assert.match(run.stdout, /network [\d.]+ s/);
+    assert.deepEqual((await readdir(whole)).sort(),
+      ['contact-sheet.png', 'mattes', 'preview', 'preview.html', 'regions.bin', 'roto.json', 'sky.jsx', 'sky.lottie.json', 'sky.svg']);
+    assert.equal((await readdir(join(whole, 'mattes'))).length, LAST + 1);
+    const json = JSON.parse(await readFile(join(whole, 'roto.json'), 'utf8')) as unknown;
+    assert.deepEqual(documentProblems(json), []);
+    doc = json as RotoDocument;
+    assert.equal(doc.source.frameCount, SKY_PAN_SAMPLE.frameCount, 'the document knows the whole shot');
+    assert.ok(doc.masks.length >= 1 && doc.masks.length <= 3, `${doc.masks.length} masks`);
+    for (const mask of doc.masks) {
+      assert.ok(mask.path[0].vertices.length <= 40, `${mask.name}: ${mask.path[0].vertices.length} vertices`);
+      assert.ok(mask.path.length <= (LAST + 1) / 2, `${mask.name}: ${mask.path.length} keyframes`);
+    }
+  });
+
+  it('masks match their mattes (IoU ≥ 0.995) and the mattes match the truth, every frame', async () => {
+    const still = await readMattePng(join(DATA_DIR, 'horizon_uav', 'masks', `${SKY_PAN_SAMPLE.still}.png`));
+    const maps = skyPanMaps();
+    let worstRoto = 1, worstTruth = 1;
+    for (let f = 0; f <= LAST; f++) {
+      const matte = threshold(await readMattePng(join(whole, 'mattes', matteFileName(f))));
+      const truth = threshold(warpMatte(still, maps[f], 640, 360));
+      worstRoto = Math.min(worstRoto, iou(renderDocument(doc, f), matte));
+      worstTruth = Math.min(worstTruth, iou(matte, truth));
+    }
+    assert.ok(worstRoto >= 0.995, `lowest roto-vs-matte IoU ${worstRoto.toFixed(4)}`);
+    assert.ok(worstTruth >= SAMPLE_TRUTH_IOU, `lowest matte-vs-truth IoU ${worstTruth.toFixed(4)}`);
+  });
+
+  it('two ranges overlapping by 16 frames merged give the masks of one run (IoU ≥ 0.999 every frame)', async () => {
+    const a = join(tmp, 'part-a'), b = join(tmp, 'part-b'), merged = join(tmp, 'merged');
+    for (const [dir, range] of [[a, '0-27'], [b, `12-${LAST}`]]) {
+      const run = await cli(['sky', SAMPLE, '--frames', range, '--out', dir, '--no-preview', '-q']);
+      assert.equal(run.code, 0, run.stderr);
+    }
+    const partDoc = await readDoc(b);
+    assert.equal(partDoc.masks[0].path[0].frame, 12, 'a range keys its own frames, numbered as in the shot');
+    const run = await cli(['merge', b, a, '--out', merged]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /part-a \(0-27\), .*part-b \(28-47\)/);
+    const mergedDoc = await readDoc(merged);
+    assert.equal(mergedDoc.masks.length, doc.masks.length);
+    for (let f = 0; f <= LAST; f++) {
+      const score = iou(renderDocument(mergedDoc, f), renderDocument(doc, f));
+      assert.ok(score >= 0.999, `frame ${f}: merged vs one run IoU ${score.toFixed(5)}`);
+    }
+  });
+
+  it('merge refuses a gap between ranges and a folder without regions.bin', async () => {
+    const dir = join(tmp, 'merge-bad');
+    await mkdir(dir);
+    const late = join(dir, 'late');
+    const run = await cli(['sky', SAMPLE, '--frames', '40-44', '--out', late, '--no-preview', '-q']);
+    assert.equal(run.code, 0, run.stderr);
+    await expectBadInput(dir, ['merge', join(tmp, 'part-a'), late, '--out', join(dir, 'out')], [late, 'frames 28-39 are missing']);
+    await expectBadInput(dir, ['merge', join(tmp, 'whole', 'mattes'), '--out', join(dir, 'out')], [join(tmp, 'whole', 'mattes', 'regions.bin')]);
+  });
+});
+
+describe('autoroto sky on a real sequence from ../shared/data', () => {
+  it('CamVid validation frames (a drive, one frame a second): masks match mattes, mattes match the labels', async () => {
+    const names = (await readFile(join(ROOT, 'training', 'split.csv'), 'utf8')).split('\n')
+      .filter((l) => l.startsWith('camvid,') && l.endsWith(',val')).map((l) => l.split(',')[1]).slice(0, 6);
+    const frames = join(tmp, 'camvid');
+    await mkdir(frames);
+    for (const [i, name] of names.entries()) await copyFile(join(DATA_DIR, 'camvid', 'images', `${name}.jpg`), join(frames, `f${i + 1}.jpg`));
+    const out = join(tmp, 'camvid-out');
+    const run = await cli(['sky', frames, '--out', out, '--mattes', '--no-preview']);
+    assert.equal(run.code, 0, run.stderr);
+    const doc = await readDoc(out);
+    let worstRoto = 1, truthSum = 0;
+    for (const [f, name] of names.entries()) {
+      const matte = threshold(await readMattePng(join(out, 'mattes', matteFileName(f))));
+      worstRoto = Math.min(worstRoto, iou(renderDocument(doc, f), matte));
+      const truth = threshold(await readMattePng(join(DATA_DIR, 'camvid', 'masks', `${name}.png`)));
+      const known = threshold(await readMattePng(join(DATA_DIR, 'camvid', 'void', `${name}.png`)));
+      truthSum += iou(matte.map((v, i) => (known[i] ? 0 : v)), truth.map((v, i) => (known[i] ? 0 : v)));
+    }
+    // Not the 0.995 of the sample (0.9785 measured): CamVid's sky is small (a seventh of the frame), crossed by
+    // lamp posts and wires narrower than 1.5 px that the masks do not follow, and its pinholes in trees are left to the feather.
+    assert.ok(worstRoto >= 0.975, `lowest roto-vs-matte IoU ${worstRoto.toFixed(4)}`);
+    assert.ok(truthSum / names.length >= CAMVID_TRUTH_IOU, `mean matte-vs-label IoU ${(truthSum / names.length).toFixed(4)}`);
+  });
+});
+
+describe('autoroto segment', () => {
+  it('writes one full-size matte per frame, named by shot frame', async () => {
+    const out = join(tmp, 'segment');
+    const run = await cli(['segment', SAMPLE, '--frames', '10-12', '--out', out, '-q']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual((await readdir(out)).sort(), ['000010.png', '000011.png', '000012.png']);
+    const m = await readMattePng(join(out, '000011.png'));
+    assert.deepEqual([m.width, m.height], [640, 360]);
+  });
+});
+
+describe('autoroto sky and segment: bad input exits 2, names the file, writes nothing', () => {
+  let dir: string;
+  before(async () => {
+    dir = join(tmp, 'bad');
+    await mkdir(dir);
+  });
+
+  it('a missing file, a text file named .mp4, a truncated video, a 0-frame video', async () => {
+    await expectBadInput(dir, ['sky', join(dir, 'nope.mp4'), '--out', join(dir, 'out')], [join(dir, 'nope.mp4')]);
+    const text = join(dir, 'notes.mp4');
+    await writeFile(text, 'these are my notes, not a video\n');
+    await expectBadInput(dir, ['sky', text, '--out', join(dir, 'out')], [text]);
+    const cut = join(dir, 'cut.mp4');
+    await copyFile(SAMPLE, cut);
+    await truncate(cut, 20000);
+    await expectBadInput(dir, ['segment', cut, '--out', join(dir, 'out')], [cut, 'truncated']);
+    const zero = join(dir, 'zero.mp4');
+    await runFfmpeg(['-v', 'error', '-f', 'lavfi', '-i', 'color=c=blue:s=64x48:r=24', '-frames:v', '0', '-c:v', 'libx264', zero]);
+    await expectBadInput(dir, ['sky', zero, '--out', join(dir, 'out')], [zero, 'no video frames']);
+  });
+
+  it('a 1×1 image and a folder of frames of mixed sizes', async () => {
+    const dot = join(dir, 'dot.png');
+    await writeRgbPng(dot, { width: 1, height: 1, data: Uint8Array.from([90, 150, 230]) });
+    await expectBadInput(dir, ['sky', dot, '--out', join(dir, 'out')], [dot, '1×1 is too small']);
+    const mixed = join(dir, 'mixed');
+    await mkdir(mixed);
+    await writeRgbPng(join(mixed, 'f1.png'), { width: 32, height: 32, data: new Uint8Array(32 * 32 * 3) });
+    await writeRgbPng(join(mixed, 'f2.png'), { width: 48, height: 32, data: new Uint8Array(48 * 32 * 3) });
+    await expectBadInput(dir, ['segment', mixed, '--out', join(dir, 'out')], [join(mixed, 'f2.png'), '48×32']);
+  });
+
+  it('an output folder that cannot be written, a corrupt model, a range past the end', async () => {
+    await writeFile(join(dir, 'file'), 'a file');
+    await expectBadInput(dir, ['sky', SAMPLE, '--out', join(dir, 'file', 'out')], [join(dir, 'file', 'out'), 'cannot write']);
+    const model = join(dir, 'broken.onnx');
+    await writeFile(model, 'not a model');
+    await expectBadInput(dir, ['sky', SAMPLE, '--frames', '0-1', '--model', model, '--out', join(dir, 'out')], [model, 'not a usable ONNX sky model']);
+    await expectBadInput(dir, ['sky', SAMPLE, '--frames', '90-120', '--out', join(dir, 'out')], ['--frames 90-120', '96 frames']);
+  });
+});

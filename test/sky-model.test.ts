@@ -1,0 +1,147 @@
+/**
+ * The shipped sky model (models/sky.onnx) through the full segment stage, on data it never trained
+ * on: the validation split of ../shared/data (IoU and boundary F1 within 2 px per source set, the
+ * numbers in models/MODEL_CARD.md), flicker with and without temporal stabilisation on synthetic
+ * hand-held shots over held-out stills, and clear errors for a missing or corrupt model file.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { iou, threshold } from '../src/core/metrics.ts';
+import { CancelledError, ModelError, Segmenter, type SkyModel } from '../src/core/segment/index.ts';
+import { measureFlicker } from '../src/eval/flicker-set.ts';
+import { loadLabelled, scoreValidation, segmentStill, validationImages } from '../src/eval/validation.ts';
+import { loadSkyModel } from '../src/node/model.ts';
+
+/** What the committed model reaches (models/MODEL_CARD.md), less a small margin for float differences. */
+const FLOOR = {
+  ade20k_sky: { iou: 0.54, f1: 0.48 },
+  camvid: { iou: 0.89, f1: 0.52 },
+  horizon_uav: { iou: 0.99, f1: 0.72 },
+};
+
+describe('the shipped sky model', () => {
+  let model: SkyModel;
+  before(async () => {
+    model = await loadSkyModel();
+  });
+  after(async () => {
+    await model?.dispose();
+  });
+
+  it('scores the validation split per source set as the model card says', async () => {
+    const scores = await scoreValidation(model);
+    assert.deepEqual(Object.keys(scores), ['ade20k_sky', 'camvid', 'horizon_uav']);
+    for (const [set, floor] of Object.entries(FLOOR)) {
+      const r = scores[set];
+      assert.ok(r.iou >= floor.iou, `${set}: IoU ${r.iou.toFixed(4)} < ${floor.iou}`);
+      assert.ok(r.f1 >= floor.f1, `${set}: boundary F1 ${r.f1.toFixed(4)} < ${floor.f1}`);
+    }
+  });
+
+  it('finds no sky in a validation image without sky, and sky where the truth is mostly sky', async () => {
+    const images = await validationImages();
+    let checkedEmpty = 0;
+    for (const item of images.filter((i) => i.set === 'ade20k_sky')) {
+      const { frame, truth } = await loadLabelled(item);
+      if (truth.some((v) => v)) continue;
+      const sky = threshold(await segmentStill(model, frame)).reduce((s, v) => s + v, 0) / truth.length;
+      assert.ok(sky < 0.02, `${item.name}: ${(sky * 100).toFixed(1)} % sky found in a picture without sky`);
+      if (++checkedEmpty === 3) break;
+    }
+    assert.equal(checkedEmpty, 3);
+  });
+
+  it('flickers at most half as much with temporal stabilisation, without losing accuracy', async () => {
+    const r = await measureFlicker(model);
+    assert.ok(r.shots.length >= 4, `flicker shots: ${r.shots.join(', ')}`);
+    assert.ok(r.ratio <= 0.5, `stabilised change ${r.stabilised.toFixed(5)} vs per-frame ${r.perFrame.toFixed(5)}: ratio ${r.ratio.toFixed(3)}`);
+    assert.ok(r.minIouStabilised >= r.minIouPerFrame - 0.01, `lowest IoU stabilised ${r.minIouStabilised.toFixed(4)}, per frame ${r.minIouPerFrame.toFixed(4)}`);
+  });
+});
+
+describe('streaming, progress and cancel', () => {
+  it('reports each frame, and an abort stops the stream before the next frame', async () => {
+    const model = await loadSkyModel();
+    try {
+      const item = (await validationImages()).find((i) => i.set === 'camvid')!;
+      const { frame } = await loadLabelled(item);
+      const controller = new AbortController();
+      const seen: number[] = [];
+      const out: number[] = [];
+      const run = async () => {
+        for await (const matte of new Segmenter(model).segment([frame, frame, frame, frame], {
+          signal: controller.signal,
+          onProgress: ({ frames }) => seen.push(frames),
+        })) {
+          out.push(matte.width);
+          if (out.length === 2) controller.abort();
+        }
+      };
+      await assert.rejects(run(), CancelledError);
+      assert.deepEqual(seen, [1, 2]);
+      assert.deepEqual(out, [frame.width, frame.width]);
+    } finally {
+      await model.dispose();
+    }
+  });
+});
+
+describe('model file errors', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'autoroto-model-'));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('a missing file names the file and says what to do', async () => {
+    const path = join(dir, 'nope.onnx');
+    await assert.rejects(loadSkyModel(path), (e: unknown) => e instanceof ModelError && e.message.startsWith(`${path}: no such model file`) && /--model/.test(e.message));
+  });
+
+  it('a corrupt or empty file names the file', async () => {
+    const corrupt = join(dir, 'corrupt.onnx');
+    await writeFile(corrupt, 'this is not a protobuf at all, just text');
+    await assert.rejects(loadSkyModel(corrupt), (e: unknown) => e instanceof ModelError && e.message.startsWith(`${corrupt}: not a usable ONNX sky model`));
+    const empty = join(dir, 'empty.onnx');
+    await writeFile(empty, '');
+    await assert.rejects(loadSkyModel(empty), (e: unknown) => e instanceof ModelError && e.message.startsWith(`${empty}: the model file is empty`));
+  });
+
+  it('WebGPU asked for where there is none is a clear error, not a silent fallback', async () => {
+    await assert.rejects(loadSkyModel(undefined, { backend: 'webgpu' }), (e: unknown) => e instanceof ModelError && /no WebGPU adapter/.test(e.message));
+  });
+});
+
+describe('one frame, any shape', () => {
+  it('segments odd sizes and aspect ratios (vertical, scope, tiny) at full resolution', async () => {
+    const model = await loadSkyModel();
+    try {
+      const images = await validationImages();
+      const item = images.find((i) => i.set === 'horizon_uav')!;
+      const { frame, truth } = await loadLabelled(item);
+      const full = threshold(await segmentStill(model, frame));
+      assert.ok(iou(full, truth) > 0.8);
+      // Crops of the same picture: 9:16, 2.39:1 and 37×29; each matte has the crop's size and agrees with the full frame's.
+      for (const [w, h] of [[216, 384], [480, 201], [37, 29]]) {
+        const x0 = Math.floor((frame.width - w) / 2), y0 = Math.floor((frame.height - h) / 2);
+        const crop = { width: w, height: h, data: new Uint8Array(w * h * 3) };
+        const cropTruth = new Uint8Array(w * h);
+        for (let y = 0; y < h; y++) {
+          crop.data.set(frame.data.subarray(((y0 + y) * frame.width + x0) * 3, ((y0 + y) * frame.width + x0 + w) * 3), y * w * 3);
+          cropTruth.set(full.subarray((y0 + y) * frame.width + x0, (y0 + y) * frame.width + x0 + w), y * w);
+        }
+        const matte = await segmentStill(model, crop);
+        assert.equal(matte.width, w);
+        assert.equal(matte.height, h);
+        if (w > 100) assert.ok(iou(threshold(matte), cropTruth) > 0.9, `${w}×${h}: IoU with the full frame's matte ${iou(threshold(matte), cropTruth).toFixed(3)}`);
+      }
+    } finally {
+      await model.dispose();
+    }
+  });
+});
