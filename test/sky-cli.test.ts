@@ -133,6 +133,33 @@ describe('autoroto sky on a real sequence from ../shared/data', () => {
   });
 });
 
+describe('autoroto sky: Ctrl-C', () => {
+  it('exits 130 and leaves no partial output', async () => {
+    const dir = join(tmp, 'sigint');
+    await mkdir(dir);
+    const out = join(dir, 'out');
+    let sent = false;
+    const run = await cli(['sky', SAMPLE, '--out', out, '--mattes'], undefined, (child) => {
+      // Mattes appearing in the temporary folder mean the run is well under way.
+      const poll = setInterval(() => {
+        readdir(dir).then(async (names) => {
+          const temp = names.find((n) => n.startsWith('.autoroto-tmp-'));
+          if (!sent && temp && (await readdir(join(dir, temp, 'mattes')).catch(() => [])).length > 2) {
+            sent = true;
+            clearInterval(poll);
+            child.kill('SIGINT');
+          }
+        }, () => {});
+      }, 50);
+      child.on('close', () => clearInterval(poll));
+    });
+    assert.ok(sent, 'the run got under way');
+    assert.equal(run.code, 130, run.stderr);
+    assert.match(run.stderr, /interrupted; nothing was written/);
+    assert.deepEqual(await readdir(dir), [], 'no output folder, no temporary folder');
+  });
+});
+
 describe('autoroto segment', () => {
   it('writes one full-size matte per frame, named by shot frame', async () => {
     const out = join(tmp, 'segment');
