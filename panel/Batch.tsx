@@ -1,5 +1,6 @@
 /**
- * The batch queue: the selected layers of every comp, run one at a time (analyse + write, no preview)
+ * The batch queue: the selected layers of every comp and the comps selected in the Project panel
+ * (their selected layers, or else every layer Autoroto can key), run one at a time (analyse + write, no preview)
  * with per-item status; a failing item is reported and the queue goes on; a report at the end.
  */
 import { useRef, useState } from 'react';
@@ -27,7 +28,7 @@ export function BatchQueue({ options, onBusy }: { options: PanelOptions; onBusy:
     try {
       const found = await services.host.selectedTargets();
       setTargets(found);
-      if (found.length === 0) setMessage('No layers are selected. Select the footage layers in one or more comps, then queue them.');
+      if (found.length === 0) setMessage('Nothing to queue. Select the footage layers in one or more comps, or the comps in the Project panel, then queue them.');
     } catch (error) {
       setMessage(messageOf(error));
     }
@@ -63,7 +64,7 @@ export function BatchQueue({ options, onBusy }: { options: PanelOptions; onBusy:
   return (
     <section aria-label="Batch">
       <div className="ar-row">
-        <button type="button" className="ar-button" data-testid="queue" disabled={running} onClick={queueSelected}>Queue selected layers</button>
+        <button type="button" className="ar-button" data-testid="queue" disabled={running} onClick={queueSelected} title="The selected layers of every comp, and every footage layer of the comps selected in the Project panel that have no layers selected">Queue selected layers and comps</button>
         <button type="button" className="ar-button ar-cta" data-testid="run-batch" disabled={running || targets.length === 0} onClick={run}>
           Run {targets.length || ''} item{targets.length === 1 ? '' : 's'}</button>
         {running && <button type="button" className="ar-button" data-testid="cancel-batch" onClick={() => controller.current?.abort()}>Cancel</button>}

@@ -98,6 +98,60 @@ for (const [adapterName, adapter] of Object.entries(adapters)) {
       assert.deepEqual(targets.map((t) => [t.container, t.name]), [['Harbour', 'harbour_0420.mov'], ['Pier', 'Pier plate']]);
     });
 
+    it('queues the comps selected in the Project panel: their selected layers, or else every layer it can key, each once, in order', async () => {
+      const s = scene(adapter);
+      const { ae } = s;
+      const { items } = ae.app.project;
+      const plate = (name: string) => ae.importFootage(`/shots/${name}`, WIDTH, HEIGHT, FPS, FRAMES / FPS);
+      // Created Pier, Beach, Quay; the Project panel (sorted by Name) shows Beach, Harbour, Pier.
+      const pier = items.addComp('Pier', WIDTH, HEIGHT, 1, FRAMES / FPS, FPS);
+      pier.layers.add(plate('pier_b.mov'));
+      pier.layers.add(plate('pier_locked.mov')).locked = true;
+      pier.layers.add(plate('pier_hidden.mov')).enabled = false;
+      pier.layers.add(ae.importFootage('/shots/wind.wav', WIDTH, HEIGHT, 0, 1, false));
+      pier.layers.addSolid([0, 0, 0], 'Pier grade', WIDTH, HEIGHT, 1);
+      pier.layers.addCamera('Camera 1', [WIDTH / 2, HEIGHT / 2]);
+      pier.layers.addText('PIER 39');
+      pier.layers.add(plate('pier_remap.mov')).timeRemapEnabled = true;
+      pier.layers.add(ae.importFootage('/shots/pier_still.png', WIDTH, HEIGHT, 0, 0));
+      const pierA = plate('pier_a.mov');
+      pier.layers.add(pierA);
+      const beach = items.addComp('Beach', WIDTH, HEIGHT, 1, FRAMES / FPS, FPS);
+      beach.layers.add(plate('beach_1.mov'));
+      beach.layers.add(plate('beach_2.mov')).selected = true;
+      const quay = items.addComp('Quay', WIDTH, HEIGHT, 1, FRAMES / FPS, FPS);
+      quay.layers.add(plate('quay.mov')).selected = true;
+      const empty = items.addComp('Empty', WIDTH, HEIGHT, 1, FRAMES / FPS, FPS);
+      for (const item of [pier, s.comp, beach, empty, pierA]) item.selected = true;
+      assert.deepEqual(ae.app.project.selection.map((i) => i.name), ['Beach', 'Empty', 'Harbour', 'Pier', 'pier_a.mov']);
+
+      const targets = await s.host.selectedTargets();
+      assert.deepEqual(targets.map((t) => [t.container, t.name]), [
+        ['Beach', 'beach_2.mov'], ['Harbour', 'harbour_0420.mov'], ['Pier', 'pier_a.mov'], ['Pier', 'pier_b.mov'], ['Quay', 'quay.mov'],
+      ]);
+      assert.equal(new Set(targets.map((t) => t.key)).size, targets.length);
+      for (const target of targets) assert.equal((await s.host.openFrames(target, 'layer')).path, `/shots/${target.name}`);
+    });
+
+    it('queues what the editor selected in a Project-panel comp even when it cannot be keyed, and says why when it runs', async () => {
+      const s = scene(adapter);
+      s.comp.selected = true;
+      s.layer.locked = true;
+      s.comp.layer(2).selected = true;
+      s.comp.layers.addText('TITLE').selected = true;
+      const targets = await s.host.selectedTargets();
+      assert.deepEqual(targets.map((t) => [t.container, t.name]), [['Harbour', 'TITLE'], ['Harbour', 'harbour_0420.mov'], ['Harbour', 'Grade']]);
+      const refusal = (kind: HostError['kind'], message: RegExp) => (e: HostError) => e instanceof HostError && e.kind === kind && message.test(e.message);
+      await assert.rejects(s.host.openFrames(targets[0], 'layer'), refusal('no-video', /"TITLE" is not footage from a file/));
+      await assert.rejects(s.host.openFrames(targets[1], 'layer'), refusal('locked', /"harbour_0420.mov" is locked/));
+      await assert.rejects(s.host.openFrames(targets[2], 'layer'), refusal('no-video', /"Grade" is not footage from a file/));
+
+      for (let l = 1; l <= s.comp.numLayers; l++) s.comp.layer(l).selected = false;
+      assert.deepEqual(await s.host.selectedTargets(), [], 'a title, a locked plate and a solid: nothing it can key');
+      s.comp.selected = false;
+      assert.equal(s.ae.undo.begun, 0);
+    });
+
     it('writes masks that reproduce the roto document, in one undo group, after the editor\'s masks', async () => {
       const s = scene(adapter);
       addEditorMasks(s.layer);

@@ -25,8 +25,8 @@ export function cepLayerBackend(evalScript: EvalScript): LayerBackend {
   return {
     name: 'After Effects (CEP)',
     async selectedLayers(): Promise<SelectedLayer[]> {
-      const found = await evalJson<{ compId: number; compName: string; layerIndex: number; layerName: string }[]>(evalScript, selectedLayersJsx());
-      return found.map(({ compId, compName, layerIndex, layerName }) => ({ address: { compId, layerIndex, layerName }, compName }));
+      const found = await evalJson<{ compId: number; compName: string; layerIndex: number; layerName: string; byComp?: SelectedLayer['byComp'] }[]>(evalScript, selectedLayersJsx());
+      return found.map(({ compId, compName, layerIndex, layerName, byComp }) => ({ address: { compId, layerIndex, layerName }, compName, ...(byComp ? { byComp } : {}) }));
     },
     layerInfo: (address) => evalJson<LayerInfo>(evalScript, layerInfoJsx(address)),
     async autorotoMasks(address, timing) {

@@ -56,13 +56,16 @@ export interface AeLayer {
   readonly name: string;
   readonly locked: boolean;
   readonly selected: boolean;
+  /** The video switch (the eye). */
+  readonly enabled: boolean;
   readonly hasVideo: boolean;
   readonly timeRemapEnabled: boolean;
   readonly startTime: number;
   readonly stretch: number;
   readonly inPoint: number;
   readonly outPoint: number;
-  readonly source: AeFootage;
+  /** Null for a text or shape layer. */
+  readonly source: AeFootage | null;
   property(name: string): unknown;
 }
 
@@ -77,7 +80,13 @@ export interface AeComp {
 }
 
 export interface AeApplication {
-  readonly project: { readonly numItems: number; item(index: number): unknown; itemByID(id: number): unknown };
+  readonly project: {
+    readonly numItems: number;
+    /** The items selected in the Project panel, in the panel's order. */
+    readonly selection: unknown[];
+    item(index: number): unknown;
+    itemByID(id: number): unknown;
+  };
   beginUndoGroup(name: string): void;
   endUndoGroup(): void;
 }
@@ -114,25 +123,41 @@ export function findLayer(dom: AfterEffectsDom, address: LayerAddress): { comp: 
   return { comp, layer: layer.name === address.layerName ? layer : null };
 }
 
-/** Every comp in the project with selected layers, and those layers (AE selects in one comp at a time per viewer). */
-export function selectedLayers(dom: AfterEffectsDom): { comp: AeComp; layer: AeLayer; index: number }[] {
-  const found: { comp: AeComp; layer: AeLayer; index: number }[] = [];
+/** A layer to queue; `selected` is false for a layer of a Project-panel comp the editor did not select. */
+export interface FoundLayer {
+  comp: AeComp;
+  layer: AeLayer;
+  index: number;
+  selected: boolean;
+}
+
+/**
+ * The layers to queue (LayerBackend.selectedLayers): the comps selected in the Project panel, in its
+ * order, each with its selected layers or else all its layers; then every other comp with selected
+ * layers, in project order. Each comp once, layers by index.
+ */
+export function selectedLayers(dom: AfterEffectsDom): FoundLayer[] {
   const { project } = dom.app;
+  const picked = project.selection.filter((item) => item instanceof dom.CompItem) as AeComp[];
+  const seen = new Set(picked.map((comp) => comp.id));
+  const comps = [...picked];
   for (let i = 1; i <= project.numItems; i++) {
     const item = project.item(i);
-    if (!(item instanceof dom.CompItem)) continue;
-    const comp = item as AeComp;
-    for (let l = 1; l <= comp.numLayers; l++) {
-      const layer = comp.layer(l);
-      if (layer.selected) found.push({ comp, layer, index: l });
-    }
+    if (item instanceof dom.CompItem && !seen.has((item as AeComp).id)) comps.push(item as AeComp);
   }
+  const found: FoundLayer[] = [];
+  comps.forEach((comp, c) => {
+    const layers = Array.from({ length: comp.numLayers }, (_, l) => ({ comp, layer: comp.layer(l + 1), index: l + 1 }));
+    const selected = layers.filter(({ layer }) => layer.selected);
+    if (selected.length > 0) found.push(...selected.map((l) => ({ ...l, selected: true })));
+    else if (c < picked.length) found.push(...layers.map((l) => ({ ...l, selected: false })));
+  });
   return found;
 }
 
 function sourcePathOf(dom: AfterEffectsDom, layer: AeLayer): string | null {
   const source = layer.source;
-  if (!(source instanceof dom.FootageItem) || !(source.mainSource instanceof dom.FileSource)) return null;
+  if (!source || !(source instanceof dom.FootageItem) || !(source.mainSource instanceof dom.FileSource)) return null;
   const file = (source.mainSource as { file: { fsName?: string; nativePath?: string } }).file;
   return file.fsName ?? file.nativePath ?? null;
 }
@@ -147,6 +172,10 @@ export function readLayerInfo(dom: AfterEffectsDom, address: LayerAddress): Laye
   if (!comp || !layer) return missing;
   if (!(layer instanceof dom.AVLayer)) return { ...missing, layerFound: true, compName: comp.name };
   const source = layer.source;
+  if (!source) {
+    // A text or shape layer: no footage behind it (checkLayer says so).
+    return { ...missing, layerFound: true, compName: comp.name, layerName: layer.name, isAVLayer: true, hasVideo: layer.hasVideo, locked: layer.locked };
+  }
   const frameRate = source.frameRate;
   return {
     compFound: true, layerFound: true, compName: comp.name, layerName: layer.name, isAVLayer: true, hasVideo: layer.hasVideo,

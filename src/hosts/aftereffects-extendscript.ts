@@ -52,6 +52,27 @@ const ES3_HELPERS = String.raw`
     var layer = comp.layer(index);
     return layer.name === name ? layer : null;
   }
+
+  // LayerInfo (src/hosts/aftereffects-layer.ts) of the layer (or null) in the comp (or null).
+  function layerInfo(comp, layer, layerName) {
+    var info = { compFound: comp !== null, layerFound: layer !== null, compName: comp ? comp.name : "", layerName: layerName,
+      isAVLayer: false, hasVideo: false, locked: false, timeRemapEnabled: false, width: 0, height: 0, sourcePath: null,
+      timing: { startTime: 0, stretch: 100, inPoint: 0, outPoint: 0, frameRate: 0, frameCount: 0 }, workArea: { start: 0, duration: 0 } };
+    if (!layer || !(layer instanceof AVLayer)) return info;
+    var source = layer.source;
+    info.isAVLayer = true;
+    info.hasVideo = layer.hasVideo;
+    info.locked = layer.locked;
+    if (!source) return info; // a text or shape layer
+    info.timeRemapEnabled = layer.timeRemapEnabled;
+    info.width = source.width;
+    info.height = source.height;
+    if (source instanceof FootageItem && source.mainSource instanceof FileSource) info.sourcePath = source.mainSource.file.fsName;
+    info.timing = { startTime: layer.startTime, stretch: layer.stretch, inPoint: layer.inPoint, outPoint: layer.outPoint,
+      frameRate: source.frameRate, frameCount: Math.round(source.duration * source.frameRate) };
+    info.workArea = { start: comp.workAreaStart, duration: comp.workAreaDuration };
+    return info;
+  }
 `;
 
 /** ES3 expressions for the target's comp (or null) and layer (or null). */
@@ -62,16 +83,38 @@ function script(body: string): string {
   return `(function () {\n${ES3_HELPERS}\n${body}\n})();`;
 }
 
-/** Every selected layer of every comp: [{ compId, compName, layerIndex, layerName }]. */
+/**
+ * The layers to queue, as src/hosts/aftereffects-dom.ts's selectedLayers finds them over UXP:
+ * [{ compId, compName, layerIndex, layerName, byComp? }], byComp = { enabled, info: LayerInfo } for
+ * a layer of a comp selected in the Project panel that has no selected layers.
+ */
 export function selectedLayersJsx(): string {
   return script(String.raw`
-  var found = [];
-  for (var i = 1; i <= app.project.numItems; i++) {
+  var picked = [], seen = {}, comps = [], found = [], i, c, l, layer;
+  var selection = app.project.selection;
+  for (i = 0; i < selection.length; i++) {
+    if (!(selection[i] instanceof CompItem)) continue;
+    picked.push(selection[i]);
+    comps.push(selection[i]);
+    seen["id" + selection[i].id] = true;
+  }
+  for (i = 1; i <= app.project.numItems; i++) {
     var item = app.project.item(i);
-    if (!(item instanceof CompItem)) continue;
-    for (var l = 1; l <= item.numLayers; l++) {
-      var layer = item.layer(l);
-      if (layer.selected) found.push({ compId: item.id, compName: item.name, layerIndex: l, layerName: layer.name });
+    if (item instanceof CompItem && !seen["id" + item.id]) comps.push(item);
+  }
+  for (c = 0; c < comps.length; c++) {
+    var comp = comps[c], any = false;
+    for (l = 1; l <= comp.numLayers; l++) {
+      layer = comp.layer(l);
+      if (!layer.selected) continue;
+      any = true;
+      found.push({ compId: comp.id, compName: comp.name, layerIndex: l, layerName: layer.name });
+    }
+    if (any || c >= picked.length) continue;
+    for (l = 1; l <= comp.numLayers; l++) {
+      layer = comp.layer(l);
+      found.push({ compId: comp.id, compName: comp.name, layerIndex: l, layerName: layer.name,
+        byComp: { enabled: layer.enabled, info: layerInfo(comp, layer, layer.name) } });
     }
   }
   return json(found);`);
@@ -81,24 +124,7 @@ export function selectedLayersJsx(): string {
 export function layerInfoJsx(target: LayerAddress): string {
   return script(String.raw`
   var comp = ${compOf(target)};
-  var layer = ${layerOf(target, 'comp')};
-  var info = { compFound: comp !== null, layerFound: layer !== null, compName: comp ? comp.name : "", layerName: ${es3String(target.layerName)},
-    isAVLayer: false, hasVideo: false, locked: false, timeRemapEnabled: false, width: 0, height: 0, sourcePath: null,
-    timing: { startTime: 0, stretch: 100, inPoint: 0, outPoint: 0, frameRate: 0, frameCount: 0 }, workArea: { start: 0, duration: 0 } };
-  if (layer && layer instanceof AVLayer) {
-    var source = layer.source;
-    info.isAVLayer = true;
-    info.hasVideo = layer.hasVideo;
-    info.locked = layer.locked;
-    info.timeRemapEnabled = layer.timeRemapEnabled;
-    info.width = source.width;
-    info.height = source.height;
-    if (source instanceof FootageItem && source.mainSource instanceof FileSource) info.sourcePath = source.mainSource.file.fsName;
-    info.timing = { startTime: layer.startTime, stretch: layer.stretch, inPoint: layer.inPoint, outPoint: layer.outPoint,
-      frameRate: source.frameRate, frameCount: Math.round(source.duration * source.frameRate) };
-    info.workArea = { start: comp.workAreaStart, duration: comp.workAreaDuration };
-  }
-  return json(info);`);
+  return json(layerInfo(comp, ${layerOf(target, 'comp')}, ${es3String(target.layerName)}));`);
 }
 
 /** The layer's Autoroto masks as RawMask[] (src/hosts/aftereffects-layer.ts). */

@@ -5,7 +5,7 @@
  * rerun into the editor's keys are the same code for both.
  */
 import type { RotoDocument } from '../core/document.ts';
-import { addressOf, checkLayer, rangeOfChoice, targetKey, type LayerAddress, type LayerInfo } from './aftereffects-layer.ts';
+import { addressOf, canRoto, checkLayer, rangeOfChoice, targetKey, type LayerAddress, type LayerInfo } from './aftereffects-layer.ts';
 import { HostError } from './errors.ts';
 import { spliceRange, type LayerMask } from './layer-masks.ts';
 import type { LayerTiming } from './layer-timing.ts';
@@ -14,10 +14,20 @@ import type { FrameRange, FrameSource, Host, HostTarget, OpenFootage, RangeChoic
 export interface SelectedLayer {
   address: LayerAddress;
   compName: string;
+  /**
+   * Set for a layer the editor did not select: its comp is selected in the Project panel and has no
+   * selected layers. It is queued only when its video switch is on and checkLayer lets it through.
+   */
+  byComp?: { enabled: boolean; info: LayerInfo };
 }
 
 export interface LayerBackend {
   readonly name: string;
+  /**
+   * The layers to queue: first the comps selected in the Project panel (`app.project.selection`, in
+   * its order), each with its selected layers, or else every layer (marked `byComp`); then the other
+   * comps with selected layers, in project order. Layers by index; each comp once.
+   */
   selectedLayers(): Promise<SelectedLayer[]>;
   layerInfo(address: LayerAddress): Promise<LayerInfo>;
   autorotoMasks(address: LayerAddress, timing: LayerTiming): Promise<LayerMask[]>;
@@ -37,8 +47,18 @@ export function createAfterEffectsHost(backend: LayerBackend, openFootage: OpenF
     name: backend.name,
 
     async selectedTargets(): Promise<HostTarget[]> {
-      const selected = await backend.selectedLayers();
-      return selected.map(({ address, compName }) => ({ key: targetKey(address), container: compName, name: address.layerName }));
+      const targets: HostTarget[] = [];
+      const seen = new Set<string>();
+      for (const { address, compName, byComp } of await backend.selectedLayers()) {
+        // A layer the editor selected is queued as it is (a locked one fails with its message);
+        // the rest of a comp selected in the Project panel only when Autoroto can key it.
+        if (byComp && !(byComp.enabled && canRoto(byComp.info))) continue;
+        const key = targetKey(address);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        targets.push({ key, container: compName, name: address.layerName });
+      }
+      return targets;
     },
 
     async openFrames(target: HostTarget, choice: RangeChoice): Promise<FrameSource> {

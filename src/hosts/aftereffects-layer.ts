@@ -58,6 +58,17 @@ export function checkLayer(info: LayerInfo): void {
   if (!(info.timing.frameRate > 0 && info.timing.frameCount > 0)) throw new HostError('no-video', `Layer ${quoted} is a still: Autoroto keys moving footage.`);
 }
 
+/** Whether checkLayer lets the layer through: Autoroto can key it as it is. */
+export function canRoto(info: LayerInfo): boolean {
+  try {
+    checkLayer(info);
+    return true;
+  } catch (error) {
+    if (error instanceof HostError) return false;
+    throw error;
+  }
+}
+
 /** The source frames a run over `choice` covers. */
 export function rangeOfChoice(info: LayerInfo, choice: RangeChoice): FrameRange {
   const { timing, workArea } = info;

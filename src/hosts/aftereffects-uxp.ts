@@ -20,8 +20,10 @@ export function uxpLayerBackend(dom: AfterEffectsDom): LayerBackend {
   };
   return {
     name: 'After Effects (UXP)',
-    selectedLayers: async () => selectedLayers(dom).map(({ comp, layer, index }) =>
-      ({ address: { compId: comp.id, layerIndex: index, layerName: layer.name }, compName: comp.name })),
+    selectedLayers: async () => selectedLayers(dom).map(({ comp, layer, index, selected }) => {
+      const address = { compId: comp.id, layerIndex: index, layerName: layer.name };
+      return { address, compName: comp.name, ...(selected ? {} : { byComp: { enabled: layer.enabled, info: readLayerInfo(dom, address) } }) };
+    }),
     layerInfo: async (address) => readLayerInfo(dom, address),
     autorotoMasks: async (address, timing) => readAutorotoMasks(dom, layerAt(address), timing),
     async replaceMasks(address, masks, timing) {

@@ -72,7 +72,11 @@ export interface WriteReport {
 export interface Host {
   /** 'After Effects (UXP)', 'After Effects (CEP)', 'Premiere Pro (UXP)', or a double's name. */
   readonly name: string;
-  /** The selected layers of every open comp the host can see, in the order the editor would expect. */
+  /**
+   * What the editor picked, in the order the editor would expect: the selected layers of every comp
+   * and, in After Effects, the comps selected in the Project panel (their selected layers, or else
+   * every layer Autoroto can key); each layer once.
+   */
   selectedTargets(): Promise<HostTarget[]>;
   /** Checks the target (missing comp, locked, no video: HostError) and opens the frames of the range. */
   openFrames(target: HostTarget, range: RangeChoice): Promise<FrameSource>;

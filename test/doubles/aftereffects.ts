@@ -12,8 +12,12 @@
  *   plus Shape, the enums, and the globals alert/confirm (logged instead of shown).
  * For the panel's adapters also: Item.id and Project.itemByID, footage items with a FileSource
  * (importFootage) and LayerCollection.add, Layer.inPoint/outPoint, AVLayer.hasVideo, the comp's work
- * area, and evalScript (CSInterface's view of a script: its completion value as a string). The UXP
- * DOM has the same object model, so the same double serves it, called directly instead of by script.
+ * area, and evalScript (CSInterface's view of a script: its completion value as a string). For the
+ * batch queue: Item.selected and Project.selection (the items selected in the Project panel, "in the
+ * sort order shown in the Project panel": the double's panel is sorted by Name, AE's default, and
+ * does not model other sorts), Layer.enabled (the video switch) and text layers (LayerCollection.addText:
+ * an AVLayer whose source is null). The UXP DOM has the same object model, so the same double serves
+ * it, called directly instead of by script.
  *
  * It is stricter than AE where AE would let a bug through quietly, and says so where it guesses:
  * - Reading or writing an attribute the model does not have throws (AE returns undefined on read and
@@ -655,6 +659,10 @@ export class Item extends DoubleObject {
   get id(): number { return this._id; }
   get name(): string { return this._name; }
   set name(v: string) { this._name = String(v); }
+  /** Item.selected: selected in the Project panel; setting it selects or deselects the item there. */
+  _selected = false;
+  get selected(): boolean { return this._selected; }
+  set selected(v: boolean) { this._selected = Boolean(v); }
 }
 
 export class AVItem extends Item {
@@ -748,6 +756,11 @@ export class LayerCollection extends DoubleObject {
     return this._add(new CameraLayer(this._comp, name));
   }
 
+  /** LayerCollection.addText([sourceText]): a text layer named after its text. */
+  addText(sourceText?: unknown): TextLayer {
+    return this._add(new TextLayer(this._comp, sourceText === undefined ? '' : String(sourceText)));
+  }
+
   _add<L extends Layer>(layer: L): L {
     this._comp._layers.unshift(layer);
     return wrap(layer);
@@ -757,6 +770,7 @@ export class LayerCollection extends DoubleObject {
 export class Layer extends PropertyGroup {
   _locked = false;
   _selected = false;
+  _enabled = true;
   _startTime = 0;
   _stretch = 100;
   _inPoint = 0;
@@ -777,6 +791,9 @@ export class Layer extends PropertyGroup {
   set locked(v: boolean) { this._locked = Boolean(v); }
   get selected(): boolean { return this._selected; }
   set selected(v: boolean) { this._selected = Boolean(v); }
+  /** Layer.enabled: the layer's video switch (the eye) is on. */
+  get enabled(): boolean { return this._enabled; }
+  set enabled(v: boolean) { this._enabled = Boolean(v); }
   get startTime(): number { return this._startTime; }
   set startTime(v: number) {
     if (!isFiniteNumber(v) || Math.abs(v) > 10800) throw new AfterEffectsError('Layer.startTime: expected seconds in -10800..10800');
@@ -820,6 +837,16 @@ export class AVLayer extends Layer {
   }
 }
 
+/** A text layer: an AVLayer with masks but no source item (AVLayer.source is null), as big as its comp here. */
+export class TextLayer extends AVLayer {
+  constructor(comp: CompItem, text: string) {
+    super(comp, text, null as unknown as AVItem);
+  }
+  get source(): AVItem { return null as unknown as AVItem; }
+  get width(): number { return this._comp._width; }
+  get height(): number { return this._comp._height; }
+}
+
 /** A camera layer: a Layer that is not an AVLayer and has no masks. */
 export class CameraLayer extends Layer {
   property(nameOrIndex: unknown): PropertyGroup | null {
@@ -851,6 +878,10 @@ export class Project extends DoubleObject {
   get activeItem(): Item | null { return this._activeItem && wrap(this._activeItem); }
   get items(): ItemCollection { return wrap(this._itemCollection); }
   get numItems(): number { return this._items.length; }
+  /** Project.selection: the items selected in the Project panel, in the panel's order (sorted by Name here). */
+  get selection(): Item[] {
+    return this._items.filter((i) => i._selected).sort((a, b) => a._name.localeCompare(b._name)).map((i) => wrap(i));
+  }
   /** Project.itemByID(id): the item, or null when there is none. */
   itemByID(id: unknown): Item | null {
     const item = this._items.find((i) => i._id === id);
@@ -946,7 +977,7 @@ export class AfterEffectsDouble {
         session.confirms.push(String(message));
         return session.confirmAnswer;
       },
-      Shape, CompItem, AVItem, FootageItem, FileSource, Item, Layer, AVLayer, CameraLayer, PropertyBase, PropertyGroup, MaskPropertyGroup, Property,
+      Shape, CompItem, AVItem, FootageItem, FileSource, Item, Layer, AVLayer, TextLayer, CameraLayer, PropertyBase, PropertyGroup, MaskPropertyGroup, Property,
       MaskMode, KeyframeInterpolationType, CloseOptions, PropertyType, PropertyValueType,
     };
   }
