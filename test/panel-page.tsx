@@ -1,29 +1,49 @@
 /**
- * The panel's test page (bundled by test/panel.test.ts with esbuild, run in headless Chromium): the
- * real panel UI wired to the After Effects UXP adapter over the AE double, synthetic sky footage and
- * the thresholding stand-in segmenter. `window.autorotoTest` sets a scene up and reads the layers back.
+ * The panel's test page (bundled by test/panel.test.ts with esbuild, served from 127.0.0.1 and run in
+ * headless Chromium): the real panel UI wired to the After Effects UXP adapter over the AE double.
+ * The simulated host serves real frames (a short range of samples/sky-pan.mp4, decoded in Node and
+ * fetched from /frames.rgb) and the segmenter is the real one: src/core/segment with /sky.onnx on
+ * onnxruntime-web's single-threaded WASM (its .wasm is served beside the bundle).
+ * `window.autorotoTest` sets a scene up and reads the layers (and the documents written) back.
  */
+import { Segmenter, SkyModel } from '../src/core/segment/index.ts';
+import { renderDocument } from '../src/core/render.ts';
+import type { RotoDocument } from '../src/core/document.ts';
+import type { RgbFrame } from '../src/core/types.ts';
 import { mountPanel } from '../panel/mount.tsx';
 import { afterEffectsDom, createAfterEffectsUxpHost } from '../src/hosts/aftereffects-uxp.ts';
-import { AfterEffectsDouble, readMasks, type AVLayer } from './doubles/aftereffects.ts';
-import { skyFootage, thresholdSegmenter, type SkyShot } from './doubles/sky-footage.ts';
+import type { Footage } from '../src/hosts/types.ts';
+import { AfterEffectsDouble, rasterizeLayerMasks, readMasks, type AVLayer } from './doubles/aftereffects.ts';
+
+export interface PanelShot {
+  width: number;
+  height: number;
+  frameRate: number;
+  /** Frames in /frames.rgb (interleaved 8-bit RGB, one after another): the whole footage. */
+  frameCount: number;
+}
 
 export interface PanelScene {
-  shot: SkyShot;
+  shot: PanelShot;
   /** One selected layer per comp, in this order. */
   comps: { name: string; locked?: boolean }[];
-  /** Per frame in the stand-in segmenter, so a test can watch progress and cancel. */
-  delayMs: number;
 }
 
 export interface LayerState {
   masks: { name: string; pathKeys: number }[];
 }
 
+/** Layer `index`'s Autoroto masks and the document written to it, rasterized at `frame` (1 = inside), base64. */
+export interface Rasters {
+  layer: string;
+  doc: string;
+}
+
 export interface PanelTestApi {
-  setup(scene: PanelScene): void;
+  setup(scene: PanelScene): Promise<void>;
   layers(): LayerState[];
   undo(): { begun: number; ended: number };
+  rasters(index: number, frame: number): Rasters;
 }
 
 declare global {
@@ -32,11 +52,43 @@ declare global {
   }
 }
 
+async function fetchBytes(url: string): Promise<Uint8Array> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+function base64(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+// Fetched and loaded once per page: every segmenter (one per shot) shares the model.
+let model: Promise<SkyModel> | undefined;
 let ae: AfterEffectsDouble;
 let layers: AVLayer[] = [];
+const written = new Map<string, RotoDocument>();
 
 window.autorotoTest = {
-  setup({ shot, comps, delayMs }) {
+  async setup({ shot, comps }) {
+    model ??= fetchBytes('/sky.onnx').then((bytes) => SkyModel.load(bytes, { backend: 'wasm', threads: 1, source: '/sky.onnx' }));
+    const [rgb] = await Promise.all([fetchBytes('/frames.rgb'), model]);
+    const size = shot.width * shot.height * 3;
+    if (rgb.length !== size * shot.frameCount) throw new Error(`/frames.rgb has ${rgb.length} bytes, not ${shot.frameCount} frames of ${shot.width}×${shot.height}`);
+    const footage: Footage = {
+      ...shot,
+      async *frames({ start, end }) {
+        for (let f = start; f <= end; f++) {
+          // A real host's frames arrive as tasks (the webview's messages in UXP, ffmpeg's pipe in CEP), so
+          // the panel repaints and takes clicks between frames; onnxruntime's single-threaded WASM alone
+          // would only ever yield microtasks.
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          yield { width: shot.width, height: shot.height, data: rgb.slice(f * size, (f + 1) * size) } satisfies RgbFrame;
+        }
+      },
+    };
+
     ae = new AfterEffectsDouble();
     const seconds = shot.frameCount / shot.frameRate;
     layers = comps.map(({ name, locked }) => {
@@ -48,12 +100,31 @@ window.autorotoTest = {
       return layer;
     });
     const dom = afterEffectsDom(ae.globals() as unknown as Parameters<typeof afterEffectsDom>[0]);
-    const host = createAfterEffectsUxpHost(dom, async () => skyFootage(shot));
+    const host = createAfterEffectsUxpHost(dom, async () => footage);
     mountPanel(document.getElementById('root')!, {
-      host: { ...host, name: 'After Effects (test double)' },
-      createSegmenter: async () => thresholdSegmenter(delayMs),
+      host: {
+        ...host,
+        name: 'After Effects (test double)',
+        // The document each layer was given, to hold the masks on the layer to it.
+        write: async (target, doc, range) => {
+          const report = await host.write(target, doc, range);
+          written.set(target.container, doc);
+          return report;
+        },
+      },
+      createSegmenter: async () => new Segmenter(await model!),
+      backends: ['wasm'],
     });
   },
   layers: () => layers.map((layer) => ({ masks: readMasks(layer).map((m) => ({ name: m.name, pathKeys: m.path.keys.length })) })),
   undo: () => ({ begun: ae.undo.begun, ended: ae.undo.ended }),
+  rasters(index, frame) {
+    const layer = layers[index];
+    const doc = written.get(layer.containingComp.name);
+    if (!doc) throw new Error(`nothing was written to layer ${index}`);
+    return {
+      layer: base64(rasterizeLayerMasks(layer, frame, doc.source.frameRate, (name) => name.startsWith('Autoroto Sky'))),
+      doc: base64(renderDocument(doc, frame)),
+    };
+  },
 };

@@ -1,33 +1,55 @@
 /**
  * The panel in headless Chromium: the real React UI (panel/) bundled with esbuild around a test page
- * (test/panel-page.tsx) that wires it to the After Effects UXP adapter over the AE double, synthetic
- * sky footage and the thresholding stand-in segmenter. Clicks Auto-roto sky and checks progress, the
- * preview, the write and its summary against the double's layer; a cancel that writes nothing; and a
+ * (test/panel-page.tsx) that wires it to the After Effects UXP adapter over the AE double. The
+ * simulated host serves real frames (SHOT: a short range of the bundled clip samples/sky-pan.mp4,
+ * decoded here with openFootage) and the page segments them with the real model (models/sky.onnx in
+ * src/core/segment on onnxruntime-web's single-threaded WASM), all served from 127.0.0.1; any other
+ * request fails the test. Clicks Auto-roto sky and checks progress, the preview, the write and its
+ * summary against the double's layer (the masks are the document written, and cover the sample's true
+ * sky: the Horizon-UAV mask warped by the clip's camera move); a cancel that writes nothing; and a
  * batch of three layers where the locked one fails and the others go through. Makes docs/panel.png
  * (AUTOROTO_SCREENSHOT=1 to renew it).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumSkip, launchChromium } from './helpers/chromium.ts';
-import type { LayerState, PanelScene } from './panel-page.tsx';
+import type { LayerState, PanelScene, PanelShot, Rasters } from './panel-page.tsx';
 import { InferenceClient, serveInference, type Port, type Reply, type Request } from '../panel/inference/protocol.ts';
+import { iou } from '../src/core/metrics.ts';
+import type { Matte, RgbFrame } from '../src/core/types.ts';
 import { afterEffectsDom, createAfterEffectsUxpHost } from '../src/hosts/aftereffects-uxp.ts';
 import { analyseTarget } from '../src/hosts/roto-job.ts';
+import { openFootage } from '../src/node/footage.ts';
+import { DEFAULT_MODEL_PATH } from '../src/node/model.ts';
+import { readMattePng } from '../src/node/png.ts';
+import { warpMatte } from '../src/synthetic/camera-move.ts';
+import { SKY_PAN_SAMPLE, skyPanMaps } from '../src/synthetic/sky-pan-sample.ts';
 import { AfterEffectsDouble } from './doubles/aftereffects.ts';
 import { skyFootage, thresholdSegmenter } from './doubles/sky-footage.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SCREENSHOT = fileURLToPath(new URL('../docs/panel.png', import.meta.url));
-const SHOT = { width: 320, height: 180, frameRate: 24, frameCount: 24 };
+/** Synthetic footage for the protocol test below (the stand-in segmenter thresholds it). */
+const SYNTHETIC = { width: 320, height: 180, frameRate: 24, frameCount: 24 };
+const ORT_DIST = fileURLToPath(new URL('../node_modules/onnxruntime-web/dist/', import.meta.url));
+/** The clip's frames the simulated host serves as its whole footage: 10 frames from the middle of the move. */
+const CLIP_START = 40;
+const SHOT: PanelShot = { width: SKY_PAN_SAMPLE.width, height: SKY_PAN_SAMPLE.height, frameRate: SKY_PAN_SAMPLE.frameRate, frameCount: 10 };
+/** The frame the panel previews (the middle of the range, as roto-job picks it). */
+const PREVIEW_FRAME = Math.round((SHOT.frameCount - 1) / 2);
 
-/** The page bundled for the browser; node:vm (the double's ExtendScript runner, unused here) stubbed. */
-async function bundlePage(): Promise<string> {
+/** The page bundled for the browser (ESM, so onnxruntime-web finds its .wasm beside it); node:vm (the double's ExtendScript runner, unused here) stubbed. */
+async function bundlePage(): Promise<Uint8Array> {
   const result = await build({
-    entryPoints: [`${ROOT}test/panel-page.tsx`], bundle: true, write: false, format: 'iife', platform: 'browser',
+    entryPoints: [`${ROOT}test/panel-page.tsx`], bundle: true, write: false, format: 'esm', platform: 'browser', target: 'es2022',
     jsx: 'automatic', define: { 'process.env.NODE_ENV': '"production"' }, logLevel: 'silent',
     plugins: [{
       name: 'no-node-vm',
@@ -37,57 +59,120 @@ async function bundlePage(): Promise<string> {
       },
     }],
   });
-  return result.outputFiles[0].text;
+  return result.outputFiles[0].contents;
 }
 
-describe('the panel in Chromium', { skip: chromiumSkip }, () => {
+/** The clip's frames CLIP_START … CLIP_START + SHOT.frameCount - 1, as the page gets them. */
+async function clipFrames(): Promise<RgbFrame[]> {
+  const footage = await openFootage(join(ROOT, SKY_PAN_SAMPLE.file));
+  const frames: RgbFrame[] = [];
+  for await (const frame of footage.frames({ start: CLIP_START, end: CLIP_START + SHOT.frameCount - 1 })) frames.push(frame);
+  return frames;
+}
+
+/** The sample's true sky at the shot's frame f: the still's ground-truth mask warped by the clip's camera move. */
+async function trueSky(f: number): Promise<Uint8Array> {
+  const mask = await readMattePng(join(ROOT, '../shared/data', SKY_PAN_SAMPLE.dataset, 'masks', `${SKY_PAN_SAMPLE.still}.png`));
+  const warped: Matte = warpMatte(mask, skyPanMaps()[CLIP_START + f], SHOT.width, SHOT.height);
+  return Uint8Array.from(warped.data, (v) => (v >= 0.5 ? 1 : 0));
+}
+
+/** Serves the page, its bundle, the model, the frames and onnxruntime-web's runtime files; anything else is recorded in `missing`. */
+async function serve(bundle: Uint8Array, modelBytes: Uint8Array, frames: Uint8Array, missing: string[]): Promise<Server> {
+  const page = '<!doctype html><html><head><meta charset="utf-8"><title>autoroto panel</title><script type="module" src="/panel-page.js"></script></head>' +
+    '<body style="margin:0;background:#232323"><div id="root"></div></body></html>';
+  const server = createServer((request, response) => {
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    const send = (type: string, body: Uint8Array | string) => {
+      response.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
+      response.end(body);
+    };
+    if (path === '/') return send('text/html', page);
+    if (path === '/panel-page.js') return send('text/javascript', bundle);
+    if (path === '/sky.onnx') return send('application/octet-stream', modelBytes);
+    if (path === '/frames.rgb') return send('application/octet-stream', frames);
+    if (path === '/favicon.ico') return response.writeHead(204).end();
+    const runtime = /^\/(ort-wasm-[\w.-]+\.(wasm|mjs))$/.exec(path);
+    if (runtime) {
+      readFile(ORT_DIST + runtime[1]).then(
+        (bytes) => send(runtime[2] === 'wasm' ? 'application/wasm' : 'text/javascript', bytes),
+        () => { missing.push(path); response.writeHead(404).end(); });
+      return;
+    }
+    missing.push(path);
+    response.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
+const bits = (b64: string) => new Uint8Array(Buffer.from(b64, 'base64'));
+
+describe('the panel in Chromium, on real frames with the real model', { skip: chromiumSkip, timeout: 120_000 }, () => {
   let browser: Browser;
-  let script: string;
+  let server: Server;
+  let origin: string;
+  let frames: RgbFrame[];
+  const missing: string[] = [];
 
   before(async () => {
-    [script, browser] = await Promise.all([bundlePage(), launchChromium()]);
+    let bundle: Uint8Array, modelBytes: Buffer;
+    [bundle, modelBytes, frames, browser] = await Promise.all([bundlePage(), readFile(DEFAULT_MODEL_PATH), clipFrames(), launchChromium()]);
+    const all = new Uint8Array(frames.reduce((n, f) => n + f.data.length, 0));
+    frames.forEach((f, i) => all.set(f.data, i * f.data.length));
+    server = await serve(bundle, new Uint8Array(modelBytes), all, missing);
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   after(async () => {
     await browser?.close();
+    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
   });
 
   async function openPanel(scene: PanelScene): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 420, height: 760 }, deviceScaleFactor: 1 });
-    await page.route(/^(?!data:|about:)/, (route) => route.abort());
+    // Offline: anything the page asks of another origin is a bug in the page.
+    const elsewhere: string[] = [];
+    await page.route((url) => url.origin !== origin && url.protocol !== 'data:', (route) => { elsewhere.push(route.request().url()); return route.abort(); });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.setContent('<!doctype html><html><head><meta charset="utf-8"></head><body style="margin:0;background:#232323"><div id="root"></div></body></html>');
-    await page.addScriptTag({ content: script });
+    await page.goto(`${origin}/`);
+    await page.waitForFunction(() => 'autorotoTest' in window);
     await page.evaluate((s) => window.autorotoTest.setup(s), scene);
     await page.getByTestId('run').waitFor();
-    assert.deepEqual(errors, []);
+    assert.deepEqual([...errors, ...elsewhere, ...missing], []);
     return page;
   }
   const layers = (page: Page) => page.evaluate(() => window.autorotoTest.layers()) as Promise<LayerState[]>;
   const undo = (page: Page) => page.evaluate(() => window.autorotoTest.undo());
+  const rasters = (page: Page, index: number, frame: number) =>
+    page.evaluate(([i, f]) => window.autorotoTest.rasters(i, f), [index, frame] as const) as Promise<Rasters>;
 
-  it('runs Auto-roto sky: progress with an ETA, a preview before anything is written, then the masks and a summary', async () => {
-    const page = await openPanel({ shot: SHOT, comps: [{ name: 'Harbour' }], delayMs: 25 });
-    await page.getByLabel('Tolerance (px)').fill('1.5');
+  it('runs Auto-roto sky: progress with an ETA, a preview before anything is written, then masks on the true sky and a summary', async (t) => {
+    const page = await openPanel({ shot: SHOT, comps: [{ name: 'Harbour' }] });
     await page.getByTestId('run').click();
     const progress = page.getByTestId('progress');
-    await progress.getByText(/frame \d+ of 24/).waitFor();
+    await progress.getByText(new RegExp(`frame \\d+ of ${SHOT.frameCount}`)).waitFor();
     await page.getByTestId('eta').getByText(/left/).waitFor();
     assert.equal(await page.getByTestId('cancel').isVisible(), true);
 
     const preview = page.getByTestId('preview');
-    await preview.waitFor();
+    await preview.waitFor({ timeout: 60_000 });
     assert.deepEqual((await layers(page))[0].masks, [], 'nothing written before the editor says so');
     assert.equal((await undo(page)).begun, 0);
     const outlines = await preview.locator('svg path').evaluateAll((paths) => paths.map((p) => p.getAttribute('d') ?? ''));
     assert.ok(outlines.length >= 1 && outlines.every((d) => /^M-?[\d.]+ -?[\d.]+C/.test(d) && d.endsWith('Z')), `mask outlines drawn: ${outlines}`);
-    // The canvas shows the frame with the sky tinted: pink-ish on top, the brown ground untouched below.
-    const [top, bottom] = await preview.locator('canvas').evaluate((canvas: HTMLCanvasElement) => {
-      const c = canvas.getContext('2d')!;
-      return [Array.from(c.getImageData(160, 10, 1, 1).data), Array.from(c.getImageData(160, 170, 1, 1).data)];
-    });
-    assert.ok(top[0] > 140 && top[2] > 150, `sky tinted: ${top}`);
-    assert.deepEqual(bottom.slice(0, 3), [120, 80, 40], 'ground untouched');
+    // The canvas shows the previewed frame with the sky tinted pink and the ground as it is: checked
+    // on pixels well inside the true sky and the true ground.
+    const sky = await trueSky(PREVIEW_FRAME);
+    const rgb = frames[PREVIEW_FRAME].data;
+    const canvas = await preview.locator('canvas').evaluate((c: HTMLCanvasElement) => Array.from(c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data));
+    assert.equal(canvas.length, SHOT.width * SHOT.height * 4);
+    const probe = (x: number, y: number) => ({ i: y * SHOT.width + x, canvas: canvas.slice((y * SHOT.width + x) * 4, (y * SHOT.width + x) * 4 + 3), frame: Array.from(rgb.subarray((y * SHOT.width + x) * 3, (y * SHOT.width + x) * 3 + 3)) });
+    const top = probe(SHOT.width / 2, 8), bottom = probe(SHOT.width / 2, SHOT.height - 8);
+    assert.deepEqual([sky[top.i], sky[bottom.i]], [1, 0], 'the probes are on the true sky and ground');
+    const tinted = top.frame.map((v, c) => v * 0.55 + [255, 70, 170][c] * 0.45);
+    assert.ok(top.canvas.every((v, c) => Math.abs(v - tinted[c]) <= 12), `sky tinted: ${top.canvas} for ${top.frame}`);
+    assert.ok(bottom.canvas.every((v, c) => Math.abs(v - bottom.frame[c]) <= 3), `ground untouched: ${bottom.canvas} for ${bottom.frame}`);
 
     await page.getByTestId('write').click();
     const summary = page.getByTestId('summary');
@@ -102,15 +187,26 @@ describe('the panel in Chromium', { skip: chromiumSkip }, () => {
     assert.ok(Number(await page.getByTestId('summary-vertices').textContent()) >= 3 * masks);
     assert.match(await summary.textContent() ?? '', /\d+(\.\d)? s/);
     assert.deepEqual(await undo(page), { begun: 1, ended: 1 }, 'one undo group');
+
+    // The layer's masks are the document the panel wrote, and that document is the sky of the clip.
+    for (const f of [0, PREVIEW_FRAME, SHOT.frameCount - 1]) {
+      const r = await rasters(page, 0, f);
+      const onLayer = bits(r.layer), doc = bits(r.doc);
+      assert.ok(iou(onLayer, doc) >= 0.999, `frame ${f}: the layer's masks are the document (IoU ${iou(onLayer, doc).toFixed(4)})`);
+      const truth = f === PREVIEW_FRAME ? sky : await trueSky(f);
+      const score = iou(onLayer, truth);
+      t.diagnostic(`frame ${f} (clip frame ${CLIP_START + f}): IoU ${score.toFixed(4)} with the true sky`);
+      assert.ok(score >= 0.9, `frame ${f}: the written masks cover the true sky with IoU ${score.toFixed(4)}`);
+    }
     // docs/panel.png is committed: written when missing or asked for (AUTOROTO_SCREENSHOT=1), so a test run leaves the tree clean.
     if (process.env.AUTOROTO_SCREENSHOT === '1' || !existsSync(SCREENSHOT)) await page.screenshot({ path: SCREENSHOT, fullPage: true, animations: 'disabled' });
     await page.close();
   });
 
   it('cancels mid-run and leaves the layer untouched', async () => {
-    const page = await openPanel({ shot: SHOT, comps: [{ name: 'Harbour' }], delayMs: 150 });
+    const page = await openPanel({ shot: SHOT, comps: [{ name: 'Harbour' }] });
     await page.getByTestId('run').click();
-    await page.getByTestId('progress').getByText(/frame [2-9] of 24/).waitFor();
+    await page.getByTestId('progress').getByText(new RegExp(`frame [2-5] of ${SHOT.frameCount}`)).waitFor();
     await page.getByTestId('cancel').click();
     await page.getByTestId('cancelled').waitFor();
     assert.equal(await page.getByTestId('preview').count(), 0, 'no preview after a cancel');
@@ -122,14 +218,14 @@ describe('the panel in Chromium', { skip: chromiumSkip }, () => {
   });
 
   it('runs a batch across comps, continues past a locked layer and reports every item', async () => {
-    const page = await openPanel({ shot: SHOT, comps: [{ name: 'Harbour' }, { name: 'Bridge', locked: true }, { name: 'Cliffs' }], delayMs: 0 });
+    const page = await openPanel({ shot: SHOT, comps: [{ name: 'Harbour' }, { name: 'Bridge', locked: true }, { name: 'Cliffs' }] });
     await page.getByTestId('tab-batch').click();
     await page.getByTestId('queue').click();
     const items = page.getByTestId('queue-items').locator('li');
     await assertEventually(async () => (await items.count()) === 3);
     assert.deepEqual(await items.evaluateAll((li) => li.map((e) => e.getAttribute('data-status'))), ['queued', 'queued', 'queued']);
     await page.getByTestId('run-batch').click();
-    await page.getByTestId('batch-done').waitFor();
+    await page.getByTestId('batch-done').waitFor({ timeout: 60_000 });
     assert.deepEqual(await items.evaluateAll((li) => li.map((e) => e.getAttribute('data-status'))), ['done', 'failed', 'done']);
     assert.match(await page.getByTestId('batch-done').textContent() ?? '', /2 of 3 layers done/);
     const report = (await page.getByTestId('batch-report').textContent() ?? '').split('\n');
@@ -160,7 +256,7 @@ describe('the inference webview protocol', () => {
   it('gives the panel footage, a segmenter and PNGs from the other end, with the same roto as in-process', async () => {
     const log: Request[] = [];
     const [clientPort, serverPort] = channel(log);
-    const footage = skyFootage({ ...SHOT, frameCount: 10 });
+    const footage = skyFootage({ ...SYNTHETIC, frameCount: 10 });
     const stop = serveInference(serverPort, {
       load: async (backend) => ({ backend: backend === 'webgpu' ? 'webgpu' : 'wasm', segmenter: () => thresholdSegmenter() }),
       openFootage: async () => footage,
@@ -171,8 +267,8 @@ describe('the inference webview protocol', () => {
     await assert.rejects(client.request({ type: 'segment', shot: 99, frame: { width: 1, height: 1, data: new Uint8Array(3) } }, 'matte'), /No shot 99/);
 
     const ae = new AfterEffectsDouble();
-    const plate = ae.importFootage('/shots/Harbour.mov', SHOT.width, SHOT.height, SHOT.frameRate, 10 / SHOT.frameRate);
-    ae.app.project.items.addComp('Harbour', SHOT.width, SHOT.height, 1, 10 / SHOT.frameRate, SHOT.frameRate).layers.add(plate).selected = true;
+    const plate = ae.importFootage('/shots/Harbour.mov', SYNTHETIC.width, SYNTHETIC.height, SYNTHETIC.frameRate, 10 / SYNTHETIC.frameRate);
+    ae.app.project.items.addComp('Harbour', SYNTHETIC.width, SYNTHETIC.height, 1, 10 / SYNTHETIC.frameRate, SYNTHETIC.frameRate).layers.add(plate).selected = true;
     const dom = afterEffectsDom(ae.globals() as unknown as Parameters<typeof afterEffectsDom>[0]);
     const remote = createAfterEffectsUxpHost(dom, client.openFootage);
     const local = createAfterEffectsUxpHost(dom, async () => footage);
@@ -186,7 +282,7 @@ describe('the inference webview protocol', () => {
     assert.ok(log.some((m) => m.type === 'end'), 'the shot is ended');
 
     // Leaving a frame stream early tells the other end to stop.
-    for await (const frame of client.frames('/shots/Harbour.mov', 0, 9)) { assert.equal(frame.width, SHOT.width); break; }
+    for await (const frame of client.frames('/shots/Harbour.mov', 0, 9)) { assert.equal(frame.width, SYNTHETIC.width); break; }
     assert.equal(log.at(-1)?.type, 'cancel');
     assert.deepEqual(await client.png(3, 2, new Uint8Array(6)), Uint8Array.of(3, 2, 6));
     stop();
