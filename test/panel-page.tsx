@@ -27,6 +27,8 @@ export interface PanelScene {
   shot: PanelShot;
   /** One selected layer per comp, in this order. */
   comps: { name: string; locked?: boolean }[];
+  /** Milliseconds the host takes to deliver each frame (a slow decode), so a test can click Cancel mid-run. */
+  frameDelayMs?: number;
 }
 
 export interface LayerState {
@@ -71,7 +73,7 @@ let layers: AVLayer[] = [];
 const written = new Map<string, RotoDocument>();
 
 window.autorotoTest = {
-  async setup({ shot, comps }) {
+  async setup({ shot, comps, frameDelayMs = 0 }) {
     model ??= fetchBytes('/sky.onnx').then((bytes) => SkyModel.load(bytes, { backend: 'wasm', threads: 1, source: '/sky.onnx' }));
     const [rgb] = await Promise.all([fetchBytes('/frames.rgb'), model]);
     const size = shot.width * shot.height * 3;
@@ -83,7 +85,7 @@ window.autorotoTest = {
           // A real host's frames arrive as tasks (the webview's messages in UXP, ffmpeg's pipe in CEP), so
           // the panel repaints and takes clicks between frames; onnxruntime's single-threaded WASM alone
           // would only ever yield microtasks.
-          await new Promise((resolve) => setTimeout(resolve, 0));
+          await new Promise((resolve) => setTimeout(resolve, frameDelayMs));
           yield { width: shot.width, height: shot.height, data: rgb.slice(f * size, (f + 1) * size) } satisfies RgbFrame;
         }
       },
