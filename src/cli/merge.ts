@@ -56,7 +56,7 @@ async function readPart(dir: string): Promise<RegionsFile> {
 function plan(parts: Array<{ dir: string; file: RegionsFile }>) {
   const sorted = [...parts].sort((a, b) => a.file.header.firstFrame - b.file.header.firstFrame);
   const first = sorted[0].file.header;
-  const same = (key: 'path' | 'width' | 'height' | 'frameRate' | 'shotFrameCount' | 'tolerance' | 'minArea') => {
+  const same = (key: 'path' | 'width' | 'height' | 'frameRate' | 'shotFrameCount' | 'minArea') => {
     for (const { dir, file } of sorted) {
       if (file.header[key] !== first[key]) {
         throw new BadInputError(`${dir}: ${key} ${JSON.stringify(file.header[key])}, but ${sorted[0].dir} has ${JSON.stringify(first[key])}; ` +
@@ -64,7 +64,9 @@ function plan(parts: Array<{ dir: string; file: RegionsFile }>) {
       }
     }
   };
-  (['path', 'width', 'height', 'frameRate', 'shotFrameCount', 'tolerance', 'minArea'] as const).forEach(same);
+  // Not the tolerance: on soft edges each range decides its own from its first frame; the merged
+  // document takes the first range's, as one run over the whole shot decides it on the shot's first frame.
+  (['path', 'width', 'height', 'frameRate', 'shotFrameCount', 'minArea'] as const).forEach(same);
   const used: Array<{ dir: string; file: RegionsFile; start: number; end: number }> = [];
   let next = sorted[0].file.header.firstFrame;
   for (const part of sorted) {

@@ -175,8 +175,8 @@ export async function runSky(options: SkyOptions, io: { stderr: ProgressStream }
     const source = { path: options.input, width: footage.width, height: footage.height, frameRate: footage.frameRate };
     const defaults = modelMatteDefaults(footage.width, footage.height);
     const builder = new RotoBuilder(source, {
-      tolerance: options.tolerance ?? defaults.tolerance, minArea: options.minArea ?? defaults.minArea,
-      firstFrame: range.start, shotFrameCount: footage.frameCount,
+      ...(options.tolerance === undefined ? { tolerance: defaults.tolerance, softnessTolerance: defaults.softnessTolerance } : { tolerance: options.tolerance }),
+      minArea: options.minArea ?? defaults.minArea, firstFrame: range.start, shotFrameCount: footage.frameCount,
     });
     const frameCount = range.end - range.start + 1;
     const preview = options.preview === false ? undefined : new PreviewWriter(output.tempDir, { frameCount, firstFrame: range.start });

@@ -22,7 +22,9 @@ const SAMPLES = 128;
 
 /**
  * Median width in px of the 0.1–0.9 ramp, measured along the matte's gradient at up to 128 points
- * of the contour (points on the frame edge skipped); 0 when nothing could be measured.
+ * of the contour (points on the frame edge skipped); 0 when nothing could be measured. A ramp that
+ * does not reach 0.1 or 0.9 within REACH px on its side counts as 2 × REACH: very soft (haze, a
+ * blurred horizon), not unmeasured, or a soft edge would get no feather at all.
  */
 export function edgeRampWidth(matte: Matte, points: Float64Array): number {
   const n = points.length / 2;
@@ -36,9 +38,9 @@ export function edgeRampWidth(matte: Matte, points: Float64Array): number {
     const g = Math.hypot(gx, gy);
     if (g < 1e-6) continue;
     const ux = gx / g, uy = gy / g; // towards the sky
-    const up = distanceTo(matte, x, y, ux, uy, 0.9);
-    const down = distanceTo(matte, x, y, -ux, -uy, 0.1);
-    if (up !== undefined && down !== undefined) widths.push(up + down);
+    const up = distanceTo(matte, x, y, ux, uy, 0.9) ?? REACH;
+    const down = distanceTo(matte, x, y, -ux, -uy, 0.1) ?? REACH;
+    widths.push(up + down);
   }
   if (widths.length === 0) return 0;
   widths.sort((a, b) => a - b);

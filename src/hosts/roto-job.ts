@@ -74,8 +74,8 @@ export async function analyseTarget(host: Host, segmenter: Segmenter, target: Ho
   const previewFrame = Math.min(range.last, Math.max(range.first, options.previewFrame ?? Math.round((range.first + range.last) / 2)));
   const defaults = modelMatteDefaults(source.width, source.height);
   const builder = new RotoBuilder({ path: source.path, width: source.width, height: source.height, frameRate: source.frameRate }, {
-    tolerance: options.tolerance ?? defaults.tolerance, minArea: options.minArea ?? defaults.minArea,
-    firstFrame: range.first, shotFrameCount: source.frameCount,
+    ...(options.tolerance === undefined ? { tolerance: defaults.tolerance, softnessTolerance: defaults.softnessTolerance } : { tolerance: options.tolerance }),
+    minArea: options.minArea ?? defaults.minArea, firstFrame: range.first, shotFrameCount: source.frameCount,
   });
   let preview: Analysis['preview'] | null = null;
   // The frames are decoded once: the preview frame's pixels are kept as they go by.
