@@ -24,6 +24,8 @@ export interface SkyRun {
   /** Process cpu seconds (user + system) over the run; near 2× wall means both cores worked. */
   cpuSeconds: number;
   maxRss: number;
+  /** After the run and a full gc, the document still alive: what stays, against the peak's transient share. */
+  after: { rss: number; heapTotal: number; heapUsed: number; arrayBuffers: number };
   /** Resident set and what V8 holds (heap, typed arrays) as frames go by; rising heap means retention, flat heap under rising rss means garbage or fragmentation. */
   rss: { frame: number; bytes: number; heapUsed: number; arrayBuffers: number }[];
   masks: number;
@@ -56,6 +58,9 @@ const progress = {
 const cpu = process.cpuUsage();
 const result = await runSky({ input, out, preview: !process.argv.includes('--no-preview') }, { stderr: progress });
 const used = process.cpuUsage(cpu);
+const maxRss = highWaterRss();
+globalThis.gc?.();
+const { rss: rssAfter, heapTotal, heapUsed, arrayBuffers } = process.memoryUsage();
 const run: SkyRun = {
   input,
   width: result.footage.width,
@@ -65,7 +70,8 @@ const run: SkyRun = {
   backend: result.backend,
   timings: result.timings,
   cpuSeconds: (used.user + used.system) / 1e6,
-  maxRss: highWaterRss(),
+  maxRss,
+  after: { rss: rssAfter, heapTotal, heapUsed, arrayBuffers },
   rss,
   masks: result.doc?.masks.length ?? 0,
   keyframes: result.doc?.masks.map((m) => m.path.length) ?? [],

@@ -58,11 +58,13 @@ export function skyMemoryRows(result: SkyMemoryResult, flatShare: number): Row[]
   const growth = l.maxRss - s.maxRss;
   const slope = slopePer1000Frames(l.rss.map((p) => ({ frame: p.frame, value: p.bytes / MB })), l.frames / 2);
   const streamPeak = (r: SkyRun): string => (r.rss.length ? mb(Math.max(...r.rss.map((p) => p.bytes))) : '?');
+  const after = (r: SkyRun): string => (r.after ? `${mb(r.after.rss)} / ${mb(r.after.heapTotal)} / ${mb(r.after.heapUsed + r.after.arrayBuffers)}` : '?');
   const time = (r: SkyRun): string => `${r.frames} fr ${(r.timings.total / 1000).toFixed(0)} s`;
   return [
     [`autoroto sky peak RSS (VmHWM), ${sizeLabel(result)}, ${s.frames} → ${l.frames} fr`, `${mb(s.maxRss)} → ${mb(l.maxRss)} MB (${growth >= 0 ? '+' : ''}${mb(growth)})`,
       `flat (≤ +${flatShare * 100}%)`, yes(growth <= flatShare * s.maxRss)],
     [`  RSS while frames stream (sampled), max`, `${streamPeak(s)} → ${streamPeak(l)} MB (the rest of the peak: keyframes, writers, preview)`, '', ''],
+    [`  after the run, gc'd, doc alive: rss / V8 heap (committed) / used+arrayBuffers`, `${after(s)} → ${after(l)} MB`, '', ''],
     [`  RSS slope, 2nd half of ${l.frames} fr`, Number.isNaN(slope) ? 'no samples' : `${slope.toFixed(1)} MB per 1000 frames`, '', ''],
     [`  run time`, `${time(s)}; ${time(l)} (${(l.frames / (l.timings.total / 1000)).toFixed(1)} fps)`, '', ''],
   ];
