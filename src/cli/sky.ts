@@ -6,6 +6,7 @@
  * kept but the tracks' outlines, the preview's few tiles and, with `--frames`, the traced regions
  * for `autoroto merge`. Everything is written to a temporary folder and moved in at the end.
  */
+import { availableParallelism } from 'node:os';
 import { writeMattePng, matteFileName } from '../node/png.ts';
 import { openFootage, type Footage, type FrameRange } from '../node/footage.ts';
 import { loadSkyModel } from '../node/model.ts';
@@ -106,6 +107,14 @@ async function openRange(options: SegmentCommandOptions): Promise<{ footage: Foo
   return { footage, range };
 }
 
+/**
+ * WASM threads for the command line: Node has SharedArrayBuffer (unlike CEP panels), so the network
+ * may use the cores that decode (a separate ffmpeg process) and the single-threaded stages leave idle.
+ */
+function wasmThreads(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
+
 function newTimings(): SkyTimings {
   return { load: 0, decode: 0, resize: 0, network: 0, stabilise: 0, refine: 0, track: 0, document: 0, write: 0, total: 0 };
 }
@@ -117,7 +126,7 @@ async function segmentFootage(
   onMatte: (index: number, matte: import('../core/types.ts').Matte) => Promise<void>,
 ): Promise<string> {
   let t = performance.now();
-  const model = await loadSkyModel(options.model, { backend: options.backend });
+  const model = await loadSkyModel(options.model, { backend: options.backend, threads: wasmThreads() });
   timings.load = performance.now() - t;
   const segmenter = new Segmenter(model);
   const total = range.end - range.start + 1;
