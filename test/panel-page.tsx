@@ -14,6 +14,7 @@ import { mountPanel } from '../panel/mount.tsx';
 import { afterEffectsDom, createAfterEffectsUxpHost } from '../src/hosts/aftereffects-uxp.ts';
 import type { Footage } from '../src/hosts/types.ts';
 import { AfterEffectsDouble, rasterizeLayerMasks, readMasks, type AVLayer } from './doubles/aftereffects.ts';
+import { base64, fetchBytes } from './browser/page-io.ts';
 
 export interface PanelShot {
   width: number;
@@ -52,18 +53,6 @@ declare global {
   interface Window {
     autorotoTest: PanelTestApi;
   }
-}
-
-async function fetchBytes(url: string): Promise<Uint8Array> {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return new Uint8Array(await response.arrayBuffer());
-}
-
-function base64(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
 }
 
 // Fetched and loaded once per page: every segmenter (one per shot) shares the model.

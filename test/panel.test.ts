@@ -14,13 +14,14 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumSkip, launchChromium } from './helpers/chromium.ts';
+import { servePage } from './helpers/page-server.ts';
 import type { LayerState, PanelScene, PanelShot, Rasters } from './panel-page.tsx';
 import { InferenceClient, serveInference, type Port, type Reply, type Request } from '../panel/inference/protocol.ts';
 import { iou } from '../src/core/metrics.ts';
@@ -39,7 +40,6 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SCREENSHOT = fileURLToPath(new URL('../docs/panel.png', import.meta.url));
 /** Synthetic footage for the protocol test below (the stand-in segmenter thresholds it). */
 const SYNTHETIC = { width: 320, height: 180, frameRate: 24, frameCount: 24 };
-const ORT_DIST = fileURLToPath(new URL('../node_modules/onnxruntime-web/dist/', import.meta.url));
 /** The clip's frames the simulated host serves as its whole footage: 10 frames from the middle of the move. */
 const CLIP_START = 40;
 const SHOT: PanelShot = { width: SKY_PAN_SAMPLE.width, height: SKY_PAN_SAMPLE.height, frameRate: SKY_PAN_SAMPLE.frameRate, frameCount: 10 };
@@ -77,34 +77,9 @@ async function trueSky(f: number): Promise<Uint8Array> {
   return Uint8Array.from(warped.data, (v) => (v >= 0.5 ? 1 : 0));
 }
 
-/** Serves the page, its bundle, the model, the frames and onnxruntime-web's runtime files; anything else is recorded in `missing`. */
-async function serve(bundle: Uint8Array, modelBytes: Uint8Array, frames: Uint8Array, missing: string[]): Promise<Server> {
-  const page = '<!doctype html><html><head><meta charset="utf-8"><title>autoroto panel</title><script type="module" src="/panel-page.js"></script></head>' +
-    '<body style="margin:0;background:#232323"><div id="root"></div></body></html>';
-  const server = createServer((request, response) => {
-    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    const send = (type: string, body: Uint8Array | string) => {
-      response.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
-      response.end(body);
-    };
-    if (path === '/') return send('text/html', page);
-    if (path === '/panel-page.js') return send('text/javascript', bundle);
-    if (path === '/sky.onnx') return send('application/octet-stream', modelBytes);
-    if (path === '/frames.rgb') return send('application/octet-stream', frames);
-    if (path === '/favicon.ico') return response.writeHead(204).end();
-    const runtime = /^\/(ort-wasm-[\w.-]+\.(wasm|mjs))$/.exec(path);
-    if (runtime) {
-      readFile(ORT_DIST + runtime[1]).then(
-        (bytes) => send(runtime[2] === 'wasm' ? 'application/wasm' : 'text/javascript', bytes),
-        () => { missing.push(path); response.writeHead(404).end(); });
-      return;
-    }
-    missing.push(path);
-    response.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return server;
-}
+/** The page: the panel bundle mounted on a dark background. */
+const PAGE = '<!doctype html><html><head><meta charset="utf-8"><title>autoroto panel</title><script type="module" src="/panel-page.js"></script></head>' +
+  '<body style="margin:0;background:#232323"><div id="root"></div></body></html>';
 
 const bits = (b64: string) => new Uint8Array(Buffer.from(b64, 'base64'));
 
@@ -120,7 +95,7 @@ describe('the panel in Chromium, on real frames with the real model', { skip: ch
     [bundle, modelBytes, frames, browser] = await Promise.all([bundlePage(), readFile(DEFAULT_MODEL_PATH), clipFrames(), launchChromium()]);
     const all = new Uint8Array(frames.reduce((n, f) => n + f.data.length, 0));
     frames.forEach((f, i) => all.set(f.data, i * f.data.length));
-    server = await serve(bundle, new Uint8Array(modelBytes), all, missing);
+    server = await servePage(PAGE, { '/panel-page.js': bundle, '/sky.onnx': new Uint8Array(modelBytes), '/frames.rgb': all }, missing);
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   after(async () => {

@@ -19,12 +19,13 @@
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { servePage } from './helpers/page-server.ts';
 import { iou, threshold } from '../src/core/metrics.ts';
 import { Segmenter, SkyModel } from '../src/core/segment/index.ts';
 import { rgbPlanes } from '../src/core/segment/resample.ts';
@@ -36,7 +37,6 @@ import type { PageAdapter, PageMatte } from './browser/segment-page.ts';
 import { CHROMIUM_PATH, chromiumSkip } from './helpers/chromium.ts';
 
 const ENTRY = fileURLToPath(new URL('./browser/segment-page.ts', import.meta.url));
-const ORT_DIST = fileURLToPath(new URL('../node_modules/onnxruntime-web/dist/', import.meta.url));
 /** A held-out CamVid frame (480×360, street with buildings, trees and poles against the sky). */
 const FRAME = { set: 'camvid', name: '0001TP_008550', width: 160, height: 120 };
 /** SwiftShader's WebGPU adapter; Chromium only exposes WebGPU on Linux behind the unsafe flag. */
@@ -66,33 +66,7 @@ async function segmentInNode(modelBytes: Uint8Array, frame: RgbFrame): Promise<M
   }
 }
 
-/** Serves the page, its bundle, the model, the frame and onnxruntime-web's runtime files; nothing else. */
-async function serve(bundle: Uint8Array, modelBytes: Uint8Array, frame: RgbFrame, missing: string[]): Promise<Server> {
-  const page = '<!doctype html><meta charset="utf-8"><title>autoroto segment</title><script type="module" src="/segment-page.js"></script>';
-  const server = createServer((request, response) => {
-    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    const send = (type: string, body: Uint8Array | string) => {
-      response.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
-      response.end(body);
-    };
-    if (path === '/') return send('text/html', page);
-    if (path === '/segment-page.js') return send('text/javascript', bundle);
-    if (path === '/sky.onnx') return send('application/octet-stream', modelBytes);
-    if (path === '/frame.rgb') return send('application/octet-stream', frame.data);
-    if (path === '/favicon.ico') return response.writeHead(204).end();
-    const runtime = /^\/(ort-wasm-[\w.-]+\.(wasm|mjs))$/.exec(path);
-    if (runtime) {
-      readFile(ORT_DIST + runtime[1]).then(
-        (bytes) => send(runtime[2] === 'wasm' ? 'application/wasm' : 'text/javascript', bytes),
-        () => { missing.push(path); response.writeHead(404).end(); });
-      return;
-    }
-    missing.push(path);
-    response.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return server;
-}
+const PAGE = '<!doctype html><meta charset="utf-8"><title>autoroto segment</title><script type="module" src="/segment-page.js"></script>';
 
 function decode(result: PageMatte): Matte {
   const bytes = Buffer.from(result.data, 'base64');
@@ -145,7 +119,7 @@ describe('segment stage in Chromium (WebGPU on SwiftShader, WASM) against WASM i
       `the Node matte of ${FRAME.name} is all ${sky ? 'sky' : 'ground'}: the comparison would say nothing`);
 
     const bundled = await build({ entryPoints: [ENTRY], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', write: false, logLevel: 'silent' });
-    server = await serve(bundled.outputFiles[0].contents, modelBytes, frame, missing);
+    server = await servePage(PAGE, { '/segment-page.js': bundled.outputFiles[0].contents, '/sky.onnx': modelBytes, '/frame.rgb': frame.data }, missing);
     browser = await chromium.launch({
       executablePath: CHROMIUM_PATH,
       headless: true,

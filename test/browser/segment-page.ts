@@ -6,6 +6,7 @@
  */
 import { Segmenter, SkyModel, type Backend } from '../../src/core/segment/index.ts';
 import type { RgbFrame } from '../../src/core/types.ts';
+import { base64, fetchBytes } from './page-io.ts';
 
 export interface PageAdapter {
   /** Why there is no adapter, or undefined when there is one. */
@@ -35,18 +36,6 @@ async function adapter(): Promise<PageAdapter> {
   const a = await gpu.requestAdapter();
   if (!a) return { missing: 'navigator.gpu.requestAdapter() returned null' };
   return { vendor: a.info?.vendor, architecture: a.info?.architecture };
-}
-
-async function fetchBytes(url: string): Promise<Uint8Array> {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return new Uint8Array(await response.arrayBuffer());
-}
-
-function base64(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
 }
 
 /** Segments /frame.rgb (`width` × `height`, interleaved RGB) with /sky.onnx on `backend`. */
