@@ -9,7 +9,7 @@ import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, chmod, writeFile } fro
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { rotatingBlob, skylinePan } from '../src/synthetic/index.ts';
-import { cli, expectBadInput, snapshot } from './helpers/cli.ts';
+import { cli, expectBadInput, interruptWhen, snapshot } from './helpers/cli.ts';
 import { Progress, clock } from '../src/cli/progress.ts';
 import { readMattePng, writeMattePng, matteFileName } from '../src/node/png.ts';
 import { documentProblems, parseDocument, type RotoDocument } from '../src/core/document.ts';
@@ -232,21 +232,10 @@ describe('autoroto trace: Ctrl-C', () => {
     const buffer = new Float32Array(960 * 540);
     for (let f = 0; f < frames; f++) await writeMattePng(join(input, matteFileName(f)), scene.matte(f, buffer));
     const before = await snapshot(dir);
-    let sent = false;
-    const run = await cli(['trace', input, '--out', join(dir, 'out', 'nested')], undefined, (child) => {
-      // The temporary folder beside the output means work is under way.
-      const poll = setInterval(() => {
-        readdir(join(dir, 'out')).then((names) => {
-          if (!sent && names.some((n) => n.startsWith('.autoroto-tmp-'))) {
-            sent = true;
-            clearInterval(poll);
-            child.kill('SIGINT');
-          }
-        }, () => {});
-      }, 20);
-      child.on('close', () => clearInterval(poll));
-    });
-    assert.ok(sent, `temporary folder seen: ${run.stderr}`);
+    // The temporary folder beside the output means work is under way.
+    const run = await interruptWhen(['trace', input, '--out', join(dir, 'out', 'nested')],
+      async () => (await readdir(join(dir, 'out'))).some((n) => n.startsWith('.autoroto-tmp-')), 20);
+    assert.ok(run.interrupted, `temporary folder seen: ${run.stderr}`);
     assert.equal(run.code, 130, run.stderr);
     assert.match(run.stderr, /interrupted/);
     assert.deepEqual(await snapshot(dir), before, 'no output, no temporary folder, no parent folder made');

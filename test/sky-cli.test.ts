@@ -17,7 +17,7 @@ import { runFfmpeg } from '../src/node/ffmpeg.ts';
 import { SKY_PAN_SAMPLE, skyPanMaps } from '../src/synthetic/sky-pan-sample.ts';
 import { warpMatte } from '../src/synthetic/camera-move.ts';
 import { DATA_DIR } from '../src/eval/validation.ts';
-import { ROOT, cli, expectBadInput } from './helpers/cli.ts';
+import { ROOT, cli, expectBadInput, interruptWhen } from './helpers/cli.ts';
 
 const SAMPLE = join(ROOT, 'samples', 'sky-pan.mp4');
 /** The shot's first two seconds keep CI quick; merge splits them into two overlapping ranges. */
@@ -138,22 +138,12 @@ describe('autoroto sky: Ctrl-C', () => {
     const dir = join(tmp, 'sigint');
     await mkdir(dir);
     const out = join(dir, 'out');
-    let sent = false;
-    const run = await cli(['sky', SAMPLE, '--out', out, '--mattes'], undefined, (child) => {
-      // Mattes appearing in the temporary folder mean the run is well under way.
-      const poll = setInterval(() => {
-        readdir(dir).then(async (names) => {
-          const temp = names.find((n) => n.startsWith('.autoroto-tmp-'));
-          if (!sent && temp && (await readdir(join(dir, temp, 'mattes')).catch(() => [])).length > 2) {
-            sent = true;
-            clearInterval(poll);
-            child.kill('SIGINT');
-          }
-        }, () => {});
-      }, 50);
-      child.on('close', () => clearInterval(poll));
-    });
-    assert.ok(sent, 'the run got under way');
+    // Mattes appearing in the temporary folder mean the run is well under way.
+    const run = await interruptWhen(['sky', SAMPLE, '--out', out, '--mattes'], async () => {
+      const temp = (await readdir(dir)).find((n) => n.startsWith('.autoroto-tmp-'));
+      return temp !== undefined && (await readdir(join(dir, temp, 'mattes')).catch(() => [])).length > 2;
+    }, 50);
+    assert.ok(run.interrupted, 'the run got under way');
     assert.equal(run.code, 130, run.stderr);
     assert.match(run.stderr, /interrupted; nothing was written/);
     assert.deepEqual(await readdir(dir), [], 'no output folder, no temporary folder');

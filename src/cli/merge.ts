@@ -11,16 +11,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RotoBuilder } from '../core/pipeline.ts';
-import { serializeDocument, type RotoDocument } from '../core/document.ts';
+import type { RotoDocument } from '../core/document.ts';
 import { decodeRegions, type RegionsFile } from '../core/regions-codec.ts';
-import { exportJsx } from '../export/jsx.ts';
-import { exportLottie } from '../export/lottie.ts';
-import { exportSvg } from '../export/svg.ts';
 import { BadInputError, errnoCode } from './errors.ts';
 import { AtomicOutput, cleanUpOnSignal } from './output.ts';
+import { ROTO_OUTPUTS, rotoOutputTexts, writeRotoOutputs } from './roto-outputs.ts';
 import { REGIONS_FILE } from './sky.ts';
-
-export const MERGE_OUTPUTS = ['roto.json', 'sky.jsx', 'sky.lottie.json', 'sky.svg'] as const;
 
 export interface MergeOptions {
   parts: string[];
@@ -96,13 +92,10 @@ export async function runMerge(options: MergeOptions): Promise<MergeResult> {
     for (let f = start; f <= end; f++) builder.addRegions(file.frames[f - file.header.firstFrame]);
   }
   const doc = builder.finish();
-  const output = await AtomicOutput.open(options.out, MERGE_OUTPUTS);
+  const output = await AtomicOutput.open(options.out, ROTO_OUTPUTS);
   const stopCleanup = cleanUpOnSignal(output);
   try {
-    await output.writeFile('roto.json', serializeDocument(doc));
-    await output.writeFile('sky.jsx', exportJsx(doc));
-    await output.writeFile('sky.lottie.json', JSON.stringify(exportLottie(doc)));
-    await output.writeFile('sky.svg', exportSvg(doc, used[0].start));
+    await writeRotoOutputs(output, rotoOutputTexts(doc, used[0].start));
     const written = output.commit();
     return { doc, used: used.map(({ dir, start, end }) => ({ part: dir, start, end })), written, seconds: (performance.now() - t0) / 1000 };
   } finally {

@@ -12,16 +12,14 @@ import { openFootage, type Footage, type FrameRange } from '../node/footage.ts';
 import { loadSkyModel } from '../node/model.ts';
 import { PreviewWriter, PREVIEW_PATHS } from '../node/preview-writer.ts';
 import { RotoBuilder, modelMatteDefaults } from '../core/pipeline.ts';
-import { serializeDocument, type RotoDocument } from '../core/document.ts';
+import type { RotoDocument } from '../core/document.ts';
 import { encodeRegions, REGIONS_FORMAT } from '../core/regions-codec.ts';
 import { Segmenter, type BackendChoice } from '../core/segment/index.ts';
-import type { Region, RgbFrame } from '../core/types.ts';
-import { exportJsx } from '../export/jsx.ts';
-import { exportLottie } from '../export/lottie.ts';
-import { exportSvg } from '../export/svg.ts';
+import type { Matte, Region, RgbFrame } from '../core/types.ts';
 import { BadInputError } from './errors.ts';
 import { AtomicOutput, cleanUpOnSignal } from './output.ts';
 import { Progress, type ProgressStream } from './progress.ts';
+import { ROTO_OUTPUTS, rotoOutputTexts, writeRotoOutputs } from './roto-outputs.ts';
 
 export const REGIONS_FILE = 'regions.bin';
 export const MATTES_FOLDER = 'mattes';
@@ -123,7 +121,7 @@ function newTimings(): SkyTimings {
 async function segmentFootage(
   options: SegmentCommandOptions, footage: Footage, range: FrameRange, timings: SkyTimings, stderr: ProgressStream,
   onFrame: (index: number, frame: RgbFrame) => Promise<void>,
-  onMatte: (index: number, matte: import('../core/types.ts').Matte) => Promise<void>,
+  onMatte: (index: number, matte: Matte) => Promise<void>,
 ): Promise<string> {
   let t = performance.now();
   const model = await loadSkyModel(options.model, { backend: options.backend, threads: wasmThreads() });
@@ -177,7 +175,7 @@ export async function runSky(options: SkyOptions, io: { stderr: ProgressStream }
   const timings = newTimings();
   const { footage, range } = await openRange(options);
   const ranged = options.frames !== undefined;
-  const outputs = ['roto.json', 'sky.jsx', 'sky.lottie.json', 'sky.svg', ...(options.preview === false ? [] : [PREVIEW_PATHS.html, PREVIEW_PATHS.sheet]), ...(ranged ? [REGIONS_FILE] : [])];
+  const outputs = [...ROTO_OUTPUTS, ...(options.preview === false ? [] : [PREVIEW_PATHS.html, PREVIEW_PATHS.sheet]), ...(ranged ? [REGIONS_FILE] : [])];
   const output = await AtomicOutput.open(options.out, outputs);
   const stopCleanup = cleanUpOnSignal(output);
   try {
@@ -206,10 +204,7 @@ export async function runSky(options: SkyOptions, io: { stderr: ProgressStream }
     timings.document = performance.now() - t;
 
     t = performance.now();
-    await output.writeFile('roto.json', serializeDocument(doc));
-    await output.writeFile('sky.jsx', exportJsx(doc));
-    await output.writeFile('sky.lottie.json', JSON.stringify(exportLottie(doc)));
-    await output.writeFile('sky.svg', exportSvg(doc, range.start));
+    await writeRotoOutputs(output, rotoOutputTexts(doc, range.start));
     if (ranged) {
       await output.writeFile(REGIONS_FILE, encodeRegions({
         header: { format: REGIONS_FORMAT, ...source, shotFrameCount: footage.frameCount, firstFrame: range.start, tolerance: builder.tolerance, minArea: builder.minArea },

@@ -8,16 +8,12 @@
 import { open, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { RotoBuilder } from '../core/pipeline.ts';
-import { serializeDocument, type RotoDocument } from '../core/document.ts';
-import { exportJsx } from '../export/jsx.ts';
-import { exportLottie } from '../export/lottie.ts';
-import { exportSvg } from '../export/svg.ts';
+import type { RotoDocument } from '../core/document.ts';
 import { ImageReadError, listFrames, readMattePng } from '../node/png.ts';
 import { BadInputError, errnoCode } from './errors.ts';
 import { AtomicOutput, cleanUpOnSignal } from './output.ts';
 import { Progress, type ProgressStream } from './progress.ts';
-
-export const TRACE_OUTPUTS = ['roto.json', 'sky.jsx', 'sky.lottie.json', 'sky.svg'] as const;
+import { ROTO_OUTPUTS, rotoOutputTexts, writeRotoOutputs } from './roto-outputs.ts';
 
 export interface TraceOptions {
   /** The folder of PNG mattes, as given (it becomes the document's source.path). */
@@ -143,7 +139,7 @@ export async function runTrace(options: TraceOptions, io: TraceIO = { stderr: pr
   }
   const builder = new RotoBuilder({ path: options.input, width, height, frameRate },
     { tolerance: options.tolerance, minArea: options.minArea });
-  const output = await AtomicOutput.open(options.out, TRACE_OUTPUTS);
+  const output = await AtomicOutput.open(options.out, ROTO_OUTPUTS);
   const stopCleanup = cleanUpOnSignal(output);
   const timings: TraceTimings = { scan: performance.now() - t0, decode: 0, track: 0, document: 0, export: 0, write: 0, total: 0 };
   const progress = new Progress('trace', files.length, options.quiet ? undefined : io.stderr);
@@ -173,16 +169,11 @@ export async function runTrace(options: TraceOptions, io: TraceIO = { stderr: pr
     timings.document = performance.now() - t;
 
     t = performance.now();
-    const texts: Record<(typeof TRACE_OUTPUTS)[number], string> = {
-      'roto.json': serializeDocument(doc),
-      'sky.jsx': exportJsx(doc),
-      'sky.lottie.json': JSON.stringify(exportLottie(doc)),
-      'sky.svg': exportSvg(doc, svgFrame),
-    };
+    const texts = rotoOutputTexts(doc, svgFrame);
     timings.export = performance.now() - t;
 
     t = performance.now();
-    for (const name of TRACE_OUTPUTS) await output.writeFile(name, texts[name]);
+    await writeRotoOutputs(output, texts);
     const written = output.commit();
     timings.write = performance.now() - t;
     timings.total = performance.now() - t0;

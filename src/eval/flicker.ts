@@ -3,6 +3,7 @@
  * frames after motion compensation. The sequences are synthetic camera moves over held-out stills,
  * so the motion, and the true matte of every frame, are known exactly.
  */
+import { sampleMatte } from '../core/softness.ts';
 import type { Matte, RgbFrame } from '../core/types.ts';
 import { applyMap, cameraMove, warpMatte, warpRgb, type AffineMap } from '../synthetic/camera-move.ts';
 import { prng } from '../synthetic/geometry.ts';
@@ -15,15 +16,6 @@ function between(from: AffineMap, to: AffineMap): (x: number, y: number) => [num
     const dx = sx - to.c, dy = sy - to.f;
     return [(to.e * dx - to.b * dy) / det, (-to.d * dx + to.a * dy) / det];
   };
-}
-
-function sample(m: Matte, x: number, y: number): number {
-  const fx = x - 0.5, fy = y - 0.5;
-  const x0 = Math.floor(fx), y0 = Math.floor(fy), tx = fx - x0, ty = fy - y0;
-  const i = y0 * m.width + x0;
-  const top = m.data[i] + (m.data[i + 1] - m.data[i]) * tx;
-  const bottom = m.data[i + m.width] + (m.data[i + m.width + 1] - m.data[i + m.width]) * tx;
-  return top + (bottom - top) * ty;
 }
 
 /**
@@ -40,7 +32,7 @@ export function motionCompensatedChange(mattes: Matte[], maps: AffineMap[]): num
       for (let x = 0; x < cur.width; x++) {
         const [px, py] = back(x + 0.5, y + 0.5);
         if (px < 1.5 || py < 1.5 || px > prev.width - 1.5 || py > prev.height - 1.5) continue;
-        sum += Math.abs(cur.data[y * cur.width + x] - sample(prev, px, py));
+        sum += Math.abs(cur.data[y * cur.width + x] - sampleMatte(prev, px, py));
         count++;
       }
     }

@@ -64,3 +64,24 @@ export async function expectBadInput(dir: string, args: string[], names: string[
   return run;
 }
 
+
+/**
+ * Runs the CLI and sends it SIGINT once `underWay()` says so (polled every `everyMs`): Ctrl-C in
+ * the middle of the work. `interrupted` tells whether the signal was sent before the CLI ended.
+ */
+export async function interruptWhen(args: string[], underWay: () => Promise<boolean>, everyMs: number): Promise<Run & { interrupted: boolean }> {
+  let interrupted = false;
+  const run = await cli(args, undefined, (child) => {
+    const poll = setInterval(() => {
+      underWay().then((ready) => {
+        if (ready && !interrupted) {
+          interrupted = true;
+          clearInterval(poll);
+          child.kill('SIGINT');
+        }
+      }, () => {});
+    }, everyMs);
+    child.on('close', () => clearInterval(poll));
+  });
+  return { ...run, interrupted };
+}
