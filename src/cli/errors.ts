@@ -4,9 +4,7 @@
  * AUTOROTO_DEBUG=1.
  */
 import { InvalidDocumentError } from '../core/document.ts';
-import { ModelError } from '../core/segment/session.ts';
-import { FootageError } from '../node/footage-error.ts';
-import { ImageReadError } from '../node/png.ts';
+import { FileError } from '../core/file-error.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -32,9 +30,8 @@ export class UsageError extends BadInputError {
 
 /** Errors from the libraries that mean bad input become BadInputError; others are returned as they are. */
 export function asBadInput(error: unknown): unknown {
-  if (error instanceof ImageReadError) return new BadInputError(error.message, { cause: error });
-  if (error instanceof FootageError) return new BadInputError(error.message, { cause: error });
-  if (error instanceof ModelError) return new BadInputError(error.message, { cause: error });
+  // A model, frame, video or matte that cannot be used (ModelError, FootageError, ImageReadError).
+  if (error instanceof FileError) return new BadInputError(error.message, { cause: error });
   if (error instanceof InvalidDocumentError) return new BadInputError(error.message, { cause: error });
   return error;
 }

@@ -5,10 +5,12 @@
  * Before any work, every PNG's header is read to check that it is a PNG and has the first frame's
  * size; then the mattes are decoded and traced one at a time (only the tracks are kept).
  */
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { RotoBuilder } from '../core/pipeline.ts';
 import type { RotoDocument } from '../core/document.ts';
+import { FootageError } from '../node/footage-error.ts';
+import { readImageHeader } from '../node/image-header.ts';
 import { ImageReadError, listFrames, readMattePng } from '../node/png.ts';
 import { BadInputError, errnoCode } from './errors.ts';
 import { AtomicOutput, cleanUpOnSignal } from './output.ts';
@@ -64,31 +66,18 @@ export interface TraceResult {
   timings: TraceTimings;
 }
 
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-/** Width and height from a PNG's IHDR chunk (the first 24 bytes), or a BadInputError naming the file. */
-export async function pngSize(path: string): Promise<{ width: number; height: number }> {
-  const head = Buffer.alloc(24);
-  let bytes = 0;
-  try {
-    const file = await open(path, 'r');
-    try {
-      bytes = (await file.read(head, 0, head.length, 0)).bytesRead;
-    } finally {
-      await file.close();
-    }
-  } catch (error) {
-    const code = errnoCode(error);
-    const why = code === 'EISDIR' ? 'is a folder, not a PNG' : code === 'EACCES' ? 'permission denied' : `cannot read (${code ?? String(error)})`;
-    throw new BadInputError(`${path}: ${why}; remove it from the folder or make it readable`, { cause: error });
-  }
+/** Width and height from a PNG's header, or a BadInputError naming the file and what to do. */
+async function matteSize(path: string): Promise<{ width: number; height: number }> {
   const fix = 'remove it from the folder or replace it with an 8-bit grayscale PNG matte';
-  if (bytes === 0) throw new BadInputError(`${path}: not a PNG (empty file); ${fix}`);
-  if (bytes < 8 || !head.subarray(0, 8).equals(PNG_SIGNATURE)) throw new BadInputError(`${path}: not a PNG (no PNG signature); ${fix}`);
-  if (bytes < 24 || head.toString('latin1', 12, 16) !== 'IHDR') throw new BadInputError(`${path}: truncated or corrupt PNG (no image header); ${fix}`);
-  const width = head.readUInt32BE(16), height = head.readUInt32BE(20);
-  if (width === 0 || height === 0) throw new BadInputError(`${path}: corrupt PNG (size ${width}×${height}); ${fix}`);
-  return { width, height };
+  let header;
+  try {
+    header = await readImageHeader(path);
+  } catch (error) {
+    if (error instanceof FootageError) throw new BadInputError(`${error.message}; ${fix}`, { cause: error });
+    throw error;
+  }
+  if (header?.format !== 'png') throw new BadInputError(`${path}: not a PNG; ${fix}`);
+  return header;
 }
 
 /** The folder's PNG mattes in natural name order, all of the first one's size; bad input throws. */
@@ -117,9 +106,9 @@ export async function scanMattes(input: string): Promise<{ files: string[]; widt
   if (images.length === 0) {
     throw new BadInputError(`${input}: no PNG mattes in this folder; expected 8-bit grayscale PNGs named 000000.png, 000001.png, …`);
   }
-  const first = await pngSize(images[0]);
+  const first = await matteSize(images[0]);
   for (let i = 1; i < images.length; i++) {
-    const size = await pngSize(images[i]);
+    const size = await matteSize(images[i]);
     if (size.width !== first.width || size.height !== first.height) {
       throw new BadInputError(`${images[i]}: ${size.width}×${size.height}, but the first matte ${images[0]} is ` +
         `${first.width}×${first.height}; every matte must have the same size (remove or resize that file)`);

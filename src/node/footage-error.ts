@@ -4,18 +4,9 @@
  * file (or the frame file) first, then what is wrong and what to do, so the CLI can print it as it
  * is (src/cli/errors.ts maps it to exit 2).
  */
-export class FootageError extends Error {
-  /** The file or folder the message is about. */
-  readonly path: string;
-  /** What is wrong and what to do, without the path. */
-  readonly reason: string;
-  constructor(path: string, reason: string, options?: { cause?: unknown }) {
-    super(`${path}: ${reason}`, options);
-    this.name = 'FootageError';
-    this.path = path;
-    this.reason = reason;
-  }
-}
+import { FileError } from '../core/file-error.ts';
+
+export class FootageError extends FileError {}
 
 /** What footage can be, for the end of a message about footage that is not usable. */
 export const FOOTAGE_KINDS = 'give a video file (mp4, mov, mkv, webm), a folder of PNG or JPEG frames, or one image';

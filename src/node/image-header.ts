@@ -30,7 +30,9 @@ function pngSize(path: string, head: Buffer): { width: number; height: number } 
   if (head.length < 24 || head.toString('latin1', 12, 16) !== 'IHDR') {
     throw new FootageError(path, 'truncated or corrupt PNG (no image header)');
   }
-  return { width: head.readUInt32BE(16), height: head.readUInt32BE(20) };
+  const width = head.readUInt32BE(16), height = head.readUInt32BE(20);
+  if (width === 0 || height === 0) throw new FootageError(path, `corrupt PNG (size ${width}×${height})`);
+  return { width, height };
 }
 
 /** Walks the JPEG's marker segments to its frame header (SOF0…SOF15, not DHT, JPG or DAC). */

@@ -2,19 +2,11 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PNG, type PNGWithMetadata } from 'pngjs';
+import { FileError } from '../core/file-error.ts';
 import type { Matte, RgbFrame } from '../core/types.ts';
 
 /** An image file that cannot be read: `path` names it, `reason` says what is wrong. */
-export class ImageReadError extends Error {
-  readonly path: string;
-  readonly reason: string;
-  constructor(path: string, reason: string, options?: { cause?: unknown }) {
-    super(`${path}: ${reason}`, options);
-    this.name = 'ImageReadError';
-    this.path = path;
-    this.reason = reason;
-  }
-}
+export class ImageReadError extends FileError {}
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 

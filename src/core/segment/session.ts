@@ -4,18 +4,14 @@
  * panels have no SharedArrayBuffer.
  */
 import * as ort from 'onnxruntime-web';
+import { FileError } from '../file-error.ts';
 import type { Size } from './working-size.ts';
 
 export type Backend = 'webgpu' | 'wasm';
 export type BackendChoice = Backend | 'auto';
 
-/** The model file cannot be used: `source` names it (a path or URL), `reason` says why. */
-export class ModelError extends Error {
-  constructor(readonly source: string, readonly reason: string, options?: { cause?: unknown }) {
-    super(`${source}: ${reason}`, options);
-    this.name = 'ModelError';
-  }
-}
+/** The model file cannot be used: `path` names it (a path or URL), `reason` says why. */
+export class ModelError extends FileError {}
 
 export interface SessionOptions {
   backend?: BackendChoice;
