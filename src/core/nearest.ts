@@ -12,6 +12,8 @@ export interface NearestPoint {
 
 /** Grid cells along the longer side at most: enough to keep each cell's list short, few enough to build fast. */
 const MAX_CELLS_ACROSS = 512;
+/** Room in px for rounding when ruling out cells by their distance (so that a tie stays a tie). */
+const SLACK = 1e-9;
 
 export class PolylineIndex {
   private readonly count: number;
@@ -43,28 +45,9 @@ export class PolylineIndex {
     this.rows = Math.floor((y1 - y0) / this.cell) + 1;
     this.visited = new Uint32Array(this.count);
 
-    // Two passes over the segments' cell ranges: count per cell, then place (compressed rows).
-    const start = new Int32Array(this.columns * this.rows + 1);
-    const eachCell = (i: number, visit: (c: number) => void) => {
-      const j = (i + 1) % n;
-      const cx0 = this.column(Math.min(points[2 * i], points[2 * j])), cx1 = this.column(Math.max(points[2 * i], points[2 * j]));
-      const cy0 = this.row(Math.min(points[2 * i + 1], points[2 * j + 1])), cy1 = this.row(Math.max(points[2 * i + 1], points[2 * j + 1]));
-      for (let cy = cy0; cy <= cy1; cy++) for (let cx = cx0; cx <= cx1; cx++) visit(cy * this.columns + cx);
-    };
-    for (let i = 0; i < this.count; i++) eachCell(i, (c) => { start[c + 1]++; });
-    for (let c = 0; c < start.length - 1; c++) start[c + 1] += start[c];
-    const fill = start.slice(0, start.length - 1);
-    this.items = new Int32Array(start[start.length - 1]);
-    for (let i = 0; i < this.count; i++) eachCell(i, (c) => { this.items[fill[c]++] = i; });
+    const { start, items } = listSegments(points, this.count, x0, y0, this.cell, this.columns, this.rows);
     this.start = start;
-  }
-
-  private column(x: number): number {
-    return Math.min(this.columns - 1, Math.max(0, Math.floor((x - this.x0) / this.cell)));
-  }
-
-  private row(y: number): number {
-    return Math.min(this.rows - 1, Math.max(0, Math.floor((y - this.y0) / this.cell)));
+    this.items = items;
   }
 
   /**
@@ -75,44 +58,91 @@ export class PolylineIndex {
    */
   nearest(x: number, y: number, maxDistance = Infinity, dx = 0, dy = 0, minCos = -0.2): NearestPoint | undefined {
     if (this.count <= 0) return undefined;
-    const { cell, points, columns, rows, start, items, visited } = this;
+    const { cell, points, columns, rows, start, items, visited, x0, y0 } = this;
     const n = points.length / 2;
     const stamp = ++this.query;
     const directed = dx !== 0 || dy !== 0;
     const queryLength = Math.hypot(dx, dy);
     // The query's cell, which may lie outside the grid: rings grow from it.
-    const qx = Math.floor((x - this.x0) / cell), qy = Math.floor((y - this.y0) / cell);
+    const qx = Math.floor((x - x0) / cell), qy = Math.floor((y - y0) / cell);
+    // How far the query is from its own cell's sides: ring r lies at least (r − 1) cells beyond that.
+    const fx = (x - x0) / cell - qx, fy = (y - y0) / cell - qy;
+    const margin = cell * Math.min(fx, 1 - fx, fy, 1 - fy) - SLACK;
     // Cells outside the grid hold nothing: start at the first ring that can reach it.
     const outside = Math.max(0, -qx, qx - (columns - 1), -qy, qy - (rows - 1));
     const last = Math.max(columns, rows) + outside;
-    let best: NearestPoint | undefined;
+    let bestDistance = Infinity, bestSegment = -1, bestFraction = 0, bestX = 0, bestY = 0;
+    /** The farthest a segment may be and still count: the limit, then the best so far. */
+    let bound = maxDistance;
     for (let ring = outside; ring <= last; ring++) {
-      // Any cell in this ring is at least (ring - 1) cells away: stop once nothing closer can come.
-      const floor = (ring - 1) * cell;
-      if (floor > maxDistance || (best && best.distance <= floor)) break;
+      // Stop once nothing in this ring or beyond can be closer.
+      const floor = Math.max(0, (ring - 1) * cell + margin);
+      if (floor > maxDistance || bestDistance <= floor) break;
       for (let cy = Math.max(0, qy - ring); cy <= Math.min(rows - 1, qy + ring); cy++) {
         const edgeRow = cy === qy - ring || cy === qy + ring;
         const step = edgeRow ? 1 : 2 * ring;
+        // How far the query lies above or below this row of cells.
+        const gapY = Math.max(0, y0 + cy * cell - y, y - (y0 + (cy + 1) * cell));
         for (let cx = qx - ring; cx <= qx + ring; cx += Math.max(1, step)) {
           if (cx < 0 || cx >= columns) continue;
+          // A segment's nearest point lies in one of the cells it is listed in: a cell farther than the
+          // best so far (or the limit) cannot hold a closer one.
+          const gapX = Math.max(0, x0 + cx * cell - x, x - (x0 + (cx + 1) * cell));
+          const gap = Math.sqrt(gapX * gapX + gapY * gapY) - SLACK;
+          if (gap > maxDistance || gap >= bestDistance) continue;
           const c = cy * columns + cx;
           for (let k = start[c]; k < start[c + 1]; k++) {
             const i = items[k];
             if (visited[i] === stamp) continue;
             visited[i] = stamp;
-            const j = (i + 1) % n;
+            const j = i + 1 === n ? 0 : i + 1;
             const ax = points[2 * i], ay = points[2 * i + 1];
             const ex = points[2 * j] - ax, ey = points[2 * j + 1] - ay;
             const len2 = ex * ex + ey * ey;
             if (directed && ex * dx + ey * dy < minCos * Math.sqrt(len2) * queryLength) continue;
             const f = len2 > 0 ? Math.min(1, Math.max(0, ((x - ax) * ex + (y - ay) * ey) / len2)) : 0;
             const px = ax + f * ex, py = ay + f * ey;
+            // Math.hypot is slow: most segments are ruled out by their squared distance first.
+            if ((px - x) * (px - x) + (py - y) * (py - y) > bound * bound * (1 + 1e-9)) continue;
             const d = Math.hypot(px - x, py - y);
-            if (d <= maxDistance && (!best || d < best.distance)) best = { distance: d, segment: i, fraction: f, x: px, y: py };
+            if (d <= maxDistance && d < bestDistance) {
+              bound = d;
+              bestDistance = d; bestSegment = i; bestFraction = f; bestX = px; bestY = py;
+            }
           }
         }
       }
     }
-    return best;
+    return bestSegment < 0 ? undefined : { distance: bestDistance, segment: bestSegment, fraction: bestFraction, x: bestX, y: bestY };
   }
+}
+
+/** The grid's cell lists: the segments of cell c are items[start[c] .. start[c + 1]), each in every cell its bounding box touches. */
+function listSegments(points: Float32Array | Float64Array, count: number, x0: number, y0: number, cell: number, columns: number, rows: number):
+  { start: Int32Array; items: Int32Array } {
+  const n = points.length / 2;
+  // Each point's cell; a segment's cells span those of its two ends.
+  const column = new Int32Array(n), row = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    column[i] = Math.min(columns - 1, Math.max(0, Math.floor((points[2 * i] - x0) / cell)));
+    row[i] = Math.min(rows - 1, Math.max(0, Math.floor((points[2 * i + 1] - y0) / cell)));
+  }
+  // Two passes over the segments' cells: count per cell, then place.
+  const start = new Int32Array(columns * rows + 1);
+  for (let i = 0; i < count; i++) {
+    const j = i + 1 === n ? 0 : i + 1;
+    for (let cy = Math.min(row[i], row[j]); cy <= Math.max(row[i], row[j]); cy++) {
+      for (let cx = Math.min(column[i], column[j]); cx <= Math.max(column[i], column[j]); cx++) start[cy * columns + cx + 1]++;
+    }
+  }
+  for (let c = 0; c < start.length - 1; c++) start[c + 1] += start[c];
+  const fill = start.slice(0, start.length - 1);
+  const items = new Int32Array(start[start.length - 1]);
+  for (let i = 0; i < count; i++) {
+    const j = i + 1 === n ? 0 : i + 1;
+    for (let cy = Math.min(row[i], row[j]); cy <= Math.max(row[i], row[j]); cy++) {
+      for (let cx = Math.min(column[i], column[j]); cx <= Math.max(column[i], column[j]); cx++) items[fill[cy * columns + cx]++] = i;
+    }
+  }
+  return { start, items };
 }

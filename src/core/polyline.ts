@@ -187,31 +187,47 @@ export function simplifyClosed(points: Float32Array | Float64Array, epsilon: num
   const n = points.length / 2;
   if (n <= 4) return Float32Array.from(points);
   // Split the loop at point 0 and the point farthest from it.
-  let far = 0, farDistance = -1;
+  let far = 0, farSquared = -1;
   for (let i = 1; i < n; i++) {
-    const d = Math.hypot(points[2 * i] - points[0], points[2 * i + 1] - points[1]);
-    if (d > farDistance) { farDistance = d; far = i; }
+    const dx = points[2 * i] - points[0], dy = points[2 * i + 1] - points[1];
+    if (dx * dx + dy * dy > farSquared) { farSquared = dx * dx + dy * dy; far = i; }
   }
+  // The loop as an open polyline of n + 1 points, the last one point 0 again.
+  const open = new Float64Array(2 * n + 2);
+  open.set(points);
+  open[2 * n] = points[0];
+  open[2 * n + 1] = points[1];
   const keep = new Uint8Array(n + 1);
   keep[0] = keep[far] = keep[n] = 1;
-  const stack: [number, number][] = [[0, far], [far, n]];
-  const px = (i: number) => points[2 * (i % n)], py = (i: number) => points[2 * (i % n) + 1];
-  while (stack.length > 0) {
-    const [a, b] = stack.pop()!;
-    const ax = px(a), ay = py(a), dx = px(b) - ax, dy = py(b) - ay;
+  // Stretches [a, b] still to check, as pairs: each split keeps one more point, so there are never more than n.
+  const stack = new Int32Array(2 * n + 2);
+  let top = 0;
+  stack[top++] = 0; stack[top++] = far;
+  stack[top++] = far; stack[top++] = n;
+  while (top > 0) {
+    const b = stack[--top], a = stack[--top];
+    const ax = open[2 * a], ay = open[2 * a + 1], dx = open[2 * b] - ax, dy = open[2 * b + 1] - ay;
     const len = Math.hypot(dx, dy);
     let worst = -1, worstDistance = epsilon;
     for (let i = a + 1; i < b; i++) {
-      const d = len > 0 ? Math.abs((px(i) - ax) * dy - (py(i) - ay) * dx) / len : Math.hypot(px(i) - ax, py(i) - ay);
+      const px = open[2 * i] - ax, py = open[2 * i + 1] - ay;
+      const d = len > 0 ? Math.abs(px * dy - py * dx) / len : Math.hypot(px, py);
       if (d > worstDistance) { worstDistance = d; worst = i; }
     }
     if (worst < 0) continue;
     keep[worst] = 1;
-    stack.push([a, worst], [worst, b]);
+    stack[top++] = a; stack[top++] = worst;
+    stack[top++] = worst; stack[top++] = b;
   }
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) if (keep[i]) out.push(points[2 * i], points[2 * i + 1]);
-  return Float32Array.from(out);
+  let kept = 0;
+  for (let i = 0; i < n; i++) kept += keep[i];
+  const out = new Float32Array(2 * kept);
+  for (let i = 0, k = 0; i < n; i++) {
+    if (!keep[i]) continue;
+    out[k++] = points[2 * i];
+    out[k++] = points[2 * i + 1];
+  }
+  return out;
 }
 
 /** A closed polyline with points added so that no two neighbours are more than `spacing` px apart. */
