@@ -20,7 +20,7 @@ export function applySimilarity(t: Similarity, x: number, y: number): [number, n
 }
 
 /** Least-squares similarity taking `from` points onto `to` points (Umeyama, in 2D). */
-export function fitSimilarity(from: number[], to: number[]): Similarity {
+export function fitSimilarity(from: ArrayLike<number>, to: ArrayLike<number>): Similarity {
   const n = from.length / 2;
   let fx = 0, fy = 0, gx = 0, gy = 0;
   for (let i = 0; i < n; i++) { fx += from[2 * i]; fy += from[2 * i + 1]; gx += to[2 * i]; gy += to[2 * i + 1]; }
@@ -43,16 +43,55 @@ export interface MotionEstimate {
   residual: number;
 }
 
-/** Median distance in px from the transformed points to the polyline (Infinity when none is in reach). */
-function medianDistance(from: Float64Array, to: PolylineIndex, t: Similarity, searchRadius: number): number {
-  const distances: number[] = [];
-  for (let i = 0; i < from.length; i += 2) {
-    const [px, py] = applySimilarity(t, from[i], from[i + 1]);
-    const hit = to.nearest(px, py, searchRadius);
-    distances.push(hit ? hit.distance : Infinity);
+/**
+ * Each of the `from` points moved by `t` and matched to its nearest point on the polyline within
+ * `searchRadius`: the matches' indices, where they landed on the polyline and how far off they were.
+ * The arrays are reused from call to call; only the first `count` entries are this call's.
+ */
+class Matches {
+  count = 0;
+  readonly index: Int32Array;
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+  readonly distance: Float64Array;
+
+  constructor(points: number) {
+    this.index = new Int32Array(points);
+    this.x = new Float64Array(points);
+    this.y = new Float64Array(points);
+    this.distance = new Float64Array(points);
   }
-  distances.sort((p, q) => p - q);
-  return distances.length > 0 ? distances[distances.length >> 1] : Infinity;
+
+  find(from: Float64Array, to: PolylineIndex, t: Similarity, searchRadius: number): void {
+    this.count = 0;
+    for (let i = 0; i < from.length; i += 2) {
+      const x = from[i], y = from[i + 1];
+      const hit = to.nearest(t.a * x - t.b * y + t.tx, t.b * x + t.a * y + t.ty, searchRadius);
+      if (!hit) continue;
+      const k = this.count++;
+      this.index[k] = i;
+      this.x[k] = hit.x;
+      this.y[k] = hit.y;
+      this.distance[k] = hit.distance;
+    }
+  }
+}
+
+/** The middle one of `values` (the upper one of an even count), which it sorts. */
+function median(values: Float64Array): number {
+  return values.sort()[values.length >> 1];
+}
+
+/** Median distance in px from the transformed points to the polyline (Infinity for a point with nothing in reach). */
+function medianDistance(from: Float64Array, to: PolylineIndex, t: Similarity, searchRadius: number): number {
+  const n = from.length / 2;
+  if (n === 0) return Infinity;
+  const distances = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = from[2 * i], y = from[2 * i + 1];
+    distances[i] = to.nearest(t.a * x - t.b * y + t.tx, t.b * x + t.a * y + t.ty, searchRadius)?.distance ?? Infinity;
+  }
+  return median(distances);
 }
 
 /**
@@ -63,24 +102,24 @@ function medianDistance(from: Float64Array, to: PolylineIndex, t: Similarity, se
  */
 export function estimateMotion(from: Float64Array, to: PolylineIndex, guess: Similarity, searchRadius: number): MotionEstimate {
   let transform = guess;
-  const source: number[] = [], target: number[] = [];
+  const matches = new Matches(from.length / 2);
+  const source = new Float64Array(from.length), target = new Float64Array(from.length);
   for (let iteration = 0; iteration < 12; iteration++) {
-    source.length = 0; target.length = 0;
-    const matches: { sx: number; sy: number; x: number; y: number; d: number }[] = [];
-    for (let i = 0; i < from.length; i += 2) {
-      const [px, py] = applySimilarity(transform, from[i], from[i + 1]);
-      const hit = to.nearest(px, py, searchRadius);
-      if (hit) matches.push({ sx: from[i], sy: from[i + 1], x: hit.x, y: hit.y, d: hit.distance });
+    matches.find(from, to, transform, searchRadius);
+    if (matches.count < 3) break;
+    // Matches farther than three times the median are outliers (a part that moved differently).
+    const cutoff = Math.max(1, 3 * median(matches.distance.slice(0, matches.count)));
+    let kept = 0;
+    for (let k = 0; k < matches.count; k++) {
+      if (matches.distance[k] > cutoff) continue;
+      const i = matches.index[k];
+      source[2 * kept] = from[i];
+      source[2 * kept + 1] = from[i + 1];
+      target[2 * kept] = matches.x[k];
+      target[2 * kept + 1] = matches.y[k];
+      kept++;
     }
-    if (matches.length < 3) break;
-    const sorted = matches.map((m) => m.d).sort((p, q) => p - q);
-    const cutoff = Math.max(1, 3 * sorted[sorted.length >> 1]);
-    for (const m of matches) {
-      if (m.d > cutoff) continue;
-      source.push(m.sx, m.sy);
-      target.push(m.x, m.y);
-    }
-    const next = fitSimilarity(source, target);
+    const next = fitSimilarity(source.subarray(0, 2 * kept), target.subarray(0, 2 * kept));
     const moved = Math.abs(next.tx - transform.tx) + Math.abs(next.ty - transform.ty) +
       1000 * (Math.abs(next.a - transform.a) + Math.abs(next.b - transform.b));
     transform = next;

@@ -208,13 +208,15 @@ export function simplifyClosed(points: Float32Array | Float64Array, epsilon: num
     const b = stack[--top], a = stack[--top];
     const ax = open[2 * a], ay = open[2 * a + 1], dx = open[2 * b] - ax, dy = open[2 * b + 1] - ay;
     const len = Math.hypot(dx, dy);
-    let worst = -1, worstDistance = epsilon;
+    // The point farthest from the chord (from its end, for a chord of length 0). Its distance is
+    // |cross| / len: the point with the largest |cross| is the farthest, so only it is divided.
+    let worst = -1, worstDistance = -1;
     for (let i = a + 1; i < b; i++) {
       const px = open[2 * i] - ax, py = open[2 * i + 1] - ay;
-      const d = len > 0 ? Math.abs(px * dy - py * dx) / len : Math.hypot(px, py);
+      const d = len > 0 ? Math.abs(px * dy - py * dx) : Math.hypot(px, py);
       if (d > worstDistance) { worstDistance = d; worst = i; }
     }
-    if (worst < 0) continue;
+    if (worst < 0 || (len > 0 ? worstDistance / len : worstDistance) <= epsilon) continue;
     keep[worst] = 1;
     stack[top++] = a; stack[top++] = worst;
     stack[top++] = worst; stack[top++] = b;

@@ -94,19 +94,21 @@ function record(track: RegionTrack, item: Item, motion: Similarity, options: Tra
 }
 
 function flattenRegions(regions: Region[]): Item[] {
-  const holes = regions.flatMap((r) => r.holes);
+  const outers = regions.map((r) => footprintOf(r.outer.points));
+  const holes = regions.map((r) => r.holes.map((hole) => footprintOf(hole.points)));
+  const everyHole = holes.flat();
   const items: Item[] = [];
-  for (const region of regions) {
+  regions.forEach((region, r) => {
     // An island inside someone's hole sits two levels deeper for each hole around it.
-    const around = holes.filter((h) => contains(h, region.outer)).length;
-    items.push({ contour: region.outer, kind: 'outer', depth: 2 * around, footprint: footprintOf(region.outer.points) });
-    for (const hole of region.holes) items.push({ contour: hole, kind: 'hole', depth: 2 * around + 1, footprint: footprintOf(hole.points) });
-  }
+    const around = everyHole.filter((h) => contains(h, outers[r])).length;
+    items.push({ contour: region.outer, kind: 'outer', depth: 2 * around, footprint: outers[r] });
+    region.holes.forEach((hole, k) => items.push({ contour: hole, kind: 'hole', depth: 2 * around + 1, footprint: holes[r][k] }));
+  });
   return items;
 }
 
-function contains(hole: Contour, outer: Contour): boolean {
-  const f = footprintOf(hole.points), g = footprintOf(outer.points);
+/** Whether an outer boundary's footprint `g` lies within a hole's `f` (and is smaller). */
+function contains(f: Footprint, g: Footprint): boolean {
   return g.x0 >= f.x0 && g.x1 <= f.x1 && g.y0 >= f.y0 && g.y1 <= f.y1 && g.area < f.area;
 }
 
@@ -144,15 +146,21 @@ function associate(tracks: Live[], items: Item[]): [Live, Item][] {
   return pairs;
 }
 
-/** Up to 256 contour points off the frame edge. */
+/** Up to 256 contour points off the frame edge: every stride-th of them, from the first. */
 function motionPoints(points: Float64Array, { width, height }: TrackOptions): Float64Array {
-  const inner: number[] = [];
-  for (let i = 0; i < points.length; i += 2) {
+  const inner = (i: number): boolean => {
     const x = points[i], y = points[i + 1];
-    if (x > 0 && y > 0 && x < width && y < height) inner.push(x, y);
+    return x > 0 && y > 0 && x < width && y < height;
+  };
+  let count = 0;
+  for (let i = 0; i < points.length; i += 2) if (inner(i)) count++;
+  const stride = Math.max(1, Math.floor(count / 256));
+  const out = new Float64Array(2 * Math.ceil(count / stride));
+  for (let i = 0, seen = 0, k = 0; i < points.length; i += 2) {
+    if (!inner(i)) continue;
+    if (seen++ % stride !== 0) continue;
+    out[k++] = points[i];
+    out[k++] = points[i + 1];
   }
-  const stride = Math.max(1, Math.floor(inner.length / 2 / 256));
-  const out: number[] = [];
-  for (let i = 0; i < inner.length / 2; i += stride) out.push(inner[2 * i], inner[2 * i + 1]);
-  return Float64Array.from(out);
+  return out;
 }
