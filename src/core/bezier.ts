@@ -88,3 +88,20 @@ export function lerpPath(a: BezierPath, b: BezierPath, t: number): BezierPath {
     outTangents: mix(a.outTangents, b.outTangents),
   };
 }
+
+/**
+ * The largest distance between corresponding control points (vertices and handle ends) of two paths
+ * with the same vertex count. Each point of a cubic is a convex combination of its control points
+ * with weights that depend on the parameter alone, so no point of one path lies further than this
+ * from the other's point at the same parameter.
+ */
+export function controlPointDistance(a: BezierPath, b: BezierPath): number {
+  let max = 0;
+  a.vertices.forEach((v, k) => {
+    const w = b.vertices[k], dx = v[0] - w[0], dy = v[1] - w[1];
+    const inA = a.inTangents[k], inB = b.inTangents[k], outA = a.outTangents[k], outB = b.outTangents[k];
+    max = Math.max(max, Math.hypot(dx, dy), Math.hypot(dx + inA[0] - inB[0], dy + inA[1] - inB[1]),
+      Math.hypot(dx + outA[0] - outB[0], dy + outA[1] - outB[1]));
+  });
+  return max;
+}

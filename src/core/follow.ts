@@ -10,13 +10,13 @@
  * When a region changes past following (too many vertices to add), the run ends and a new one
  * starts: the mask hands over to a new mask at that frame.
  */
-import type { BezierPath } from './types.ts';
-import { cubicsToPath, fitContour, fitSpan, featureReach, CORNER_TURN_DEGREES, type Cubic, type SpanFit } from './fit.ts';
+import { cubicsToPath, fitContour, fitSpan, featureReach, CORNER_TURN_DEGREES, type SpanFit } from './fit.ts';
 import { arcLengths, CORNER_ROUNDING, densify, findCorners, pointAt } from './polyline.ts';
 import { PolylineIndex } from './nearest.ts';
 import { applySimilarity, type Similarity } from './motion.ts';
-import { cubicPoint, insertVertex, segmentControls } from './bezier.ts';
 import { FIT_SHARE, type RegionTrack, type TrackOptions } from './track.ts';
+import type { Deviation, Shapes } from './keyframes.ts';
+import { RunShapes } from './run-shapes.ts';
 
 const MAX_INSERTIONS_PER_FRAME = 32;
 const MAX_VERTICES = 400;
@@ -26,11 +26,13 @@ interface Anchor { x: number; y: number; corner: boolean }
 /** Shapes for consecutive frames from `firstFrame` on, all with the same vertex count. */
 export interface ShapeRun {
   firstFrame: number;
-  shapes: BezierPath[];
+  shapes: Shapes;
+  /** Each shape's deviation from its frame's outline, where it was measured. */
+  deviations?: Deviation[];
 }
 
 interface RunState {
-  run: ShapeRun;
+  run: { firstFrame: number; shapes: RunShapes };
   anchors: Anchor[];
   /** Each anchor's share of the perimeter from anchor 0, last frame (to catch a wild projection). */
   shares: number[];
@@ -53,7 +55,9 @@ export function followShapes(track: RegionTrack, options: TrackOptions): ShapeRu
 function startRun(points: Float64Array, frame: number, options: TrackOptions): RunState {
   const fitted = fitContour(points, { ...options, tolerance: FIT_SHARE * options.tolerance });
   const anchors = fitted.path.vertices.map((v, k) => ({ x: v[0], y: v[1], corner: fitted.corner[k] }));
-  return { run: { firstFrame: frame, shapes: [fitted.path] }, anchors, shares: perimeterShares(points, anchors) };
+  const shapes = new RunShapes();
+  shapes.push(fitted.path);
+  return { run: { firstFrame: frame, shapes }, anchors, shares: perimeterShares(points, anchors) };
 }
 
 function perimeterShares(points: Float64Array, anchors: Anchor[]): number[] {
@@ -141,7 +145,7 @@ function advance(state: RunState, points: Float64Array, previousOutline: Float32
     const margin = Math.min(reach, (span.to - span.from) / 4);
     const split = Math.min(span.to - margin, Math.max(span.from + margin, span.worstAt)) - origin;
     const fraction = (split - (span.from - origin)) / (span.to - span.from);
-    state.run.shapes = state.run.shapes.map((shape) => insertVertex(shape, k, parameterAtArcFraction(segmentControls(shape, k), fraction)));
+    state.run.shapes.insertVertex(k, fraction);
     corner.splice(k + 1, 0, false);
     spans.splice(k, 1, spanAt(span.from - origin, split, corner[k], false), spanAt(split, span.to - origin, false, corner[(k + 2) % corner.length]));
     k--;
@@ -163,23 +167,6 @@ function cornerKind(points: Float64Array, s: Float64Array, pos: number, reach: n
 
 function sameKind(a: number[], b: number[]): boolean {
   return a[0] * b[0] + a[1] * b[1] > 0.5 && a[2] * b[2] + a[3] * b[3] > 0.5;
-}
-
-/** The parameter at which a cubic has covered `fraction` of its length (sampled finely enough for a split). */
-function parameterAtArcFraction(c: Cubic, fraction: number): number {
-  const steps = 64;
-  const lengths = new Float64Array(steps + 1);
-  let previous = c[0];
-  for (let i = 1; i <= steps; i++) {
-    const p = cubicPoint(c, i / steps);
-    lengths[i] = lengths[i - 1] + Math.hypot(p[0] - previous[0], p[1] - previous[1]);
-    previous = p;
-  }
-  const target = fraction * lengths[steps];
-  let i = 1;
-  while (i < steps && lengths[i] < target) i++;
-  const segment = lengths[i] - lengths[i - 1];
-  return segment > 0 ? (i - 1 + (target - lengths[i - 1]) / segment) / steps : i / steps;
 }
 
 /**

@@ -3,7 +3,7 @@
  * the kept keys would drift from the traced outline by more than the tolerance.
  */
 import type { BezierPath } from './types.ts';
-import { flattenPath, lerpPath } from './bezier.ts';
+import { controlPointDistance, flattenPath, lerpPath } from './bezier.ts';
 import { PolylineIndex } from './nearest.ts';
 import { densify, simplifyClosed } from './polyline.ts';
 
@@ -13,18 +13,40 @@ export interface FrameBox {
   height: number;
 }
 
-/** A traced outline prepared for distance checks (built once per frame, used by many checks). */
+/** One shape per frame, made on demand where keeping them all would cost (an array is one). */
+export interface Shapes {
+  readonly length: number;
+  at(frame: number): BezierPath | undefined;
+}
+
+/**
+ * A traced outline prepared for distance checks (built once per frame, used by many checks). The
+ * border runs are made at once; the resampled points and their index only when a distance is measured.
+ */
 export class OutlineTarget {
-  readonly points: Float64Array;
-  readonly index: PolylineIndex;
   readonly border: PixelRuns[];
+  private measured?: { points: Float64Array; index: PolylineIndex };
 
   constructor(readonly outline: Float32Array | Float64Array, frame: FrameBox) {
-    // Resampled the same way whatever its source (a traced contour, a stored simplified outline), so
-    // that where it counts as thin does not depend on how densely it came.
-    this.points = densify(simplifyClosed(outline, 0.1), 2);
-    this.index = new PolylineIndex(this.points, true);
     this.border = borderRuns(outline, frame);
+  }
+
+  get points(): Float64Array {
+    return this.prepare().points;
+  }
+
+  get index(): PolylineIndex {
+    return this.prepare().index;
+  }
+
+  private prepare(): { points: Float64Array; index: PolylineIndex } {
+    if (!this.measured) {
+      // Resampled the same way whatever its source (a traced contour, a stored simplified outline), so
+      // that where it counts as thin does not depend on how densely it came.
+      const points = densify(simplifyClosed(this.outline, 0.1), 2);
+      this.measured = { points, index: new PolylineIndex(points, true) };
+    }
+    return this.measured;
   }
 }
 
@@ -97,16 +119,26 @@ export interface Deviation {
 }
 
 export function pathDeviation(path: BezierPath, outline: OutlineTarget, within: number, frame: FrameBox): Deviation {
-  // No two points more than 4 px apart, so that a spire's tip has neighbours inside its sliver.
-  const flat = densify(flattenPath(path, 0.05), 4);
-  const border = borderRuns(flat, frame);
-  // A boundary meeting the edge at a slant moves along it by more than across itself: allow 3 × within.
-  if (!border.every((runs, k) => runsAgree(runs, outline.border[k], Math.ceil(3 * within)))) return { max: Infinity, mean: Infinity };
+  const flat = checkPoints(path);
+  if (!bordersAgree(flat, outline, within, frame)) return { max: Infinity, mean: Infinity };
   const pathIndex = new PolylineIndex(flat, true);
   const toOutline = directedDistance(flat, pathIndex, outline.index, within, frame, 'slack');
   if (toOutline.max > within) return toOutline;
   const fromOutline = directedDistance(outline.points, outline.index, pathIndex, within, frame, 'skip');
   return { max: Math.max(toOutline.max, fromOutline.max), mean: toOutline.mean };
+}
+
+/** A path as the points distance checks use: no two more than 4 px apart, so that a spire's tip has neighbours inside its sliver. */
+function checkPoints(path: BezierPath): Float64Array {
+  return densify(flattenPath(path, 0.05), 4);
+}
+
+/**
+ * Whether the path's points cover the frame's outermost pixels as the outline does. A boundary
+ * meeting the edge at a slant moves along it by more than across itself: runs may differ by 3 × within.
+ */
+function bordersAgree(flat: Float64Array, outline: OutlineTarget, within: number, frame: FrameBox): boolean {
+  return borderRuns(flat, frame).every((runs, k) => runsAgree(runs, outline.border[k], Math.ceil(3 * within)));
 }
 
 /** Narrower than this (px) a shape cannot be drawn by pixel centres, nor held to a tolerance. */
@@ -179,8 +211,11 @@ const MEAN_SHARE = 0.25;
  * quarter of it on average). Greedy: each
  * key reaches as far ahead as interpolation holds at every frame between, found by doubling the
  * reach and then halving back (a long smooth move costs a few dozen checks, not its length squared).
+ * `deviations`, where given, are each shape's own deviation from its frame's outline (measured
+ * within `tolerance`): frames whose interpolated shape stays close to their own then need no measuring.
  */
-export function selectKeyframes(shapes: BezierPath[], outlines: Float32Array[], tolerance: number, frame: FrameBox): number[] {
+export function selectKeyframes(shapes: Shapes, outlines: Float32Array[], tolerance: number, frame: FrameBox,
+  deviations?: Deviation[]): number[] {
   // Prepared outlines are kept only for frames still ahead of the last key: memory stays flat.
   const targets = new Map<number, OutlineTarget>();
   const target = (f: number) => {
@@ -188,7 +223,7 @@ export function selectKeyframes(shapes: BezierPath[], outlines: Float32Array[], 
     if (!t) targets.set(f, (t = new OutlineTarget(outlines[f], frame)));
     return t;
   };
-  const holds = (from: number, to: number) => interpolates(shapes, target, tolerance, frame, from, to);
+  const holds = (from: number, to: number) => interpolates(shapes, deviations, target, tolerance, frame, from, to);
   const last = shapes.length - 1;
   const keys = [0];
   let from = 0;
@@ -214,17 +249,33 @@ export function selectKeyframes(shapes: BezierPath[], outlines: Float32Array[], 
   return keys;
 }
 
-function interpolates(shapes: BezierPath[], target: (f: number) => OutlineTarget, tolerance: number, frame: FrameBox,
-  from: number, to: number): boolean {
+function interpolates(shapes: Shapes, deviations: Deviation[] | undefined, target: (f: number) => OutlineTarget,
+  tolerance: number, frame: FrameBox, from: number, to: number): boolean {
   // The middle frame fails most often, so it is checked first.
   const frames: number[] = [];
   for (let f = from + 1; f < to; f++) frames.push(f);
   const middle = (from + to) / 2;
   frames.sort((p, q) => Math.abs(p - middle) - Math.abs(q - middle));
+  const first = shapes.at(from)!, last = shapes.at(to)!;
   for (const f of frames) {
-    const interpolated = lerpPath(shapes[from], shapes[to], (f - from) / (to - from));
+    const interpolated = lerpPath(first, last, (f - from) / (to - from));
+    const own = deviations?.[f];
+    if (own && holdsNearOwnShape(interpolated, shapes.at(f)!, own, target(f), tolerance, frame)) continue;
     const deviation = pathDeviation(interpolated, target(f), tolerance, frame);
     if (deviation.max > tolerance || deviation.mean > MEAN_SHARE * tolerance) return false;
   }
   return true;
+}
+
+/**
+ * Whether a path holds without measuring it, from its frame's own shape's measured deviation: no
+ * point of the path lies further from the own shape's point at the same parameter than their
+ * control points lie apart, so both distances grow by that at most. Only the frame's edge, where a
+ * hair's move flips a row of pixels, is checked.
+ */
+function holdsNearOwnShape(path: BezierPath, own: BezierPath, deviation: Deviation, outline: OutlineTarget, tolerance: number,
+  frame: FrameBox): boolean {
+  const offset = controlPointDistance(path, own);
+  return deviation.max + offset <= tolerance && deviation.mean + offset <= MEAN_SHARE * tolerance &&
+    bordersAgree(checkPoints(path), outline, tolerance, frame);
 }

@@ -19,12 +19,12 @@ type UnnamedMask = Omit<RotoMask, 'name'>;
 export function trackToMasks(track: RegionTrack, frameCount: number, options: TrackOptions): UnnamedMask[] {
   const { tolerance } = options;
   const scene = sceneShapes({ motions: track.motions, outlines: track.outlines, hole: track.kind === 'hole' }, options, tolerance, SCENE_FIT_SHARE * tolerance);
-  const runs: ShapeRun[] = scene ? [{ firstFrame: track.firstFrame, shapes: scene }] : followShapes(track, options);
+  const runs: ShapeRun[] = scene ? [{ ...scene, firstFrame: track.firstFrame }] : followShapes(track, options);
   const ramp = track.rampCount > 0 ? track.rampSum / track.rampCount : 0;
   const feather = Math.round(Math.max(0, ramp - HARD_EDGE_RAMP) * 10) / 10;
   return runs.map((run) => {
     const outlines = track.outlines.slice(run.firstFrame - track.firstFrame, run.firstFrame - track.firstFrame + run.shapes.length);
-    const keys = selectKeyframes(run.shapes, outlines, tolerance, options);
+    const keys = selectKeyframes(run.shapes, outlines, tolerance, options, run.deviations);
     const lastFrame = run.firstFrame + run.shapes.length - 1;
     const opacity = [{ frame: 0, value: run.firstFrame > 0 ? 0 : 100 }];
     if (run.firstFrame > 0) opacity.push({ frame: run.firstFrame, value: 100 });
@@ -35,7 +35,7 @@ export function trackToMasks(track: RegionTrack, frameCount: number, options: Tr
       feather: [feather, feather],
       expansion: 0,
       opacity,
-      path: keys.map((k) => ({ frame: run.firstFrame + k, interpolation: 'linear' as const, ...run.shapes[k] })),
+      path: keys.map((k) => ({ frame: run.firstFrame + k, interpolation: 'linear' as const, ...run.shapes.at(k)! })),
     };
   });
 }

@@ -5,15 +5,14 @@
  * leave the frame and are already in place when they enter, and move linearly wherever the camera does,
  * so keyframes are few. The shape is fitted to a mosaic of every frame's view of the region.
  */
-import type { BezierPath, Vec2 } from './types.ts';
+import type { BezierPath, Matte, Vec2 } from './types.ts';
 import { applySimilarity, composeSimilarity, estimateMotion, IDENTITY, invertSimilarity, type Similarity } from './motion.ts';
 import { Mosaic } from './mosaic.ts';
 import { trace } from './trace.ts';
 import { fitContour, featureReach } from './fit.ts';
 import { flattenPath } from './bezier.ts';
 import { PolylineIndex } from './nearest.ts';
-import { OutlineTarget, pathToOutlineDistance } from './keyframes.ts';
-import type { FrameBox } from './keyframes.ts';
+import { OutlineTarget, pathDeviation, type Deviation, type FrameBox, type Shapes } from './keyframes.ts';
 
 /**
  * Share of the tolerance the scene shape may be fitted to the mosaic with: less than a frame-by-frame
@@ -40,11 +39,18 @@ export interface SceneShapeInput {
   hole: boolean;
 }
 
+/** A scene shape carried to each frame, and how far each frame's shape lies from that frame's outline. */
+export interface SceneShapes {
+  shapes: Shapes;
+  deviations: Deviation[];
+}
+
 /**
  * Per-frame shapes of one scene shape moved by the camera, when those stay within `tolerance` of every
- * frame's outline inside the frame; undefined when the region is not rigid enough for that.
+ * frame's outline inside the frame (with each one's measured deviation); undefined when the region is
+ * not rigid enough for that.
  */
-export function sceneShapes(input: SceneShapeInput, frame: FrameBox, tolerance: number, fitTolerance: number): BezierPath[] | undefined {
+export function sceneShapes(input: SceneShapeInput, frame: FrameBox, tolerance: number, fitTolerance: number): SceneShapes | undefined {
   const { outlines } = input;
   let toFrame: Similarity[] = [];
   let current = IDENTITY;
@@ -57,13 +63,16 @@ export function sceneShapes(input: SceneShapeInput, frame: FrameBox, tolerance: 
   // Each frame's camera, re-aligned to the scene shape itself so that small errors do not add up.
   const points = flattenPath(scene, 0.25);
   toFrame = toFrame.map((guess, t) => alignToFrame(points, outlines[t], guess, frame, featureReach(tolerance)));
-  const shapes = toFrame.map((t) => transformPath(scene, t));
+  // Each frame's shape is made when asked for: a long shot's would take more memory than its outlines.
+  const shapes: Shapes = { length: toFrame.length, at: (t) => (toFrame[t] ? transformPath(scene, toFrame[t]) : undefined) };
+  const deviations: Deviation[] = [];
   // The ends and the middle of the shot fail first when the region is not rigid: check them first.
-  const order = [shapes.length - 1, shapes.length >> 1, ...shapes.keys()];
+  const order = [toFrame.length - 1, toFrame.length >> 1, ...toFrame.keys()];
   for (const t of new Set(order)) {
-    if (pathToOutlineDistance(shapes[t], new OutlineTarget(outlines[t], frame), tolerance, frame) > tolerance) return undefined;
+    deviations[t] = pathDeviation(shapes.at(t)!, new OutlineTarget(outlines[t], frame), tolerance, frame);
+    if (deviations[t].max > tolerance) return undefined;
   }
-  return shapes;
+  return { shapes, deviations };
 }
 
 function fitSceneShape(outlines: Float32Array[], toScene: Similarity[], frame: FrameBox, hole: boolean, fitTolerance: number): BezierPath | undefined {
@@ -79,9 +88,8 @@ function fitSceneShape(outlines: Float32Array[], toScene: Similarity[], frame: F
   const width = (Math.ceil(x1) + MARGIN - left) * scale, height = (Math.ceil(y1) + MARGIN - top) * scale;
   if (width * height > MAX_MOSAIC_PIXELS) return undefined;
   const sceneToMosaic: Similarity = { a: scale, b: 0, tx: -left * scale, ty: -top * scale };
-  const mosaic = new Mosaic(0, 0, width, height);
-  outlines.forEach((outline, t) => mosaic.add(outline, frame.width, frame.height, composeSimilarity(sceneToMosaic, toScene[t])));
-  const { regions } = trace(mosaic.matte(), { minArea: 16 * scale * scale });
+  const matte = mosaicMatte(outlines, toScene.map((t) => composeSimilarity(sceneToMosaic, t)), frame, width, height);
+  const { regions } = trace(matte, { minArea: 16 * scale * scale });
   if (regions.length !== 1) return undefined;
   const contour = regions[0].outer.points;
   const points = new Float64Array(contour.length);
@@ -94,6 +102,13 @@ function fitSceneShape(outlines: Float32Array[], toScene: Similarity[], frame: F
   }
   const fitted = fitContour(points, { tolerance: fitTolerance * scale, width, height });
   return transformPath(fitted.path, invertSimilarity(sceneToMosaic));
+}
+
+/** The matte of a mosaic of every frame's outline; the mosaic's buffers are garbage once it is made. */
+function mosaicMatte(outlines: Float32Array[], toMosaic: Similarity[], frame: FrameBox, width: number, height: number): Matte {
+  const mosaic = new Mosaic(width, height);
+  outlines.forEach((outline, t) => mosaic.add(outline, frame.width, frame.height, toMosaic[t]));
+  return mosaic.matte();
 }
 
 /** The camera for one frame: `guess` refined by aligning the scene shape's points to the frame's outline. */

@@ -4,7 +4,7 @@
  * and closes again before the end (frames appearFrame … disappearFrame − 1 have it).
  */
 import type { Matte } from '../core/types.ts';
-import { CoverageRasterizer } from './raster.ts';
+import { CoverageRasterizer } from '../core/coverage.ts';
 import { resolveSceneOptions, type SceneOptions, type SyntheticScene } from './scene.ts';
 
 export interface AppearingRegionScene extends SyntheticScene {

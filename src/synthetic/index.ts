@@ -1,6 +1,6 @@
 /** Synthetic matte sequences with exactly known geometry (pure TypeScript: tests, demo, benchmarks). */
 export * from './scene.ts';
-export { CoverageRasterizer } from './raster.ts';
+export { CoverageRasterizer } from '../core/coverage.ts';
 export * from './geometry.ts';
 export { skylinePan, type SkylinePanOptions, type SkylinePanScene, type Building } from './skyline-pan.ts';
 export { rotatingBlob, type RotatingBlobOptions, type RotatingBlobScene } from './rotating-blob.ts';

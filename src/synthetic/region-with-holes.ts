@@ -4,7 +4,7 @@
  */
 import type { Matte } from '../core/types.ts';
 import { ellipsePolygon, insideEllipse, insidePolygon, type Ellipse } from './geometry.ts';
-import { CoverageRasterizer } from './raster.ts';
+import { CoverageRasterizer } from '../core/coverage.ts';
 import { progress, resolveSceneOptions, type SceneOptions, type SyntheticScene } from './scene.ts';
 
 export interface RegionWithHolesScene extends SyntheticScene {

@@ -10,7 +10,7 @@
  */
 import type { Matte } from '../core/types.ts';
 import { prng } from './geometry.ts';
-import { CoverageRasterizer } from './raster.ts';
+import { CoverageRasterizer } from '../core/coverage.ts';
 import { progress, resolveSceneOptions, type SceneOptions, type SyntheticScene } from './scene.ts';
 
 export interface SkylinePanOptions extends SceneOptions {

@@ -10,7 +10,8 @@
  * Shapes are added with a value: +1 adds sky, −1 removes it (holes, non-sky objects over a sky
  * rectangle). Shapes of the same sign must not overlap: coverage is summed, then clamped to 0..1.
  * Curves are flattened into polygons by the callers, fine enough that the chord error is far
- * below a hundredth of a pixel.
+ * below a hundredth of a pixel. Accumulation is linear: a caller that sums many polygons' coverage
+ * (the scene mosaic) adds them all and takes the running sums of `data` itself, without `resolve()`.
  */
 
 export class CoverageRasterizer {

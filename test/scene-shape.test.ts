@@ -1,0 +1,146 @@
+/**
+ * The scene-shape strategy's parts on exactly known geometry: the mosaic of several frames' views of
+ * a region, the control-point bound between two paths, and keyframe selection that uses each shape's
+ * measured deviation instead of measuring every interpolated frame.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { BezierPath, Vec2 } from '../src/core/types.ts';
+import { Mosaic } from '../src/core/mosaic.ts';
+import { controlPointDistance, cubicPoint, flattenPath, lerpPath, segmentControls } from '../src/core/bezier.ts';
+import { OutlineTarget, pathDeviation, selectKeyframes } from '../src/core/keyframes.ts';
+import { prng } from '../src/synthetic/index.ts';
+import { outlineDistance } from './helpers/roto-check.ts';
+
+/** The closed rectangle [x0, x1] × [y0, y1] as a clockwise (on screen) polygon. */
+const rectangle = (x0: number, y0: number, x1: number, y1: number) => Float64Array.from([x0, y0, x1, y0, x1, y1, x0, y1]);
+
+/** Length of [a0, a1] ∩ [b0, b1]. */
+const overlap = (a0: number, a1: number, b0: number, b1: number) => Math.max(0, Math.min(a1, b1) - Math.max(a0, b0));
+
+describe('mosaic', () => {
+  it('is the exact area coverage of a region two shifted views saw, and goes on along rows past the views', () => {
+    // Scene: a rectangle [10.25, 30.75] × [5.5, 20.2]; frames 16×12 px, seen at scene offsets (8, 4) and (20, 9).
+    const region = [10.25, 5.5, 30.75, 20.2];
+    const frame = { width: 16, height: 12 };
+    const offsets: Vec2[] = [[8, 4], [20, 9]];
+    const mosaic = new Mosaic(40, 24);
+    for (const [ox, oy] of offsets) {
+      // What the frame traced: the region inside its view, in frame coordinates.
+      const x0 = Math.max(region[0], ox) - ox, y0 = Math.max(region[1], oy) - oy;
+      const x1 = Math.min(region[2], ox + frame.width) - ox, y1 = Math.min(region[3], oy + frame.height) - oy;
+      mosaic.add(rectangle(x0, y0, x1, y1), frame.width, frame.height, { a: 1, b: 0, tx: ox, ty: oy });
+    }
+    const matte = mosaic.matte();
+    let checked = 0;
+    for (let y = 0; y < 24; y++) {
+      for (let x = 0; x < 40; x++) {
+        const seenBy = offsets.filter(([ox, oy]) => x >= ox && x + 1 <= ox + frame.width && y >= oy && y + 1 <= oy + frame.height).length;
+        if (seenBy === 0) continue;
+        const area = overlap(x, x + 1, region[0], region[2]) * overlap(y, y + 1, region[1], region[3]);
+        assert.ok(Math.abs(matte.data[y * 40 + x] - area) < 1e-5, `pixel ${x},${y}: ${matte.data[y * 40 + x]}, expected ${area}`);
+        checked++;
+      }
+    }
+    assert.ok(checked > 250, `${checked} pixels seen whole`);
+    // Row 6 is seen from x = 8 to 24 only: left of the views it takes the first seen pixel's value
+    // (outside the region), right of them the last one's (inside it).
+    assert.equal(matte.data[6 * 40 + 2], 0);
+    assert.ok(Math.abs(matte.data[6 * 40 + 38] - 1) < 1e-5);
+    // Rows above every view copy the nearest seen row.
+    assert.deepEqual(Array.from(matte.data.subarray(0, 40)), Array.from(matte.data.subarray(4 * 40, 5 * 40)));
+  });
+
+  it('votes: where one frame saw the region and another did not, the matte is one half', () => {
+    const mosaic = new Mosaic(20, 20);
+    const frame = { width: 20, height: 20 };
+    mosaic.add(rectangle(0, 0, 20, 10), frame.width, frame.height, { a: 1, b: 0, tx: 0, ty: 0 });
+    mosaic.add(rectangle(0, 0, 20, 5), frame.width, frame.height, { a: 1, b: 0, tx: 0, ty: 0 });
+    const { data } = mosaic.matte();
+    assert.ok(Math.abs(data[2 * 20 + 7] - 1) < 1e-6);
+    assert.ok(Math.abs(data[7 * 20 + 7] - 0.5) < 1e-6);
+    assert.ok(Math.abs(data[12 * 20 + 7]) < 1e-6);
+  });
+
+  it('maps each frame by its similarity: a frame at half scale covers a quarter of the pixels', () => {
+    // A 10×10 frame whose outline is its whole view, mapped at scale 2 and turned 90°: a 20×20 square.
+    const mosaic = new Mosaic(30, 30);
+    mosaic.add(rectangle(0, 0, 10, 10), 10, 10, { a: 0, b: 2, tx: 25, ty: 3 });
+    const { data } = mosaic.matte();
+    let sum = 0;
+    for (let y = 3; y < 23; y++) for (let x = 5; x < 25; x++) sum += data[y * 30 + x];
+    assert.ok(Math.abs(sum - 400) < 1e-3, `covered ${sum} px² of 400`);
+  });
+});
+
+/** A closed path of `n` random cubic segments around (cx, cy). */
+function randomPath(random: () => number, n: number, cx: number, cy: number): BezierPath {
+  const point = (r: number): Vec2 => [cx + r * (random() - 0.5), cy + r * (random() - 0.5)];
+  const vertices = Array.from({ length: n }, () => point(100));
+  return { closed: true, vertices, inTangents: vertices.map(() => point(20).map((v, k) => v - [cx, cy][k]) as Vec2), outTangents: vertices.map(() => point(20).map((v, k) => v - [cx, cy][k]) as Vec2) };
+}
+
+describe('controlPointDistance', () => {
+  it('is the largest move of a vertex or a handle end', () => {
+    const square: BezierPath = {
+      closed: true,
+      vertices: [[0, 0], [10, 0], [10, 10], [0, 10]],
+      inTangents: [[0, 0], [0, 0], [0, 0], [0, 0]],
+      outTangents: [[0, 0], [0, 0], [0, 0], [0, 0]],
+    };
+    const moved = { ...square, vertices: square.vertices.map(([x, y]) => [x + 3, y + 4] as Vec2) };
+    assert.equal(controlPointDistance(square, moved), 5);
+    // A handle moved by 2 px while its vertex stays.
+    const handle = { ...square, outTangents: square.outTangents.map((t, k) => (k === 2 ? [0, 2] : t) as Vec2) };
+    assert.equal(controlPointDistance(square, handle), 2);
+  });
+
+  it('bounds the distance between the two paths at every parameter', () => {
+    const random = prng(11);
+    for (let trial = 0; trial < 20; trial++) {
+      const a = randomPath(random, 5, 200, 200), b = randomPath(random, 5, 205, 198);
+      const bound = controlPointDistance(a, b);
+      let worst = 0;
+      for (let k = 0; k < 5; k++) {
+        const ca = segmentControls(a, k), cb = segmentControls(b, k);
+        for (let s = 0; s <= 64; s++) {
+          const p = cubicPoint(ca, s / 64), q = cubicPoint(cb, s / 64);
+          worst = Math.max(worst, Math.hypot(p[0] - q[0], p[1] - q[1]));
+        }
+      }
+      assert.ok(worst <= bound + 1e-9, `curves ${worst} px apart, bound ${bound}`);
+      assert.ok(worst > 0.3 * bound, `bound ${bound} far above the curves' ${worst}`);
+    }
+  });
+});
+
+describe('keyframes from measured deviations', () => {
+  it('keeps every interpolated frame within the tolerance, as measuring every frame does', () => {
+    // A square moving around a circle of radius 10 px (as in core.test.ts), its outlines the squares themselves.
+    const frames = 48, tolerance = 1, frame = { width: 1000, height: 1000 };
+    const square = (x: number, y: number): BezierPath => ({
+      closed: true,
+      vertices: [[x, y], [x + 100, y], [x + 100, y + 100], [x, y + 100]],
+      inTangents: [[0, 0], [0, 0], [0, 0], [0, 0]],
+      outTangents: [[0, 0], [0, 0], [0, 0], [0, 0]],
+    });
+    const shapes = Array.from({ length: frames }, (_, f) => {
+      const a = (2 * Math.PI * f) / frames;
+      return square(200 + 10 * Math.cos(a), 200 + 10 * Math.sin(a));
+    });
+    // Traced outlines a tenth of a pixel off the shapes: measured deviations that leave room for
+    // short interpolations (which then go unmeasured) but not for long ones.
+    const outlines = shapes.map((s) => Float32Array.from(flattenPath(s, 0.01), (v, i) => v + (i % 2 ? 0.1 : 0)));
+    const deviations = shapes.map((s, f) => pathDeviation(s, new OutlineTarget(outlines[f], frame), tolerance, frame));
+    assert.ok(deviations.every((d) => Math.abs(d.max - 0.1) < 0.01), 'each shape 0.1 px from its outline');
+    const keys = selectKeyframes(shapes, outlines, tolerance, frame, deviations);
+    assert.deepEqual(keys, selectKeyframes(shapes, outlines, tolerance, frame));
+    for (let k = 0; k + 1 < keys.length; k++) {
+      for (let f = keys[k]; f <= keys[k + 1]; f++) {
+        const shape = lerpPath(shapes[keys[k]], shapes[keys[k + 1]], (f - keys[k]) / (keys[k + 1] - keys[k]));
+        const d = outlineDistance(flattenPath(shape, 0.01), Float64Array.from(outlines[f]), frame.width, frame.height);
+        assert.ok(d <= tolerance, `frame ${f}: ${d} px`);
+      }
+    }
+  });
+});
