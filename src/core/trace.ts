@@ -9,9 +9,9 @@
  * The zero-width cells between the two rings put every crossing there exactly on the frame edge.
  *
  * Speed: a 1080p matte has 2 million cells and only about ten thousand of them are crossed. The
- * matte is read once, into one bit per sample packed in 32-bit words; a word's crossed cells are
- * then found by comparing each row with the next one and with itself shifted by a column, and only
- * those are visited. Their segments are linked into contours through a hash of their edges.
+ * matte is read once, row by row, into one bit per sample packed in 32-bit words; a word's crossed
+ * cells are then found by comparing the row with the next one and with itself shifted by a column,
+ * and only those are visited. Each segment is linked to its neighbours as the scan meets them.
  */
 import type { Contour, Matte, Region } from './types.ts';
 import { edgeRampWidth } from './softness.ts';
@@ -48,7 +48,7 @@ export function trace(matte: Matte, options: TraceOptions = {}): TraceResult {
   const outers: Contour[] = [];
   const holes: Contour[] = [];
   let droppedArea = 0;
-  for (const points of followContours(crossedSegments(matte, packInside(matte)))) {
+  for (const points of followContours(crossedSegments(matte))) {
     const contour = makeContour(points);
     if (Math.abs(contour.area) < minArea) droppedArea += Math.abs(contour.area);
     else (contour.area > 0 ? outers : holes).push(contour);
@@ -74,34 +74,22 @@ export function trace(matte: Matte, options: TraceOptions = {}): TraceResult {
 }
 
 /**
- * The padded sample grid thresholded at 0.5, one bit per sample: sample (gx, gy) of the
- * (W + 4) × (H + 4) grid is bit 31 − gx % 32 of `words[gy · stride + ⌊gx / 32⌋]`. The leftmost
- * sample is the most significant bit, so Math.clz32 finds the leftmost set bit of a word.
+ * Row `gy` of the padded sample grid, (W + 4) × (H + 4) samples, thresholded at 0.5 into `out`, one
+ * bit per sample: sample gx is bit 31 − gx % 32 of word ⌊gx / 32⌋. The leftmost sample is the most
+ * significant bit, so Math.clz32 finds the leftmost set bit of a word. Ring 0 (gx or gy 0, W + 3,
+ * H + 3) is zero, ring 1 repeats the edge pixels. `bits` are the W × H matte's floats as integers.
  */
-interface InsideBits {
-  words: Int32Array;
-  /** Words per grid row. */
-  stride: number;
-}
-
-/** `matte` > 0.5 on the padded grid: ring 0 (gx or gy 0, W + 3, H + 3) is zero, ring 1 repeats the edge pixels. */
-function packInside({ width: W, height: H, data }: Matte): InsideBits {
-  const stride = (W + 4 + 31) >> 5;
-  const words = new Int32Array(stride * (H + 4));
-  const bits = new Int32Array(data.buffer, data.byteOffset, data.length);
-  for (let y = 0; y < H; y++) {
-    const row = (y + 2) * stride, src = y * W;
-    // Word j holds columns 32j … 32j + 31, pixels x = 32j − 2 … (the first word starts with the two rings).
-    for (let j = 0, x = -2; x < W; j++, x += 32) {
-      const from = Math.max(0, x), to = Math.min(W, x + 32);
-      words[row + j] = packAbove(bits, src + from, src + to) << (x + 32 - to);
-    }
-    setBit(words, row, 1, bitAt(words, row, 2));
-    setBit(words, row, W + 2, bitAt(words, row, W + 1));
+function packRow(bits: Int32Array, W: number, H: number, gy: number, out: Int32Array): void {
+  out.fill(0);
+  if (gy === 0 || gy === H + 3) return;
+  const src = Math.min(H - 1, Math.max(0, gy - 2)) * W;
+  // Word j holds columns 32j … 32j + 31, pixels x = 32j − 2 … (the first word starts with the two rings).
+  for (let j = 0, x = -2; x < W; j++, x += 32) {
+    const from = Math.max(0, x), to = Math.min(W, x + 32);
+    out[j] = packAbove(bits, src + from, src + to) << (x + 32 - to);
   }
-  words.copyWithin(stride, 2 * stride, 3 * stride);
-  words.copyWithin((H + 2) * stride, (H + 1) * stride, (H + 2) * stride);
-  return { words, stride };
+  setBit(out, 1, bitAt(out, 2));
+  setBit(out, W + 2, bitAt(out, W + 1));
 }
 
 /**
@@ -124,65 +112,100 @@ function packAbove(bits: Int32Array, start: number, end: number): number {
   return word;
 }
 
-function bitAt(words: Int32Array, row: number, gx: number): number {
-  return (words[row + (gx >> 5)] >>> (31 - (gx & 31))) & 1;
+function bitAt(words: Int32Array, gx: number): number {
+  return (words[gx >> 5] >>> (31 - (gx & 31))) & 1;
 }
 
-function setBit(words: Int32Array, row: number, gx: number, bit: number): void {
-  words[row + (gx >> 5)] |= bit << (31 - (gx & 31));
+function setBit(words: Int32Array, gx: number, bit: number): void {
+  words[gx >> 5] |= bit << (31 - (gx & 31));
 }
 
 /** The crossed cells' segments in scan order (rows top down, cells left to right, as listed per case). */
 interface Segments {
   count: number;
-  /** Each segment's entry and exit edge: 2·(gy·(W + 4) + gx) for the horizontal edge from grid point (gx, gy), + 1 for the vertical one. */
-  from: Int32Array;
-  to: Int32Array;
   /** x, y of the 0.5 crossing on each segment's entry edge. */
   points: Float64Array;
+  /** Each segment's successor: the segment that enters where it leaves. */
+  next: Int32Array;
 }
 
-/** Visits the cells whose four corners disagree (a word of 32 cells at a time) and lists their segments. */
-function crossedSegments(matte: Matte, { words, stride }: InsideBits): Segments {
+/**
+ * The segments whose successor or predecessor is still to come in the scan: per column, the one that
+ * crosses the bottom edge of its cell in the row above; and the one crossing the right edge of the
+ * cell just visited. Every crossed edge is crossed by exactly two segments, one on either side.
+ */
+interface OpenEdges {
+  down: Int32Array;
+  right: number;
+}
+
+/**
+ * Visits the cells whose four corners disagree, a word of 32 cells at a time, and lists their segments.
+ * Rows are thresholded as the scan reaches them, so the crossings read pixels that are still in cache.
+ */
+function crossedSegments(matte: Matte): Segments {
   // About as many segments as a frame's outline is long: room for twice the frame's perimeter to start with.
   const capacity = 4 * (matte.width + matte.height);
-  const segments: Segments = { count: 0, from: new Int32Array(capacity), to: new Int32Array(capacity), points: new Float64Array(2 * capacity) };
+  const segments: Segments = { count: 0, points: new Float64Array(2 * capacity), next: new Int32Array(capacity) };
+  const open: OpenEdges = { down: new Int32Array(matte.width + 4), right: -1 };
+  const stride = (matte.width + 4 + 31) >> 5;
+  // Grid rows gy and gy + 1: the top and bottom corners of cell row gy.
+  let top = new Int32Array(stride), bottom = new Int32Array(stride);
+  const bits = new Int32Array(matte.data.buffer, matte.data.byteOffset, matte.data.length);
   for (let gy = 0; gy < matte.height + 3; gy++) {
-    const top = gy * stride, bottom = top + stride;
+    packRow(bits, matte.width, matte.height, gy + 1, bottom);
     for (let j = 0; j < stride; j++) {
-      const a = words[top + j], b = words[bottom + j];
+      const a = top[j], b = bottom[j];
       // The right-hand neighbours of a's and b's samples, bit for bit (past the last word: ring 0).
-      const aRight = (a << 1) | (j + 1 < stride ? words[top + j + 1] >>> 31 : 0);
-      const bRight = (b << 1) | (j + 1 < stride ? words[bottom + j + 1] >>> 31 : 0);
+      const aRight = (a << 1) | (j + 1 < stride ? top[j + 1] >>> 31 : 0);
+      const bRight = (b << 1) | (j + 1 < stride ? bottom[j + 1] >>> 31 : 0);
       let crossed = (a ^ b) | (a ^ aRight) | (b ^ bRight);
       while (crossed !== 0) {
         const lead = Math.clz32(crossed), bit = 31 - lead;
         crossed ^= 1 << bit;
         const kind = (((a >>> bit) & 1) << 3) | (((aRight >>> bit) & 1) << 2) | (((bRight >>> bit) & 1) << 1) | ((b >>> bit) & 1);
-        addCell(segments, matte, (j << 5) + lead, gy, kind);
+        addCell(segments, open, matte, (j << 5) + lead, gy, kind);
       }
     }
+    [top, bottom] = [bottom, top];
   }
   return segments;
 }
 
-/** Adds the segments of cell (gx, gy), of marching-squares case `kind`. */
-function addCell(segments: Segments, matte: Matte, gx: number, gy: number, kind: number): void {
+/** Adds the segments of cell (gx, gy), of marching-squares case `kind`, and links them to their neighbours. */
+function addCell(segments: Segments, open: OpenEdges, matte: Matte, gx: number, gy: number, kind: number): void {
   let sides = SEGMENTS[kind];
   if (kind === 5 || kind === 10) {
     const centre = (sample(matte, gx, gy) + sample(matte, gx + 1, gy) + sample(matte, gx + 1, gy + 1) + sample(matte, gx, gy + 1)) / 4;
     if (centre > 0.5) sides = SADDLE_CENTRE_INSIDE[kind];
   }
-  for (let s = 0; s < sides.length; s += 2) addSegment(segments, matte, gx, gy, sides[s], sides[s + 1]);
+  const first = segments.count;
+  for (let k = 0; k < sides.length; k += 2) addSegment(segments, matte, gx, gy, sides[k]);
+  // Through the top and left edges, the other segment was met earlier; the bottom and right edges are
+  // left open for the cells below and to the right. All links before any is left open: a saddle's two
+  // segments may cross the top and the bottom edge, which share the column's slot.
+  for (let k = 0; k < sides.length; k += 2) linkEarlier(segments.next, open, first + k / 2, sides[k], sides[k + 1], gx);
+  for (let k = 0; k < sides.length; k += 2) leaveOpen(open, first + k / 2, sides[k], sides[k + 1], gx);
 }
 
-/** Adds the segment of cell (gx, gy) from side `entry` to side `exit`, with its entry crossing. */
-function addSegment(segments: Segments, matte: Matte, gx: number, gy: number, entry: number, exit: number): void {
-  if (segments.count === segments.from.length) grow(segments);
+/** Links segment s to the segments met earlier across its cell's top or left edge (column gx). */
+function linkEarlier(next: Int32Array, open: OpenEdges, s: number, entry: number, exit: number, gx: number): void {
+  if (entry === T) next[open.down[gx]] = s;
+  else if (entry === L) next[open.right] = s;
+  if (exit === T) next[s] = open.down[gx];
+  else if (exit === L) next[s] = open.right;
+}
+
+/** Leaves segment s open where it crosses its cell's bottom or right edge (column gx). */
+function leaveOpen(open: OpenEdges, s: number, entry: number, exit: number, gx: number): void {
+  if (entry === B || exit === B) open.down[gx] = s;
+  if (entry === R || exit === R) open.right = s;
+}
+
+/** Adds a segment of cell (gx, gy) with where it crosses its entry side. */
+function addSegment(segments: Segments, matte: Matte, gx: number, gy: number, entry: number): void {
+  if (segments.count === segments.next.length) grow(segments);
   const k = segments.count++;
-  const columns = matte.width + 4;
-  segments.from[k] = edgeOf(columns, gx, gy, entry);
-  segments.to[k] = edgeOf(columns, gx, gy, exit);
   // The entry edge runs from grid point (gx0, gy0) to (gx1, gy1), the lower coordinates first.
   const gx0 = entry === R ? gx + 1 : gx, gy0 = entry === B ? gy + 1 : gy;
   const horizontal = entry === T || entry === B;
@@ -196,18 +219,11 @@ function addSegment(segments: Segments, matte: Matte, gx: number, gy: number, en
 }
 
 function grow(segments: Segments): void {
-  const { from, to, points } = segments;
-  segments.from = new Int32Array(2 * from.length);
-  segments.from.set(from);
-  segments.to = new Int32Array(2 * to.length);
-  segments.to.set(to);
+  const { points, next } = segments;
   segments.points = new Float64Array(2 * points.length);
   segments.points.set(points);
-}
-
-function edgeOf(columns: number, gx: number, gy: number, side: number): number {
-  return side === T ? 2 * (gy * columns + gx) : side === B ? 2 * ((gy + 1) * columns + gx)
-    : side === L ? 2 * (gy * columns + gx) + 1 : 2 * (gy * columns + gx + 1) + 1;
+  segments.next = new Int32Array(2 * next.length);
+  segments.next.set(next);
 }
 
 /** The matte's value at grid point (gx, gy): ring 0 is zero, ring 1 repeats the edge pixels. */
@@ -221,37 +237,12 @@ function gridPosition(g: number, size: number): number {
   return g <= 1 ? 0 : g >= size + 2 ? size : g - 1.5;
 }
 
-/** For each segment, the one that continues it: the segment whose entry edge is its exit edge. */
-function linkSegments({ count, from, to }: Segments): Int32Array {
-  // Open addressing on the entry edges, in a table at least twice the segments (Fibonacci hashing).
-  const bits = Math.max(1, 32 - Math.clz32(2 * count));
-  const mask = (1 << bits) - 1;
-  const slot = (edge: number): number => Math.imul(edge, 0x9e3779b1) >>> (32 - bits);
-  const table = new Int32Array(1 << bits).fill(-1);
-  for (let s = 0; s < count; s++) {
-    let h = slot(from[s]);
-    while (table[h] !== -1) h = (h + 1) & mask;
-    table[h] = s;
-  }
-  const next = new Int32Array(count);
-  for (let s = 0; s < count; s++) {
-    let h = slot(to[s]);
-    while (from[table[h]] !== to[s]) {
-      // Every crossed edge is entered by one segment and left by one: the padding closes every contour.
-      if (table[h] === -1) throw new Error(`trace: no segment enters edge ${to[s]}`);
-      h = (h + 1) & mask;
-    }
-    next[s] = table[h];
-  }
-  return next;
-}
-
 /**
  * The closed contours through the segments, each a list of x, y: in the order the row-by-row scan first
  * met them, each from the first crossing the scan met on it.
  */
 function followContours(segments: Segments): Float64Array[] {
-  const next = linkSegments(segments);
+  const { next } = segments;
   const contours: Float64Array[] = [];
   const used = new Uint8Array(segments.count);
   const points = new Float64Array(2 * segments.count);
