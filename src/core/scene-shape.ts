@@ -90,8 +90,11 @@ function fitSceneShape(outlines: Float32Array[], toScene: Similarity[], frame: F
   const sceneToMosaic: Similarity = { a: scale, b: 0, tx: -left * scale, ty: -top * scale };
   const matte = mosaicMatte(outlines, toScene.map((t) => composeSimilarity(sceneToMosaic, t)), frame, width, height);
   const { regions } = trace(matte, { minArea: 16 * scale * scale });
-  if (regions.length !== 1) return undefined;
-  const contour = regions[0].outer.points;
+  if (regions.length === 0) return undefined;
+  // The largest region is the track's. Smaller ones are slivers that filling past the views' edges
+  // makes where frames disagree on the region's edge there (a camera drifting along a straight
+  // horizon); a real second part would show in some frame's outline and fail that frame's check.
+  const contour = regions.reduce((a, b) => (b.outer.area > a.outer.area ? b : a)).outer.points;
   const points = new Float64Array(contour.length);
   // Holes run the other way round; the shape must run the way the frames' outlines do.
   const n = contour.length / 2;
