@@ -38,31 +38,45 @@ interface RunState {
   shares: number[];
 }
 
+/** A frame's outline as following measures it: points 1 px apart, their arc lengths and an index. */
+interface Measured {
+  points: Float64Array;
+  s: Float64Array;
+  index: PolylineIndex;
+}
+
+function measure(outline: Float32Array): Measured {
+  // Outlines are stored simplified; fitting measures its error at the points, so space them 1 px apart.
+  const points = densify(outline, 1);
+  return { points, s: arcLengths(points), index: new PolylineIndex(points, true) };
+}
+
 /** The track's frames as runs of shapes (usually one run). */
 export function followShapes(track: RegionTrack, options: TrackOptions): ShapeRun[] {
   const runs: ShapeRun[] = [];
   let state: RunState | undefined;
+  // Each frame is measured once and serves again as the next frame's previous one.
+  let previous: Measured | undefined;
   track.outlines.forEach((outline, k) => {
-    // Outlines are stored simplified; fitting measures its error at the points, so space them 1 px apart.
-    const points = densify(outline, 1);
-    if (state && advance(state, points, track.outlines[k - 1], track.motions[k], options)) return;
-    state = startRun(points, track.firstFrame + k, options);
-    runs.push(state.run);
+    const current = measure(outline);
+    if (!(state && previous && advance(state, current, previous, track.outlines[k - 1], track.motions[k], options))) {
+      state = startRun(current, track.firstFrame + k, options);
+      runs.push(state.run);
+    }
+    previous = current;
   });
   return runs;
 }
 
-function startRun(points: Float64Array, frame: number, options: TrackOptions): RunState {
-  const fitted = fitContour(points, { ...options, tolerance: FIT_SHARE * options.tolerance });
+function startRun(current: Measured, frame: number, options: TrackOptions): RunState {
+  const fitted = fitContour(current.points, { ...options, tolerance: FIT_SHARE * options.tolerance });
   const anchors = fitted.path.vertices.map((v, k) => ({ x: v[0], y: v[1], corner: fitted.corner[k] }));
   const shapes = new RunShapes();
   shapes.push(fitted.path);
-  return { run: { firstFrame: frame, shapes }, anchors, shares: perimeterShares(points, anchors) };
+  return { run: { firstFrame: frame, shapes }, anchors, shares: perimeterShares(current, anchors) };
 }
 
-function perimeterShares(points: Float64Array, anchors: Anchor[]): number[] {
-  const index = new PolylineIndex(points, true);
-  const s = arcLengths(points);
+function perimeterShares({ index, s }: Measured, anchors: Anchor[]): number[] {
   const perimeter = s[s.length - 1];
   const at = anchors.map((a) => arcPosition(index, s, a.x, a.y));
   return at.map((p) => ((p - at[0] + perimeter) % perimeter) / perimeter);
@@ -74,13 +88,12 @@ function arcPosition(index: PolylineIndex, s: Float64Array, x: number, y: number
 }
 
 /** Moves a run onto this frame's outline; false when it cannot follow. */
-function advance(state: RunState, points: Float64Array, previousOutline: Float32Array, motion: Similarity, options: TrackOptions): boolean {
-  const n = points.length / 2;
-  const s = arcLengths(points);
-  const perimeter = s[n];
+function advance(state: RunState, current: Measured, previous: Measured, previousOutline: Float32Array, motion: Similarity,
+  options: TrackOptions): boolean {
+  const { points, s, index } = current;
+  const perimeter = s[points.length / 2];
   const reach = featureReach(options.tolerance);
   const fitTolerance = FIT_SHARE * options.tolerance;
-  const index = new PolylineIndex(points, true);
 
   const cornerPositions = findCorners(points, s, { reach, minTurnDegrees: CORNER_TURN_DEGREES, width: options.width, height: options.height })
     .map((i) => s[i]);
@@ -91,15 +104,12 @@ function advance(state: RunState, points: Float64Array, previousOutline: Float32
   const predicted = state.anchors.map((anchor) => localPrediction(previousOutline, motion, index, anchor, 4 * reach));
   // A corner vertex snaps to the nearest corner of the same kind (the ways in and out of it agree):
   // on a small or narrowing shape the next corner along is close, but it turns the other way.
-  const previous = densify(previousOutline, 1);
-  const previousS = arcLengths(previous);
-  const previousIndex = new PolylineIndex(previous, true);
   const corners = cornerPositions.map((c) => ({ at: c, point: pointAt(points, s, c), kind: cornerKind(points, s, c, reach) }));
   const claimed = new Set<number>();
   const positions = state.anchors.map((anchor, k) => {
     const [px, py] = predicted[k];
     if (anchor.corner) {
-      const kind = cornerKind(previous, previousS, arcPosition(previousIndex, previousS, anchor.x, anchor.y), reach);
+      const kind = cornerKind(previous.points, previous.s, arcPosition(previous.index, previous.s, anchor.x, anchor.y), reach);
       let best = -1, bestDistance = snapRadius;
       for (const c of corners) {
         const d = Math.hypot(c.point[0] - px, c.point[1] - py);

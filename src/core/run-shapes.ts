@@ -1,8 +1,9 @@
 /**
  * The shapes of a run followed frame by frame, kept compact: each frame's shape as it was fitted
- * (vertices and tangents in one Float64Array, 48 bytes a vertex), and the vertices added later to all
- * earlier frames, applied when a shape is read. Adding a vertex then costs nothing until those frames
- * are read, instead of a copy of every shape so far, and a long run holds a few KB a frame.
+ * (vertices and tangents, 48 bytes a vertex, all frames in one buffer that doubles when full: a
+ * long run is a few large blocks, not thousands of small ones scattered among the garbage of the
+ * frames between), and the vertices added later to all earlier frames, applied when a shape is read.
+ * Adding a vertex then costs nothing until those frames are read, instead of a copy of every shape so far.
  */
 import type { BezierPath, Vec2 } from './types.ts';
 import { cubicPoint, insertVertex, segmentControls } from './bezier.ts';
@@ -16,23 +17,33 @@ interface Insertion {
 }
 
 export class RunShapes {
-  private readonly packed: Float64Array[] = [];
+  private buffer = new Float64Array(1024);
+  private used = 0;
+  /** Frame k's shape is buffer[starts[k] .. starts[k] + 6 × its vertex count). */
+  private readonly starts: number[] = [];
+  private readonly counts: number[] = [];
   private readonly insertions: Insertion[] = [];
 
   get length(): number {
-    return this.packed.length;
+    return this.starts.length;
   }
 
   /** Adds the next frame's shape (closed, with the vertex count of every shape so far). */
   push(path: BezierPath): void {
     const n = path.vertices.length;
-    const packed = new Float64Array(6 * n);
-    for (let k = 0; k < n; k++) {
-      packed.set(path.vertices[k], 6 * k);
-      packed.set(path.inTangents[k], 6 * k + 2);
-      packed.set(path.outTangents[k], 6 * k + 4);
+    if (this.used + 6 * n > this.buffer.length) {
+      const grown = new Float64Array(Math.max(2 * this.buffer.length, this.used + 6 * n));
+      grown.set(this.buffer.subarray(0, this.used));
+      this.buffer = grown;
     }
-    this.packed.push(packed);
+    for (let k = 0, i = this.used; k < n; k++, i += 6) {
+      this.buffer.set(path.vertices[k], i);
+      this.buffer.set(path.inTangents[k], i + 2);
+      this.buffer.set(path.outTangents[k], i + 4);
+    }
+    this.starts.push(this.used);
+    this.counts.push(n);
+    this.used += 6 * n;
   }
 
   /**
@@ -40,15 +51,14 @@ export class RunShapes {
    * before it; each curve stays exactly as it was.
    */
   insertVertex(segment: number, fraction: number): void {
-    this.insertions.push({ before: this.packed.length, segment, fraction });
+    this.insertions.push({ before: this.starts.length, segment, fraction });
   }
 
   /** Frame k's shape, with every vertex added since. */
   at(k: number): BezierPath | undefined {
-    const packed = this.packed[k];
-    if (!packed) return undefined;
-    const pair = (i: number): Vec2 => [packed[i], packed[i + 1]];
-    const n = packed.length / 6;
+    if (!(k >= 0 && k < this.starts.length)) return undefined;
+    const { buffer } = this, start = this.starts[k], n = this.counts[k];
+    const pair = (i: number): Vec2 => [buffer[start + i], buffer[start + i + 1]];
     let path: BezierPath = {
       closed: true,
       vertices: Array.from({ length: n }, (_, v) => pair(6 * v)),
