@@ -9,7 +9,7 @@ import { boxMean } from '../src/core/segment/box-filter.ts';
 import { estimateAffine, type Affine } from '../src/core/segment/global-motion.ts';
 import { refineMatte, upsampleMatte } from '../src/core/segment/guided-filter.ts';
 import { axisWeights, lumaOfPlanes, rgbPlanes } from '../src/core/segment/resample.ts';
-import { TemporalStabiliser } from '../src/core/segment/stabilise.ts';
+import { DEFAULT_STABILISER, TemporalStabiliser, type StabiliserOptions } from '../src/core/segment/stabilise.ts';
 import { workingSize } from '../src/core/segment/working-size.ts';
 import { prng as random } from '../src/synthetic/geometry.ts';
 
@@ -202,5 +202,28 @@ describe('temporal stabilisation', () => {
       // On a fast pan much of the frame is new every frame, so there is less history to average.
       assert.ok(steady < most * raw, `speed ${speed}: stabilised error ${steady.toFixed(4)} vs per-frame ${raw.toFixed(4)}`);
     }
+  });
+
+  it('gives way where the footage does not line up (a cut to another scene), instead of ghosting the old horizon', () => {
+    // Six still frames of one scene, then a cut to another whose horizon lies a pixel lower: close
+    // enough for the probabilities to agree (under trustFrom) but the luma says it is another picture.
+    const other = texture(9);
+    const horizon = (x: number) => 110 + 20 * Math.sin(x / 37);
+    const frame = (f: (x: number, y: number) => number, drop: number) => {
+      const p = new Float32Array(size.width * size.height);
+      for (let y = 0; y < size.height; y++) for (let x = 0; x < size.width; x++) {
+        p[y * size.width + x] = 1 / (1 + Math.exp(-2 * (horizon(x + 0.5) + drop - (y + 0.5))));
+      }
+      return { luma: lumaPlane(f, size.width, size.height), p };
+    };
+    const errorAtCut = (options?: StabiliserOptions) => {
+      const stabiliser = new TemporalStabiliser(size, options);
+      const before = frame(scene, 0);
+      for (let t = 0; t < 6; t++) stabiliser.next(before.p, before.luma);
+      const cut = frame(other, 1);
+      return meanAbs(stabiliser.next(cut.p, cut.luma), cut.p);
+    };
+    const withCheck = errorAtCut(), withoutCheck = errorAtCut({ ...DEFAULT_STABILISER, mismatchFrom: 2, mismatchAt: 3 });
+    assert.ok(withCheck < 0.3 * withoutCheck, `error at the cut ${withCheck.toFixed(5)}, without the luma check ${withoutCheck.toFixed(5)}`);
   });
 });

@@ -1,14 +1,19 @@
 /**
- * The flicker check over held-out stills: for a few validation images with sky from each source set,
- * a synthetic hand-held shot, segmented with and without temporal stabilisation.
+ * The flicker check, segmenting with and without temporal stabilisation: synthetic hand-held shots
+ * over held-out stills (a few validation images with sky from each source set), and real aerial
+ * clips from the validation split.
  */
 import { readFile } from 'node:fs/promises';
 
 import { threshold, iou } from '../core/metrics.ts';
 import { Segmenter, type SkyModel } from '../core/segment/index.ts';
-import type { Matte } from '../core/types.ts';
+import { estimateAffine, IDENTITY_AFFINE } from '../core/segment/global-motion.ts';
+import { lumaOfPlanes, rgbPlanes } from '../core/segment/resample.ts';
+import { workingSize } from '../core/segment/working-size.ts';
+import type { Matte, RgbFrame } from '../core/types.ts';
+import type { AffineMap } from '../synthetic/camera-move.ts';
 import { motionCompensatedChange, shotOverStill } from './flicker.ts';
-import { loadLabelled, validationImages, DATA_DIR } from './validation.ts';
+import { loadLabelled, validationImages, DATA_DIR, type LabelledImage } from './validation.ts';
 
 export interface FlickerResult {
   /** Mean motion-compensated matte change per frame, per-frame segmentation. */
@@ -65,3 +70,85 @@ export async function measureFlicker(model: SkyModel, frameCount = 12, perSet = 
   };
 }
 
+
+export interface ClipFlickerResult extends FlickerResult {
+  /**
+   * The same change measured on the true masks: what the sky really did between the frames plus the
+   * motion estimate's own error, a floor that no matte can go below.
+   */
+  truthChange: number;
+}
+
+/**
+ * The same measure on real footage: the Horizon-UAV validation clips, whose labelled frames are every
+ * tenth frame of aerial video (a third of a second apart, so each step moves more than a real shot's
+ * frame does). No motion is known here, so each step's camera motion is estimated from the frames'
+ * luma at the working size (the global affine the stabiliser uses, on the footage only, the same for
+ * both runs) and scaled to full resolution.
+ */
+export async function measureClipFlicker(model: SkyModel, clipCount = 3, frameCount = 12): Promise<ClipFlickerResult> {
+  const clips = await horizonClips(clipCount, frameCount);
+  let perFrame = 0, stabilised = 0, truthChange = 0, minIouPerFrame = 1, minIouStabilised = 1;
+  for (const clip of clips) {
+    const labelled = await Promise.all(clip.map(loadLabelled));
+    const frames = labelled.map((l) => l.frame);
+    const maps = estimatedMaps(frames);
+    truthChange += motionCompensatedChange(labelled.map((l) => ({ width: l.frame.width, height: l.frame.height, data: Float32Array.from(l.truth) })), maps);
+    for (const stabilise of [false, true]) {
+      const mattes: Matte[] = [];
+      for await (const m of new Segmenter(model).segment(frames, stabilise ? {} : { stabilise: false })) mattes.push(m);
+      const change = motionCompensatedChange(mattes, maps);
+      const worst = Math.min(...mattes.map((m, t) => iou(threshold(m), labelled[t].truth)));
+      if (stabilise) {
+        stabilised += change;
+        minIouStabilised = Math.min(minIouStabilised, worst);
+      } else {
+        perFrame += change;
+        minIouPerFrame = Math.min(minIouPerFrame, worst);
+      }
+    }
+  }
+  return {
+    perFrame: perFrame / clips.length, stabilised: stabilised / clips.length, ratio: stabilised / perFrame,
+    truthChange: truthChange / clips.length, minIouPerFrame, minIouStabilised, shots: clips.map((c) => `horizon_uav/${c[0].name}…(${c.length})`),
+  };
+}
+
+/** The longest Horizon-UAV validation clips, each its first `frameCount` labelled frames in order. */
+async function horizonClips(clipCount: number, frameCount: number): Promise<LabelledImage[][]> {
+  const lines = (await readFile(`${DATA_DIR}/horizon_uav/manifest.csv`, 'utf8')).split(/\r?\n/).filter(Boolean);
+  const header = lines[0].split(',');
+  const where = new Map(lines.slice(1).map((l) => l.split(',')).map((r) => [r[0], { clip: r[header.indexOf('sequence')], frame: Number(r[header.indexOf('frame')]) }]));
+  const byClip = new Map<string, LabelledImage[]>();
+  for (const item of (await validationImages()).filter((i) => i.set === 'horizon_uav')) {
+    const clip = where.get(item.name)!.clip;
+    byClip.set(clip, [...(byClip.get(clip) ?? []), item]);
+  }
+  return [...byClip.values()]
+    .sort((a, b) => b.length - a.length || a[0].name.localeCompare(b[0].name))
+    .slice(0, clipCount)
+    .map((items) => items.sort((a, b) => where.get(a.name)!.frame - where.get(b.name)!.frame).slice(0, frameCount));
+}
+
+/** Per frame, a map from its pixels to frame 0's, chained from each step's estimated global affine. */
+function estimatedMaps(frames: RgbFrame[]): AffineMap[] {
+  const { width: W, height: H } = frames[0];
+  const size = workingSize(W, H);
+  const sx = W / size.width, sy = H / size.height;
+  const lumas = frames.map((f) => lumaOfPlanes(rgbPlanes(f, size), size));
+  const maps: AffineMap[] = [{ a: 1, b: 0, c: 0, d: 0, e: 1, f: 0 }];
+  let guess = IDENTITY_AFFINE;
+  for (let t = 1; t < frames.length; t++) {
+    guess = estimateAffine(lumas[t - 1], lumas[t], size, guess);
+    const [a, b, c, d, e, f] = guess;
+    // This frame's pixel → the previous frame's (working-size units scaled to full resolution) …
+    const step: AffineMap = { a, b: (b * sx) / sy, c: c * sx, d: (d * sy) / sx, e, f: f * sy };
+    // … → frame 0's, through the previous frame's map.
+    const p = maps[t - 1];
+    maps.push({
+      a: p.a * step.a + p.b * step.d, b: p.a * step.b + p.b * step.e, c: p.a * step.c + p.b * step.f + p.c,
+      d: p.d * step.a + p.e * step.d, e: p.d * step.b + p.e * step.e, f: p.d * step.c + p.e * step.f + p.f,
+    });
+  }
+  return maps;
+}

@@ -4,8 +4,10 @@
  * Each frame's probability is blended with the previous stabilised one carried along the camera's
  * motion (so a fast pan neither lags nor smears): s = α·p + (1 − α)·carried. α is small where the two
  * agree, which averages away frame-to-frame noise at the skyline, and rises to 1 where they disagree
- * strongly (something moved on its own, or the scene changed) and where the previous frame did not
- * see the pixel (new picture entering at the frame edge), so nothing ghosts.
+ * strongly (something moved on its own, or the scene changed), where the footage itself does not
+ * line up after the estimated motion (the estimate is off there: a large jump, parallax, a cut), and
+ * where the previous frame did not see the pixel (new picture entering at the frame edge), so
+ * nothing ghosts.
  */
 import { estimateAffine, IDENTITY_AFFINE, type Affine } from './global-motion.ts';
 import type { Size } from './working-size.ts';
@@ -17,9 +19,31 @@ export interface StabiliserOptions {
   trustFrom: number;
   /** … and fully wins. */
   trustAt: number;
+  /**
+   * Luma difference (0..1) between the frame and the previous one carried by the motion at which
+   * the current frame starts to win: above sensor noise and compression, below a misaligned edge …
+   */
+  mismatchFrom: number;
+  /** … and fully wins. */
+  mismatchAt: number;
 }
 
-export const DEFAULT_STABILISER: StabiliserOptions = { blend: 0.07, trustFrom: 0.5, trustAt: 0.9 };
+export const DEFAULT_STABILISER: StabiliserOptions = { blend: 0.07, trustFrom: 0.5, trustAt: 0.9, mismatchFrom: 0.03, mismatchAt: 0.08 };
+
+/** 0 below `from`, 1 above `to`, smooth between. */
+function ramp(value: number, from: number, to: number): number {
+  const t = value <= from ? 0 : value >= to ? 1 : (value - from) / (to - from);
+  return t * t * (3 - 2 * t);
+}
+
+/** Bilinear sample of a plane at sample-grid coordinates (u, v), edges repeated. */
+function bilinearSample(src: Float32Array, w: number, h: number, u: number, v: number): number {
+  const x = Math.max(0, Math.min(w - 1, u)), y = Math.max(0, Math.min(h - 1, v));
+  const x0 = Math.min(w - 2, Math.floor(x)), y0 = Math.min(h - 2, Math.floor(y));
+  const tx = x - x0, ty = y - y0, i = y0 * w + x0;
+  const top = src[i] + (src[i + 1] - src[i]) * tx, bottom = src[i + w] + (src[i + w + 1] - src[i + w]) * tx;
+  return top + (bottom - top) * ty;
+}
 
 /** Catmull-Rom weights for the four samples around a point `t` ∈ [0, 1) past the second. */
 function catmullRom(t: number, out: Float64Array): void {
@@ -69,8 +93,8 @@ export class TemporalStabiliser {
     // A smooth camera keeps moving as it did: start from the last motion.
     this.motion = estimateAffine(this.previousLuma, luma, this.size, this.motion);
     const m = this.motion;
-    const { blend, trustFrom, trustAt } = this.options;
-    const prev = this.history;
+    const { blend, trustFrom, trustAt, mismatchFrom, mismatchAt } = this.options;
+    const prev = this.history, prevLuma = this.previousLuma;
     const out = new Float32Array(w * h);
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {
@@ -82,9 +106,9 @@ export class TemporalStabiliser {
           continue;
         }
         const carried = cubicSample(prev, w, h, u, v);
-        const d = Math.abs(p[i] - carried);
-        const t = d <= trustFrom ? 0 : d >= trustAt ? 1 : (d - trustFrom) / (trustAt - trustFrom);
-        const alpha = blend + (1 - blend) * t * t * (3 - 2 * t);
+        const disagreement = ramp(Math.abs(p[i] - carried), trustFrom, trustAt);
+        const mismatch = ramp(Math.abs(luma[i] - bilinearSample(prevLuma, w, h, u, v)), mismatchFrom, mismatchAt);
+        const alpha = blend + (1 - blend) * Math.max(disagreement, mismatch);
         out[i] = alpha * p[i] + (1 - alpha) * carried;
       }
     }
