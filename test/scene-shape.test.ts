@@ -14,7 +14,7 @@ import { cameraMove, warpMatte } from '../src/synthetic/camera-move.ts';
 import { SKY_PAN_MOVE, SKY_PAN_SAMPLE } from '../src/synthetic/sky-pan-sample.ts';
 import { modelMatteDefaults } from '../src/core/pipeline.ts';
 import { trace } from '../src/core/trace.ts';
-import { sceneShapes, SCENE_FIT_SHARE } from '../src/core/scene-shape.ts';
+import { mosaicScale, sceneShapes, SCENE_FIT_SHARE } from '../src/core/scene-shape.ts';
 import { Tracker } from '../src/core/track.ts';
 import { readMattePng } from '../src/node/png.ts';
 import { outlineDistance } from './helpers/roto-check.ts';
@@ -153,6 +153,16 @@ describe('keyframes from measured deviations', () => {
 });
 
 describe('scene shapes', () => {
+  it('build their mosaic at twice the resolution up to 1080p, at frame resolution when that would be too large, else not at all', () => {
+    const hd = { width: 1920, height: 1080 }, uhd = { width: 3840, height: 2160 };
+    // A 1080p pan over twice the frame's width: 4 × 4.1 Mpx at scale 2 would pass the 16 Mpx cap.
+    assert.equal(mosaicScale(hd, 3e6), 2);
+    assert.equal(mosaicScale(hd, 2 * 1920 * 1080), 1);
+    assert.equal(mosaicScale(hd, 17e6), undefined);
+    assert.equal(mosaicScale(uhd, 3840 * 2160), 1);
+    assert.equal(mosaicScale(uhd, 2 * 3840 * 2160), undefined);
+  });
+
   it('carries one shape through a slow pan along a straight horizon, where the mosaic also has slivers past the views', async () => {
     // The bundled sample's camera move stretched over 2400 frames, its first 240, over the still's
     // true sky: the motion along the horizon is weakly pinned, so the views' ends disagree a little

@@ -37,12 +37,11 @@ export class Mosaic {
    * The mosaic's matte: the share of views that saw each pixel inside the region. Pixels no view saw
    * take the value of the nearest seen pixel along their row, and rows no view saw copy the nearest
    * row that has one: the region simply goes on there, so its outline does not cut into a frame where
-   * some other frame's view ended.
+   * some other frame's view ended. Made in place of the summed coverage: the mosaic is used up.
    */
   matte(): Matte {
     const { width, height } = this;
-    const data = new Float32Array(width * height);
-    const inside = this.inside.data, seenSum = this.seen.data;
+    const data = this.inside.data, seenSum = this.seen.data;
     const seen = new Uint8Array(width);
     const rowSeen: boolean[] = [];
     for (let y = 0; y < height; y++) {
@@ -50,10 +49,12 @@ export class Mosaic {
       // The running sums along the row turn the accumulated edges into summed coverage.
       let any = false, insideSum = 0, viewSum = 0;
       for (let x = 0, i = row; x < width; x++, i++) {
-        insideSum += inside[i];
+        // Cell i is read before it is written: the running sum can replace the accumulated edges.
+        insideSum += data[i];
         viewSum += seenSum[i];
         seen[x] = viewSum > 1e-6 ? 1 : 0;
-        if (seen[x]) { data[i] = insideSum / viewSum; any = true; }
+        data[i] = seen[x] ? insideSum / viewSum : 0;
+        if (seen[x]) any = true;
       }
       if (any) fillRow(data, seen, row, width);
       rowSeen.push(any);

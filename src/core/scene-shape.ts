@@ -20,15 +20,23 @@ import { OutlineTarget, pathDeviation, type Deviation, type FrameBox, type Shape
  */
 export const SCENE_FIT_SHARE = 0.5;
 
-/** Mosaics larger than this many pixels are not built (a very long pan); the track keeps its own shapes. */
-const MAX_MOSAIC_PIXELS = 24e6;
+/**
+ * Mosaics larger than this many pixels are not built (8 bytes a pixel while it is made: 128 MB at
+ * most). Past it a mosaic is made at scale 1 instead of 2, and past that too (a very long pan) the
+ * track keeps its own shapes.
+ */
+const MAX_MOSAIC_PIXELS = 16e6;
 /** The mosaic reaches this far (px) past every view, so the shape closes outside all frames. */
 const MARGIN = 8;
 /**
  * Mosaic pixels per scene pixel: two up to 1080p, where a mosaic at frame resolution would cut
- * sub-pixel spikes (spire tips) shorter a second time; one above, where such tips are relatively finer.
+ * sub-pixel spikes (spire tips) shorter a second time; one above, where such tips are relatively
+ * finer, or where two would make the mosaic too large. Undefined when even one would.
  */
-const mosaicScale = (frame: FrameBox) => (frame.width * frame.height <= 2_100_000 ? 2 : 1);
+export function mosaicScale(frame: FrameBox, scenePixels: number): number | undefined {
+  const scales = frame.width * frame.height <= 2_100_000 ? [2, 1] : [1];
+  return scales.find((scale) => scenePixels * scale * scale <= MAX_MOSAIC_PIXELS);
+}
 
 export interface SceneShapeInput {
   /** Camera motion from the previous frame to each frame (the first is ignored). */
@@ -83,10 +91,11 @@ function fitSceneShape(outlines: Float32Array[], toScene: Similarity[], frame: F
       x0 = Math.min(x0, sx); x1 = Math.max(x1, sx); y0 = Math.min(y0, sy); y1 = Math.max(y1, sy);
     }
   }
-  const scale = mosaicScale(frame);
   const left = Math.floor(x0) - MARGIN, top = Math.floor(y0) - MARGIN;
-  const width = (Math.ceil(x1) + MARGIN - left) * scale, height = (Math.ceil(y1) + MARGIN - top) * scale;
-  if (width * height > MAX_MOSAIC_PIXELS) return undefined;
+  const sceneWidth = Math.ceil(x1) + MARGIN - left, sceneHeight = Math.ceil(y1) + MARGIN - top;
+  const scale = mosaicScale(frame, sceneWidth * sceneHeight);
+  if (!scale) return undefined;
+  const width = sceneWidth * scale, height = sceneHeight * scale;
   const sceneToMosaic: Similarity = { a: scale, b: 0, tx: -left * scale, ty: -top * scale };
   const matte = mosaicMatte(outlines, toScene.map((t) => composeSimilarity(sceneToMosaic, t)), frame, width, height);
   const { regions } = trace(matte, { minArea: 16 * scale * scale });
