@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { documentProblems, parseDocument, type RotoDocument } from '../src/core/document.ts';
-import { iou, threshold } from '../src/core/metrics.ts';
+import { iou, removeSpecks, threshold } from '../src/core/metrics.ts';
+import { modelMatteDefaults } from '../src/core/pipeline.ts';
 import { renderDocument } from '../src/core/render.ts';
 import { readMattePng, writeRgbPng, matteFileName } from '../src/node/png.ts';
 import { runFfmpeg } from '../src/node/ffmpeg.ts';
@@ -118,17 +119,21 @@ describe('autoroto sky on a real sequence from ../shared/data', () => {
     const run = await cli(['sky', frames, '--out', out, '--mattes', '--no-preview']);
     assert.equal(run.code, 0, run.stderr);
     const doc = await readDoc(out);
+    const { width, height } = doc.source;
+    const { minArea } = modelMatteDefaults(width, height);
     let worstRoto = 1, truthSum = 0;
     for (const [f, name] of names.entries()) {
       const matte = threshold(await readMattePng(join(out, 'mattes', matteFileName(f))));
-      worstRoto = Math.min(worstRoto, iou(renderDocument(doc, f), matte));
+      // Specks and pinholes under the minimum area are left to the feather, so out of both (as in the roto tests).
+      worstRoto = Math.min(worstRoto, iou(renderDocument(doc, f), removeSpecks(matte, width, height, minArea)));
       const truth = threshold(await readMattePng(join(DATA_DIR, 'camvid', 'masks', `${name}.png`)));
       const known = threshold(await readMattePng(join(DATA_DIR, 'camvid', 'void', `${name}.png`)));
       truthSum += iou(matte.map((v, i) => (known[i] ? 0 : v)), truth.map((v, i) => (known[i] ? 0 : v)));
     }
-    // Not the 0.995 of the sample (0.9785 measured): CamVid's sky is small (a seventh of the frame), crossed by
-    // lamp posts and wires narrower than 1.5 px that the masks do not follow, and its pinholes in trees are left to the feather.
-    assert.ok(worstRoto >= 0.975, `lowest roto-vs-matte IoU ${worstRoto.toFixed(4)}`);
+    // Not the 0.995 of the sample (0.985 measured): these frames are 480×360, where the 2 px tolerance is
+    // 9 px at 1080p, their sky is small (a seventh to a quarter of the frame) with long ragged tree
+    // lines, and it is crossed by lamp posts and wires narrower than 1.5 px that the masks do not follow.
+    assert.ok(worstRoto >= 0.98, `lowest roto-vs-matte IoU ${worstRoto.toFixed(4)}`);
     assert.ok(truthSum / names.length >= CAMVID_TRUTH_IOU, `mean matte-vs-label IoU ${(truthSum / names.length).toFixed(4)}`);
   });
 });
