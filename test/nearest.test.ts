@@ -62,3 +62,38 @@ describe('PolylineIndex.nearest', () => {
     }
   });
 });
+
+describe('PolylineIndex.distanceWithin', () => {
+  it('finds the distance a scan of every segment finds (to rounding), for short reaches and none at all', () => {
+    const random = prng(11);
+    for (let k = 0; k < 60; k++) {
+      const n = 2 + Math.floor(random() * 400);
+      const closed = k % 2 === 0;
+      const xy = k % 3 === 0 ? new Float32Array(2 * n) : new Float64Array(2 * n);
+      let x = 100 * random(), y = 100 * random();
+      for (let i = 0; i < n; i++) {
+        const r = random();
+        if (r < 0.05) { x += 60 * (random() - 0.5); y += 60 * (random() - 0.5); }
+        else if (r < 0.1) { x = Math.round(x / 8) * 8; y = Math.round(y / 8) * 8; }
+        else if (r < 0.97) { x += 3 * (random() - 0.5); y += 3 * (random() - 0.5); }
+        xy[2 * i] = x;
+        xy[2 * i + 1] = y;
+      }
+      const index = new PolylineIndex(xy, closed, k % 4 === 1 ? 2 : 8);
+      for (let q = 0; q < 300; q++) {
+        // On the points, near them, on cell sides (multiples of 8 from the grid's corner need not be; whole numbers often are) and off the grid.
+        const p = Math.floor(random() * n);
+        const spread = [0, 1, 6, 40][q % 4];
+        let qx = xy[2 * p] + spread * (random() - 0.5), qy = xy[2 * p + 1] + spread * (random() - 0.5);
+        if (q % 5 === 2) { qx = Math.round(qx); qy = Math.round(qy); }
+        const maxDistance = [1.5, 3, 9, 0, Infinity][q % 5];
+        const [dx, dy, minCos] = q % 3 === 0 ? [random() - 0.5, random() - 0.5, [-0.2, 0.5][q % 2]] : [0, 0, -0.2];
+        const found = index.distanceWithin(qx, qy, maxDistance, dx, dy, minCos);
+        const expected = bruteForce(xy, closed, qx, qy, maxDistance, dx, dy, minCos) ?? Infinity;
+        const where = `polyline ${k} (${n} points, ${closed ? 'closed' : 'open'}), query ${q} at (${qx}, ${qy}), max ${maxDistance}`;
+        if (expected === Infinity) assert.equal(found, Infinity, where);
+        else assert.ok(Math.abs(found - expected) <= 1e-12 * Math.max(1, expected), `${where}: ${found} vs ${expected}`);
+      }
+    }
+  });
+});

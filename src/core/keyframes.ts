@@ -159,7 +159,7 @@ function isThin(points: Float32Array | Float64Array, index: PolylineIndex, i: nu
   const n = points.length;
   const k = 2 * i;
   const dx = points[(k + 2) % n] - points[(k - 2 + n) % n], dy = points[(k + 3) % n] - points[(k - 1 + n) % n];
-  if (index.nearest(points[k], points[k + 1], THIN, -dx, -dy, 0.5)) return true;
+  if (index.distanceWithin(points[k], points[k + 1], THIN, -dx, -dy, 0.5) <= THIN) return true;
   const count = n / 2;
   return tip && isThin(points, index, (i + 1) % count, false) && isThin(points, index, (i - 1 + count) % count, false);
 }
@@ -178,8 +178,7 @@ function directedDistance(from: Float64Array, self: PolylineIndex, to: PolylineI
     if (x <= 0.5 || y <= 0.5 || x >= frame.width - 0.5 || y >= frame.height - 0.5) continue;
     const dx = from[(i + 2) % n] - from[(i - 2 + n) % n], dy = from[(i + 3) % n] - from[(i - 1 + n) % n];
     const reach = within === Infinity ? Infinity : within * 2 + 1;
-    const hit = to.nearest(x, y, reach, dx, dy);
-    let d = hit ? hit.distance : Infinity;
+    let d = to.distanceWithin(x, y, reach, dx, dy);
     // Slivers: a traced outline's sliver ends wherever pixel sampling happened to cut it off (a spire's
     // sub-pixel tip is several pixels long, traced longer or shorter frame by frame), so it is not
     // held to ('skip'). A path's sliver must still lie along the outline, but either side may stand in
@@ -187,7 +186,7 @@ function directedDistance(from: Float64Array, self: PolylineIndex, to: PolylineI
     // (Only points further than half a pixel are asked: nearer ones pass either way.)
     if (d > 0.5 && isThin(from, self, i / 2)) {
       if (slivers === 'skip') continue;
-      d = Math.max(0, (to.nearest(x, y, reach + SLIVER_REACH)?.distance ?? Infinity) - SLIVER_REACH);
+      d = Math.max(0, to.distanceWithin(x, y, reach + SLIVER_REACH) - SLIVER_REACH);
     }
     sum += d;
     count++;

@@ -115,6 +115,46 @@ export class PolylineIndex {
     }
     return bestSegment < 0 ? undefined : { distance: bestDistance, segment: bestSegment, fraction: bestFraction, x: bestX, y: bestY };
   }
+
+  /**
+   * The distance to the nearest point within `maxDistance` px (Infinity where there is none), with
+   * nearest()'s direction filter: for the many short-reach checks of a keyframe test. Only the cells
+   * the square of that reach overlaps are looked in, distances are compared squared and rooted once,
+   * and no answer object is made (so it may differ from nearest()'s Math.hypot in the last bit).
+   */
+  distanceWithin(x: number, y: number, maxDistance: number, dx = 0, dy = 0, minCos = -0.2): number {
+    if (this.count <= 0) return Infinity;
+    const { cell, points, columns, rows, start, items, visited, x0, y0 } = this;
+    const n = points.length / 2;
+    const stamp = ++this.query;
+    const directed = dx !== 0 || dy !== 0;
+    const queryLength = Math.sqrt(dx * dx + dy * dy);
+    // Widened by a hair: a nearest point on a cell's side must not fall out by rounding.
+    const reach = maxDistance * (1 + 1e-9) + SLACK;
+    const cx0 = Math.max(0, Math.floor((x - reach - x0) / cell)), cx1 = Math.min(columns - 1, Math.floor((x + reach - x0) / cell));
+    const cy0 = Math.max(0, Math.floor((y - reach - y0) / cell)), cy1 = Math.min(rows - 1, Math.floor((y + reach - y0) / cell));
+    let best = maxDistance * maxDistance;
+    let found = false;
+    for (let cy = cy0; cy <= cy1; cy++) {
+      for (let c = cy * columns + cx0, end = cy * columns + cx1; c <= end; c++) {
+        for (let k = start[c]; k < start[c + 1]; k++) {
+          const i = items[k];
+          if (visited[i] === stamp) continue;
+          visited[i] = stamp;
+          const j = i + 1 === n ? 0 : i + 1;
+          const ax = points[2 * i], ay = points[2 * i + 1];
+          const ex = points[2 * j] - ax, ey = points[2 * j + 1] - ay;
+          const len2 = ex * ex + ey * ey;
+          if (directed && ex * dx + ey * dy < minCos * Math.sqrt(len2) * queryLength) continue;
+          const f = len2 > 0 ? Math.min(1, Math.max(0, ((x - ax) * ex + (y - ay) * ey) / len2)) : 0;
+          const gx = ax + f * ex - x, gy = ay + f * ey - y;
+          const d2 = gx * gx + gy * gy;
+          if (d2 <= best) { best = d2; found = true; }
+        }
+      }
+    }
+    return found ? Math.sqrt(best) : Infinity;
+  }
 }
 
 /** The grid's cell lists: the segments of cell c are items[start[c] .. start[c + 1]), each in every cell its bounding box touches. */
