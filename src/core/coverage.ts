@@ -11,29 +11,25 @@
  * rectangle). Shapes of the same sign must not overlap: coverage is summed, then clamped to 0..1.
  * Curves are flattened into polygons by the callers, fine enough that the chord error is far
  * below a hundredth of a pixel. Accumulation is linear: a caller that sums many polygons' coverage
- * (the scene mosaic) adds them all and takes the running sums of `data` itself, without `resolve()`.
+ * (the scene mosaic) adds them all and takes the running sums itself, without `resolve()`; it can
+ * also take the accumulation a row at a time (EdgeSweep) instead of holding a whole buffer.
  */
 
-export class CoverageRasterizer {
+/** Polygons taken apart into edges clipped to 0 ≤ x ≤ width, as the accumulation takes them. */
+abstract class ClippedEdges {
   readonly width: number;
   readonly height: number;
-  /** The accumulation buffer; `resolve()` turns it into coverage in place. */
-  readonly data: Float32Array;
 
-  constructor(width: number, height: number, data?: Float32Array) {
+  constructor(width: number, height: number) {
     if (!(width > 0 && height > 0 && Number.isInteger(width) && Number.isInteger(height))) {
       throw new RangeError(`bad raster size ${width}×${height}`);
     }
     this.width = width;
     this.height = height;
-    if (data) {
-      if (data.length !== width * height) throw new RangeError('raster buffer has the wrong length');
-      data.fill(0);
-      this.data = data;
-    } else {
-      this.data = new Float32Array(width * height);
-    }
   }
+
+  /** An edge with both ends in 0 ≤ x ≤ width (any direction, any rows). */
+  protected abstract clippedEdge(x0: number, y0: number, x1: number, y1: number, w: number): void;
 
   /**
    * Adds a closed polygon (x0, y0, x1, y1, …, no repeated closing point) whose inside gets
@@ -84,8 +80,25 @@ export class CoverageRasterizer {
     this.clippedEdge(px, py, x1 < 0 ? 0 : x1 > W ? W : x1, y1, w);
   }
 
+}
+
+export class CoverageRasterizer extends ClippedEdges {
+  /** The accumulation buffer; `resolve()` turns it into coverage in place. */
+  readonly data: Float32Array;
+
+  constructor(width: number, height: number, data?: Float32Array) {
+    super(width, height);
+    if (data) {
+      if (data.length !== width * height) throw new RangeError('raster buffer has the wrong length');
+      data.fill(0);
+      this.data = data;
+    } else {
+      this.data = new Float32Array(width * height);
+    }
+  }
+
   /** An edge with both ends in 0 ≤ x ≤ width; rows outside the frame are skipped. */
-  private clippedEdge(x0: number, y0: number, x1: number, y1: number, w: number): void {
+  protected clippedEdge(x0: number, y0: number, x1: number, y1: number, w: number): void {
     if (y0 === y1) return;
     let dir = w;
     if (y0 > y1) {
@@ -93,52 +106,11 @@ export class CoverageRasterizer {
       t = y0; y0 = y1; y1 = t;
       dir = -w;
     }
-    const H = this.height, W = this.width, a = this.data;
+    const H = this.height, W = this.width;
     if (y1 <= 0 || y0 >= H) return;
     const dxdy = (x1 - x0) / (y1 - y0);
-    const xmin = x0 < x1 ? x0 : x1, xmax = x0 < x1 ? x1 : x0;
-    const rowStart = y0 < 0 ? 0 : Math.floor(y0);
     const rowEnd = Math.min(H, Math.ceil(y1));
-    for (let row = rowStart; row < rowEnd; row++) {
-      const top = row > y0 ? row : y0;
-      const bottom = row + 1 < y1 ? row + 1 : y1;
-      const dy = bottom - top;
-      if (dy <= 0) continue;
-      let xa = x0 + (top - y0) * dxdy;
-      let xb = x0 + (bottom - y0) * dxdy;
-      if (xa < xmin) xa = xmin; else if (xa > xmax) xa = xmax;
-      if (xb < xmin) xb = xmin; else if (xb > xmax) xb = xmax;
-      const d = dy * dir;
-      const line = row * W;
-      if (xa > xb) { const t = xa; xa = xb; xb = t; }
-      const xaFloor = Math.floor(xa);
-      const ia = xaFloor;
-      const ib = Math.ceil(xb);
-      if (ib <= ia + 1) {
-        // Both ends in one pixel column: the area right of the edge's midpoint.
-        const xmf = 0.5 * (xa + xb) - xaFloor;
-        if (ia < W) a[line + ia] += d * (1 - xmf);
-        if (ia + 1 < W) a[line + ia + 1] += d * xmf;
-      } else {
-        const s = 1 / (xb - xa);
-        const xaf = xa - xaFloor;
-        const a0 = 0.5 * s * (1 - xaf) * (1 - xaf);
-        const xbf = xb - ib + 1;
-        const am = 0.5 * s * xbf * xbf;
-        a[line + ia] += d * a0;
-        if (ib === ia + 2) {
-          a[line + ia + 1] += d * (1 - a0 - am);
-        } else {
-          const a1 = s * (1.5 - xaf);
-          a[line + ia + 1] += d * (a1 - a0);
-          const ds = d * s;
-          for (let xi = ia + 2; xi < ib - 1; xi++) a[line + xi] += ds;
-          const a2 = a1 + (ib - ia - 3) * s;
-          a[line + ib - 1] += d * (1 - a2 - am);
-        }
-        if (ib < W) a[line + ib] += d * am;
-      }
-    }
+    for (let row = y0 < 0 ? 0 : Math.floor(y0); row < rowEnd; row++) depositEdgeRow(this.data, row * W, W, x0, y0, x1, y1, dxdy, dir, row);
   }
 
   /** Turns the accumulated edges into coverage 0..1 in place and returns it. */
@@ -154,5 +126,132 @@ export class CoverageRasterizer {
       }
     }
     return a;
+  }
+}
+
+/**
+ * Edges kept to be accumulated a row at a time, rows in order: what a CoverageRasterizer would hold
+ * in row y, without its whole buffer. Each row's cells get the same additions in the same order
+ * (the order the edges came in), so the sums are the same to the bit.
+ */
+export class EdgeSweep extends ClippedEdges {
+  /** Per edge, top end first: x0, y0, x1, y1, dx/dy and the weight with its direction. */
+  private edges = new Float64Array(6 * 256);
+  private count = 0;
+  /** Edges by their first row (stable, so each row's arrivals are in the order they came in). */
+  private arrivals?: { start: Int32Array; edges: Int32Array };
+  /** Edges crossing the row being swept, in the order they came in (and room to merge the next row's). */
+  private active = new Int32Array(0);
+  private merged = new Int32Array(0);
+  private activeCount = 0;
+  private nextRow = 0;
+
+  protected clippedEdge(x0: number, y0: number, x1: number, y1: number, w: number): void {
+    if (y0 === y1) return;
+    let dir = w;
+    if (y0 > y1) {
+      let t = x0; x0 = x1; x1 = t;
+      t = y0; y0 = y1; y1 = t;
+      dir = -w;
+    }
+    if (y1 <= 0 || y0 >= this.height) return;
+    if (this.arrivals) throw new Error('EdgeSweep: edges added after sweeping began');
+    if (6 * (this.count + 1) > this.edges.length) {
+      const grown = new Float64Array(2 * this.edges.length);
+      grown.set(this.edges);
+      this.edges = grown;
+    }
+    const e = 6 * this.count++, edges = this.edges;
+    edges[e] = x0; edges[e + 1] = y0; edges[e + 2] = x1; edges[e + 3] = y1;
+    edges[e + 4] = (x1 - x0) / (y1 - y0); edges[e + 5] = dir;
+  }
+
+  /** Adds row `row`'s accumulation into `out` (`width` cells); rows must come 0, 1, 2, … */
+  depositRow(row: number, out: Float32Array): void {
+    if (row !== this.nextRow++) throw new RangeError(`EdgeSweep: row ${row} out of order`);
+    const arrivals = (this.arrivals ??= this.sortByFirstRow());
+    const { edges, width } = this;
+    // The edges still crossing this row, then those starting in it: both in the order they came in.
+    const active = this.merge(arrivals.edges.subarray(arrivals.start[row], arrivals.start[row + 1]));
+    let kept = 0;
+    for (let k = 0; k < this.activeCount; k++) {
+      const e = 6 * active[k];
+      const y1 = edges[e + 3];
+      depositEdgeRow(out, 0, width, edges[e], edges[e + 1], edges[e + 2], y1, edges[e + 4], edges[e + 5], row);
+      if (Math.ceil(y1) > row + 1) active[kept++] = active[k];
+    }
+    this.activeCount = kept;
+  }
+
+  private sortByFirstRow(): { start: Int32Array; edges: Int32Array } {
+    const start = new Int32Array(this.height + 2);
+    const first = (e: number) => { const y0 = this.edges[6 * e + 1]; return y0 < 0 ? 0 : Math.floor(y0); };
+    for (let e = 0; e < this.count; e++) start[first(e) + 1]++;
+    for (let r = 0; r <= this.height; r++) start[r + 1] += start[r];
+    const fill = start.slice();
+    const edges = new Int32Array(this.count);
+    for (let e = 0; e < this.count; e++) edges[fill[first(e)]++] = e;
+    this.active = new Int32Array(this.count);
+    this.merged = new Int32Array(this.count);
+    return { start, edges };
+  }
+
+  /** The active edges and those `arriving` (in the order they came in), merged into that order. */
+  private merge(arriving: Int32Array): Int32Array {
+    const { active, merged } = this;
+    let a = 0, b = 0, k = 0;
+    while (a < this.activeCount && b < arriving.length) merged[k++] = active[a] < arriving[b] ? active[a++] : arriving[b++];
+    while (a < this.activeCount) merged[k++] = active[a++];
+    while (b < arriving.length) merged[k++] = arriving[b++];
+    this.active = merged;
+    this.merged = active;
+    this.activeCount = k;
+    return merged;
+  }
+}
+
+/**
+ * Adds one pixel row's share of an edge (top end (x0, y0), bottom end (x1, y1), both within
+ * 0 ≤ x ≤ width; `dir` its weight, signed for its direction) to the row's cells a[line .. line + width).
+ */
+function depositEdgeRow(a: Float32Array, line: number, W: number, x0: number, y0: number, x1: number, y1: number,
+  dxdy: number, dir: number, row: number): void {
+  const top = row > y0 ? row : y0;
+  const bottom = row + 1 < y1 ? row + 1 : y1;
+  const dy = bottom - top;
+  if (dy <= 0) return;
+  const xmin = x0 < x1 ? x0 : x1, xmax = x0 < x1 ? x1 : x0;
+  let xa = x0 + (top - y0) * dxdy;
+  let xb = x0 + (bottom - y0) * dxdy;
+  if (xa < xmin) xa = xmin; else if (xa > xmax) xa = xmax;
+  if (xb < xmin) xb = xmin; else if (xb > xmax) xb = xmax;
+  const d = dy * dir;
+  if (xa > xb) { const t = xa; xa = xb; xb = t; }
+  const xaFloor = Math.floor(xa);
+  const ia = xaFloor;
+  const ib = Math.ceil(xb);
+  if (ib <= ia + 1) {
+    // Both ends in one pixel column: the area right of the edge's midpoint.
+    const xmf = 0.5 * (xa + xb) - xaFloor;
+    if (ia < W) a[line + ia] += d * (1 - xmf);
+    if (ia + 1 < W) a[line + ia + 1] += d * xmf;
+  } else {
+    const s = 1 / (xb - xa);
+    const xaf = xa - xaFloor;
+    const a0 = 0.5 * s * (1 - xaf) * (1 - xaf);
+    const xbf = xb - ib + 1;
+    const am = 0.5 * s * xbf * xbf;
+    a[line + ia] += d * a0;
+    if (ib === ia + 2) {
+      a[line + ia + 1] += d * (1 - a0 - am);
+    } else {
+      const a1 = s * (1.5 - xaf);
+      a[line + ia + 1] += d * (a1 - a0);
+      const ds = d * s;
+      for (let xi = ia + 2; xi < ib - 1; xi++) a[line + xi] += ds;
+      const a2 = a1 + (ib - ia - 3) * s;
+      a[line + ib - 1] += d * (1 - a2 - am);
+    }
+    if (ib < W) a[line + ib] += d * am;
   }
 }

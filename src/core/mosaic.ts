@@ -5,17 +5,18 @@
  */
 import type { Matte } from './types.ts';
 import { applySimilarity, type Similarity } from './motion.ts';
-import { CoverageRasterizer } from './coverage.ts';
+import { EdgeSweep } from './coverage.ts';
 
 export class Mosaic {
-  // Summed over frames: each frame's coverage is accumulated in, never resolved on its own.
-  private readonly inside: CoverageRasterizer;
-  private readonly seen: CoverageRasterizer;
+  // Summed over frames: each frame's edges are kept and accumulated a row at a time when the matte is
+  // made, so that no buffer of the whole mosaic is held but the matte itself.
+  private readonly inside: EdgeSweep;
+  private readonly seen: EdgeSweep;
 
   /** A mosaic of the rectangle [0, width) × [0, height) of its own coordinates. */
   constructor(readonly width: number, readonly height: number) {
-    this.inside = new CoverageRasterizer(width, height);
-    this.seen = new CoverageRasterizer(width, height);
+    this.inside = new EdgeSweep(width, height);
+    this.seen = new EdgeSweep(width, height);
   }
 
   /**
@@ -37,23 +38,27 @@ export class Mosaic {
    * The mosaic's matte: the share of views that saw each pixel inside the region. Pixels no view saw
    * take the value of the nearest seen pixel along their row, and rows no view saw copy the nearest
    * row that has one: the region simply goes on there, so its outline does not cut into a frame where
-   * some other frame's view ended. Made in place of the summed coverage: the mosaic is used up.
+   * some other frame's view ended. The mosaic is used up.
    */
   matte(): Matte {
     const { width, height } = this;
-    const data = this.inside.data, seenSum = this.seen.data;
+    const data = new Float32Array(width * height);
+    const insideRow = new Float32Array(width), seenRow = new Float32Array(width);
     const seen = new Uint8Array(width);
     const rowSeen: boolean[] = [];
     for (let y = 0; y < height; y++) {
+      insideRow.fill(0);
+      seenRow.fill(0);
+      this.inside.depositRow(y, insideRow);
+      this.seen.depositRow(y, seenRow);
       const row = y * width;
       // The running sums along the row turn the accumulated edges into summed coverage.
       let any = false, insideSum = 0, viewSum = 0;
-      for (let x = 0, i = row; x < width; x++, i++) {
-        // Cell i is read before it is written: the running sum can replace the accumulated edges.
-        insideSum += data[i];
-        viewSum += seenSum[i];
+      for (let x = 0; x < width; x++) {
+        insideSum += insideRow[x];
+        viewSum += seenRow[x];
         seen[x] = viewSum > 1e-6 ? 1 : 0;
-        data[i] = seen[x] ? insideSum / viewSum : 0;
+        data[row + x] = seen[x] ? insideSum / viewSum : 0;
         if (seen[x]) any = true;
       }
       if (any) fillRow(data, seen, row, width);

@@ -21,8 +21,8 @@ import { OutlineTarget, pathDeviation, type Deviation, type FrameBox, type Shape
 export const SCENE_FIT_SHARE = 0.5;
 
 /**
- * Mosaics larger than this many pixels are not built (8 bytes a pixel while it is made: 128 MB at
- * most). Past it a mosaic is made at scale 1 instead of 2, and past that too (a very long pan) the
+ * Mosaics larger than this many pixels are not built (the matte's 4 bytes a pixel, 64 MB at most,
+ * plus 48 bytes per frame's outline edge until it is made). Past it a mosaic is made at scale 1 instead of 2, and past that too (a very long pan) the
  * track keeps its own shapes.
  */
 const MAX_MOSAIC_PIXELS = 16e6;
