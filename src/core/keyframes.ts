@@ -59,29 +59,35 @@ type PixelRuns = [number, number][];
  * fraction of a pixel into the frame flips a whole row of pixels.
  */
 function borderRuns(polygon: Float32Array | Float64Array, frame: FrameBox): PixelRuns[] {
-  return [
-    lineRuns(polygon, 0, 0.5, frame.width), lineRuns(polygon, 0, frame.height - 0.5, frame.width),
-    lineRuns(polygon, 1, 0.5, frame.height), lineRuns(polygon, 1, frame.width - 0.5, frame.height),
-  ];
+  const { width, height } = frame;
+  // Crossings with the top and bottom rows of pixel centres (x along them), the left and right columns (y).
+  const top: Crossing[] = [], bottom: Crossing[] = [], left: Crossing[] = [], right: Crossing[] = [];
+  const n = polygon.length / 2;
+  for (let i = 0; i < n; i++) {
+    const j = i + 1 === n ? 0 : i + 1;
+    const x0 = polygon[2 * i], y0 = polygon[2 * i + 1], x1 = polygon[2 * j], y1 = polygon[2 * j + 1];
+    cross(top, x0, y0, x1, y1, 0.5);
+    cross(bottom, x0, y0, x1, y1, height - 0.5);
+    cross(left, y0, x0, y1, x1, 0.5);
+    cross(right, y0, x0, y1, x1, width - 0.5);
+  }
+  return [lineRuns(top, width), lineRuns(bottom, width), lineRuns(left, height), lineRuns(right, height)];
 }
 
 /**
- * Runs of pixels along the line of pixel centres at `at` (a row when `axis` is 0, a column when 1)
- * inside the polygon, by non-zero winding: one pass over its edges, no scanline table.
+ * Adds where the edge (u0, v0)–(u1, v1) crosses the line v = at, if it does: edges cover [low, high)
+ * across the line, as the scanline filler does.
  */
-function lineRuns(polygon: Float32Array | Float64Array, axis: 0 | 1, at: number, length: number): PixelRuns {
-  const n = polygon.length / 2;
-  const crossings: { x: number; dir: number }[] = [];
-  // u runs along the line, v across it.
-  const u = 1 - axis, v = axis;
-  for (let i = 0; i < n; i++) {
-    const j = (i + 1) % n;
-    const v0 = polygon[2 * i + v], v1 = polygon[2 * j + v];
-    // Edges cover [low, high) across the line, as the scanline filler does.
-    if (at < Math.min(v0, v1) || at >= Math.max(v0, v1)) continue;
-    const u0 = polygon[2 * i + u], u1 = polygon[2 * j + u];
-    crossings.push({ x: u0 + ((at - v0) / (v1 - v0)) * (u1 - u0), dir: v1 > v0 ? 1 : -1 });
-  }
+function cross(crossings: Crossing[], u0: number, v0: number, u1: number, v1: number, at: number): void {
+  if (at < Math.min(v0, v1) || at >= Math.max(v0, v1)) return;
+  crossings.push({ x: u0 + ((at - v0) / (v1 - v0)) * (u1 - u0), dir: v1 > v0 ? 1 : -1 });
+}
+
+/** Where an edge crosses a line of pixel centres, and which way (+1 when its across coordinate grows). */
+interface Crossing { x: number; dir: number }
+
+/** Runs of pixels [0, length) along one line inside the polygon, by non-zero winding, from its crossings with it. */
+function lineRuns(crossings: Crossing[], length: number): PixelRuns {
   crossings.sort((p, q) => p.x - q.x);
   const runs: PixelRuns = [];
   let winding = 0;

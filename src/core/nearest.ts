@@ -167,21 +167,23 @@ function listSegments(points: Float32Array | Float64Array, count: number, x0: nu
     column[i] = Math.min(columns - 1, Math.max(0, Math.floor((points[2 * i] - x0) / cell)));
     row[i] = Math.min(rows - 1, Math.max(0, Math.floor((points[2 * i + 1] - y0) / cell)));
   }
-  // Two passes over the segments' cells: count per cell, then place.
+  // Two passes over the segments' cells: count per cell (summed, start[c] is then where cell c ends),
+  // then place.
   const start = new Int32Array(columns * rows + 1);
   for (let i = 0; i < count; i++) {
     const j = i + 1 === n ? 0 : i + 1;
     for (let cy = Math.min(row[i], row[j]); cy <= Math.max(row[i], row[j]); cy++) {
-      for (let cx = Math.min(column[i], column[j]); cx <= Math.max(column[i], column[j]); cx++) start[cy * columns + cx + 1]++;
+      for (let cx = Math.min(column[i], column[j]); cx <= Math.max(column[i], column[j]); cx++) start[cy * columns + cx]++;
     }
   }
   for (let c = 0; c < start.length - 1; c++) start[c + 1] += start[c];
-  const fill = start.slice(0, start.length - 1);
+  // Placed from each cell's end, last segment first: start[c] moves back to where the cell begins (no
+  // second array of cursors), and every cell still lists its segments in order.
   const items = new Int32Array(start[start.length - 1]);
-  for (let i = 0; i < count; i++) {
+  for (let i = count - 1; i >= 0; i--) {
     const j = i + 1 === n ? 0 : i + 1;
     for (let cy = Math.min(row[i], row[j]); cy <= Math.max(row[i], row[j]); cy++) {
-      for (let cx = Math.min(column[i], column[j]); cx <= Math.max(column[i], column[j]); cx++) items[fill[cy * columns + cx]++] = i;
+      for (let cx = Math.min(column[i], column[j]); cx <= Math.max(column[i], column[j]); cx++) items[--start[cy * columns + cx]] = i;
     }
   }
   return { start, items };
