@@ -164,7 +164,8 @@ const SLIVER_REACH = 4 * THIN;
 function isThin(points: Float32Array | Float64Array, index: PolylineIndex, i: number, tip = true): boolean {
   const n = points.length;
   const k = 2 * i;
-  const dx = points[(k + 2) % n] - points[(k - 2 + n) % n], dy = points[(k + 3) % n] - points[(k - 1 + n) % n];
+  const next = k + 2 === n ? 0 : k + 2, previous = k === 0 ? n - 2 : k - 2;
+  const dx = points[next] - points[previous], dy = points[next + 1] - points[previous + 1];
   if (index.distanceWithin(points[k], points[k + 1], THIN, -dx, -dy, 0.5) <= THIN) return true;
   const count = n / 2;
   return tip && isThin(points, index, (i + 1) % count, false) && isThin(points, index, (i - 1 + count) % count, false);
@@ -182,7 +183,9 @@ function directedDistance(from: Float64Array, self: PolylineIndex, to: PolylineI
     const x = from[i], y = from[i + 1];
     // Within half a pixel of the frame's edge no pixel centre lies beyond a point: it cannot matter.
     if (x <= 0.5 || y <= 0.5 || x >= frame.width - 0.5 || y >= frame.height - 0.5) continue;
-    const dx = from[(i + 2) % n] - from[(i - 2 + n) % n], dy = from[(i + 3) % n] - from[(i - 1 + n) % n];
+    // The direction across the point's two neighbours (integer modulo is slow in this loop).
+    const next = i + 2 === n ? 0 : i + 2, previous = i === 0 ? n - 2 : i - 2;
+    const dx = from[next] - from[previous], dy = from[next + 1] - from[previous + 1];
     const reach = within === Infinity ? Infinity : within * 2 + 1;
     let d = to.distanceWithin(x, y, reach, dx, dy);
     // Slivers: a traced outline's sliver ends wherever pixel sampling happened to cut it off (a spire's

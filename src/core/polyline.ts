@@ -234,13 +234,23 @@ export function simplifyClosed(points: Float32Array | Float64Array, epsilon: num
 
 /** A closed polyline with points added so that no two neighbours are more than `spacing` px apart. */
 export function densify(outline: Float32Array | Float64Array, spacing: number): Float64Array {
-  const out: number[] = [];
   const n = outline.length / 2;
+  // Each side's steps, counted first so that the points go straight into one array.
+  const steps = new Int32Array(n);
+  let total = 0;
   for (let i = 0; i < n; i++) {
-    const j = (i + 1) % n;
-    const ax = outline[2 * i], ay = outline[2 * i + 1], bx = outline[2 * j], by = outline[2 * j + 1];
-    const steps = Math.max(1, Math.ceil(Math.hypot(bx - ax, by - ay) / spacing));
-    for (let k = 0; k < steps; k++) out.push(ax + ((bx - ax) * k) / steps, ay + ((by - ay) * k) / steps);
+    const j = i + 1 === n ? 0 : i + 1;
+    steps[i] = Math.max(1, Math.ceil(Math.hypot(outline[2 * j] - outline[2 * i], outline[2 * j + 1] - outline[2 * i + 1]) / spacing));
+    total += steps[i];
   }
-  return Float64Array.from(out);
+  const out = new Float64Array(2 * total);
+  for (let i = 0, o = 0; i < n; i++) {
+    const j = i + 1 === n ? 0 : i + 1;
+    const ax = outline[2 * i], ay = outline[2 * i + 1], bx = outline[2 * j], by = outline[2 * j + 1];
+    for (let k = 0; k < steps[i]; k++) {
+      out[o++] = ax + ((bx - ax) * k) / steps[i];
+      out[o++] = ay + ((by - ay) * k) / steps[i];
+    }
+  }
+  return out;
 }
