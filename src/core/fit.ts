@@ -144,18 +144,15 @@ function solveLinear(a: Float64Array, b: Float64Array, k: number): Float64Array 
   return x;
 }
 
-function bezier(c: Cubic, t: number): Vec2 {
-  const s = 1 - t;
-  const b0 = s * s * s, b1 = 3 * s * s * t, b2 = 3 * s * t * t, b3 = t * t * t;
-  return [b0 * c[0][0] + b1 * c[1][0] + b2 * c[2][0] + b3 * c[3][0], b0 * c[0][1] + b1 * c[1][1] + b2 * c[2][1] + b3 * c[3][1]];
-}
-
 function measure(pts: Float64Array, u: Float64Array, c: Cubic): { error: number; worst: number } {
   const n = pts.length / 2;
+  const [[x0, y0], [x1, y1], [x2, y2], [x3, y3]] = c;
   let error = 0, worst = n >> 1;
   for (let i = 1; i < n - 1; i++) {
-    const p = bezier(c, u[i]);
-    const d = Math.hypot(p[0] - pts[2 * i], p[1] - pts[2 * i + 1]);
+    // The curve's point at u[i] (Bernstein weights), without a tuple per point.
+    const t = u[i], s = 1 - t;
+    const b0 = s * s * s, b1 = 3 * s * s * t, b2 = 3 * s * t * t, b3 = t * t * t;
+    const d = Math.hypot(b0 * x0 + b1 * x1 + b2 * x2 + b3 * x3 - pts[2 * i], b0 * y0 + b1 * y1 + b2 * y2 + b3 * y3 - pts[2 * i + 1]);
     if (d > error) { error = d; worst = i; }
   }
   return { error, worst };
@@ -167,14 +164,17 @@ function reparameterize(pts: Float64Array, u: Float64Array, c: Cubic): Float64Ar
   const out = new Float64Array(n);
   out[n - 1] = 1;
   const d1: Cubic = [0, 1, 2, 3].map((k) => k < 3 ? [3 * (c[k + 1][0] - c[k][0]), 3 * (c[k + 1][1] - c[k][1])] : [0, 0]) as Cubic;
+  const [[x0, y0], [x1, y1], [x2, y2], [x3, y3]] = c;
+  const [[dx0, dy0], [dx1, dy1], [dx2, dy2]] = d1;
   for (let i = 1; i < n - 1; i++) {
+    // The curve's point at t and its first and second derivatives, without tuples per point.
     const t = u[i], s = 1 - t;
-    const p = bezier(c, t);
-    const q1: Vec2 = [s * s * d1[0][0] + 2 * s * t * d1[1][0] + t * t * d1[2][0], s * s * d1[0][1] + 2 * s * t * d1[1][1] + t * t * d1[2][1]];
-    const q2: Vec2 = [2 * (s * (d1[1][0] - d1[0][0]) + t * (d1[2][0] - d1[1][0])), 2 * (s * (d1[1][1] - d1[0][1]) + t * (d1[2][1] - d1[1][1]))];
-    const dx = p[0] - pts[2 * i], dy = p[1] - pts[2 * i + 1];
-    const num = dx * q1[0] + dy * q1[1];
-    const den = q1[0] * q1[0] + q1[1] * q1[1] + dx * q2[0] + dy * q2[1];
+    const b0 = s * s * s, b1 = 3 * s * s * t, b2 = 3 * s * t * t, b3 = t * t * t;
+    const q1x = s * s * dx0 + 2 * s * t * dx1 + t * t * dx2, q1y = s * s * dy0 + 2 * s * t * dy1 + t * t * dy2;
+    const q2x = 2 * (s * (dx1 - dx0) + t * (dx2 - dx1)), q2y = 2 * (s * (dy1 - dy0) + t * (dy2 - dy1));
+    const dx = b0 * x0 + b1 * x1 + b2 * x2 + b3 * x3 - pts[2 * i], dy = b0 * y0 + b1 * y1 + b2 * y2 + b3 * y3 - pts[2 * i + 1];
+    const num = dx * q1x + dy * q1y;
+    const den = q1x * q1x + q1y * q1y + dx * q2x + dy * q2y;
     out[i] = Math.min(1, Math.max(0, den !== 0 ? t - num / den : t));
   }
   return out;
@@ -211,18 +211,19 @@ export function fitSpan(points: Float64Array, s: Float64Array, from: number, to:
   const outline = outlineBetween(points, s, from, to);
   const trimFrom = fromCorner ? Math.min(CORNER_ROUNDING, (to - from) / 3) : 0;
   const trimTo = toCorner ? Math.min(CORNER_ROUNDING, (to - from) / 3) : 0;
-  const xy: number[] = [], at: number[] = [];
-  const n = outline.at.length;
+  // The outline's points in place, less those trimmed off at corners; corner ends moved to the sharp corner.
+  const xy = outline.points, at = outline.at;
+  const n = at.length;
+  let kept = 0;
   for (let i = 0; i < n; i++) {
-    const pos = outline.at[i];
+    const pos = at[i];
     if (i > 0 && i < n - 1 && (pos < from + trimFrom || pos > to - trimTo)) continue;
-    const p = i === 0 && fromCorner ? sharpCorner(points, s, from, reach)
-      : i === n - 1 && toCorner ? sharpCorner(points, s, to, reach)
-        : [outline.points[2 * i], outline.points[2 * i + 1]];
-    xy.push(p[0], p[1]);
-    at.push(pos);
+    if (i === 0 && fromCorner) [xy[0], xy[1]] = sharpCorner(points, s, from, reach);
+    else if (i === n - 1 && toCorner) [xy[2 * kept], xy[2 * kept + 1]] = sharpCorner(points, s, to, reach);
+    else { xy[2 * kept] = xy[2 * i]; xy[2 * kept + 1] = xy[2 * i + 1]; }
+    at[kept++] = pos;
   }
-  const fit = fitCubic(Float64Array.from(xy), fromCorner ? null : outlineTangent(points, s, from, reach, 1),
+  const fit = fitCubic(xy.subarray(0, 2 * kept), fromCorner ? null : outlineTangent(points, s, from, reach, 1),
     toCorner ? null : outlineTangent(points, s, to, reach, -1));
   return { from, to, curve: fit.curve, error: fit.error, worstAt: at[fit.worst] };
 }

@@ -119,22 +119,26 @@ export interface Outline {
 /** The stretch of a closed polyline between arc lengths `from` and `to` (to ≥ from; may pass the perimeter). */
 export function outlineBetween(points: Float64Array, s: Float64Array, from: number, to: number): Outline {
   const n = points.length / 2, perimeter = s[n];
-  const xy: number[] = [...pointAt(points, s, from)];
-  const at: number[] = [from];
+  // At most every point once between the two ends: filled in place, then cut to length.
+  const xy = new Float64Array(2 * n + 4), at = new Float64Array(n + 2);
+  [xy[0], xy[1]] = pointAt(points, s, from);
+  at[0] = from;
+  let count = 1;
   const lap = Math.floor(from / perimeter);
   const start = from - lap * perimeter;
   let i = 0;
   while (i < n && s[i] <= start) i++;
   for (let k = 0; k < n; k++) {
-    const index = (i + k) % n;
+    const index = i + k < n ? i + k : i + k - n;
     const pos = s[index] + (lap + (i + k >= n ? 1 : 0)) * perimeter;
     if (pos >= to) break;
-    xy.push(points[2 * index], points[2 * index + 1]);
-    at.push(pos);
+    xy[2 * count] = points[2 * index];
+    xy[2 * count + 1] = points[2 * index + 1];
+    at[count++] = pos;
   }
-  xy.push(...pointAt(points, s, to));
-  at.push(to);
-  return { points: Float64Array.from(xy), at: Float64Array.from(at) };
+  [xy[2 * count], xy[2 * count + 1]] = pointAt(points, s, to);
+  at[count++] = to;
+  return { points: xy.subarray(0, 2 * count), at: at.subarray(0, count) };
 }
 
 /** How far (arc length, px) from a corner the traced outline is rounded off by the pixel grid. */
