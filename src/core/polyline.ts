@@ -119,26 +119,26 @@ export interface Outline {
 /** The stretch of a closed polyline between arc lengths `from` and `to` (to ≥ from; may pass the perimeter). */
 export function outlineBetween(points: Float64Array, s: Float64Array, from: number, to: number): Outline {
   const n = points.length / 2, perimeter = s[n];
-  // At most every point once between the two ends: filled in place, then cut to length.
-  const xy = new Float64Array(2 * n + 4), at = new Float64Array(n + 2);
-  [xy[0], xy[1]] = pointAt(points, s, from);
-  at[0] = from;
-  let count = 1;
   const lap = Math.floor(from / perimeter);
   const start = from - lap * perimeter;
   let i = 0;
   while (i < n && s[i] <= start) i++;
-  for (let k = 0; k < n; k++) {
+  // The arc length of the k-th point from i on, a lap further once past the last point.
+  const posAt = (k: number) => (i + k < n ? s[i + k] + lap * perimeter : s[i + k - n] + (lap + 1) * perimeter);
+  let between = 0;
+  while (between < n && posAt(between) < to) between++;
+  const xy = new Float64Array(2 * between + 4), at = new Float64Array(between + 2);
+  [xy[0], xy[1]] = pointAt(points, s, from);
+  at[0] = from;
+  for (let k = 0; k < between; k++) {
     const index = i + k < n ? i + k : i + k - n;
-    const pos = s[index] + (lap + (i + k >= n ? 1 : 0)) * perimeter;
-    if (pos >= to) break;
-    xy[2 * count] = points[2 * index];
-    xy[2 * count + 1] = points[2 * index + 1];
-    at[count++] = pos;
+    xy[2 * k + 2] = points[2 * index];
+    xy[2 * k + 3] = points[2 * index + 1];
+    at[k + 1] = posAt(k);
   }
-  [xy[2 * count], xy[2 * count + 1]] = pointAt(points, s, to);
-  at[count++] = to;
-  return { points: xy.subarray(0, 2 * count), at: at.subarray(0, count) };
+  [xy[2 * between + 2], xy[2 * between + 3]] = pointAt(points, s, to);
+  at[between + 1] = to;
+  return { points: xy, at };
 }
 
 /** How far (arc length, px) from a corner the traced outline is rounded off by the pixel grid. */
