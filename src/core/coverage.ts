@@ -172,7 +172,7 @@ export class EdgeSweep extends ClippedEdges {
     const arrivals = (this.arrivals ??= this.sortByFirstRow());
     const { edges, width } = this;
     // The edges still crossing this row, then those starting in it: both in the order they came in.
-    const active = this.merge(arrivals.edges.subarray(arrivals.start[row], arrivals.start[row + 1]));
+    const active = this.merge(arrivals.edges, arrivals.start[row], arrivals.start[row + 1]);
     let kept = 0;
     for (let k = 0; k < this.activeCount; k++) {
       const e = 6 * active[k];
@@ -196,13 +196,13 @@ export class EdgeSweep extends ClippedEdges {
     return { start, edges };
   }
 
-  /** The active edges and those `arriving` (in the order they came in), merged into that order. */
-  private merge(arriving: Int32Array): Int32Array {
+  /** The active edges and the arriving ones, arriving[from .. to) (in the order they came in), merged into that order. */
+  private merge(arriving: Int32Array, from: number, to: number): Int32Array {
     const { active, merged } = this;
-    let a = 0, b = 0, k = 0;
-    while (a < this.activeCount && b < arriving.length) merged[k++] = active[a] < arriving[b] ? active[a++] : arriving[b++];
+    let a = 0, b = from, k = 0;
+    while (a < this.activeCount && b < to) merged[k++] = active[a] < arriving[b] ? active[a++] : arriving[b++];
     while (a < this.activeCount) merged[k++] = active[a++];
-    while (b < arriving.length) merged[k++] = arriving[b++];
+    while (b < to) merged[k++] = arriving[b++];
     this.active = merged;
     this.merged = active;
     this.activeCount = k;
