@@ -77,12 +77,15 @@ function solveCubic(pts: Float64Array, u: Float64Array, t1: Vec2 | null, t2: Vec
   const chord = Math.hypot(p3[0] - p0[0], p3[1] - p0[1]);
   // Unknowns: alpha1 or (P1x, P1y), then alpha2 or (P2x, P2y). Each column is the point's
   // derivative with respect to one unknown, per Bernstein weight b1 (first end) or b2 (second).
-  const columns: { end: 1 | 2; dir: Vec2 }[] = [];
+  // Per column: its direction and whether it goes with the first end's weight (in typed arrays, read per point).
+  const dirX = new Float64Array(4), dirY = new Float64Array(4), firstEnd = new Uint8Array(4);
+  let k = 0;
   for (const [end, t] of [[1, t1], [2, t2]] as const) {
-    if (t) columns.push({ end, dir: t });
-    else columns.push({ end, dir: [1, 0] }, { end, dir: [0, 1] });
+    for (const dir of t ? [t] : [[1, 0], [0, 1]]) {
+      dirX[k] = dir[0]; dirY[k] = dir[1]; firstEnd[k] = end === 1 ? 1 : 0;
+      k++;
+    }
   }
-  const k = columns.length;
   const ata = new Float64Array(k * k), atr = new Float64Array(k);
   const col = new Float64Array(2 * k);
   for (let i = 0; i < n; i++) {
@@ -93,32 +96,40 @@ function solveCubic(pts: Float64Array, u: Float64Array, t1: Vec2 | null, t2: Vec
     if (t1) { rx -= p0[0] * b1; ry -= p0[1] * b1; }
     if (t2) { rx -= p3[0] * b2; ry -= p3[1] * b2; }
     for (let c = 0; c < k; c++) {
-      const w = columns[c].end === 1 ? b1 : b2;
-      col[2 * c] = columns[c].dir[0] * w;
-      col[2 * c + 1] = columns[c].dir[1] * w;
+      const w = firstEnd[c] ? b1 : b2;
+      col[2 * c] = dirX[c] * w;
+      col[2 * c + 1] = dirY[c] * w;
     }
     for (let a = 0; a < k; a++) {
       atr[a] += col[2 * a] * rx + col[2 * a + 1] * ry;
       for (let b = 0; b < k; b++) ata[a * k + b] += col[2 * a] * col[2 * b] + col[2 * a + 1] * col[2 * b + 1];
     }
   }
+  // Closures made here at each call would send the optimised code back to the interpreter at every
+  // call ("wrong call target"): the handles are made by functions of their own.
   const x = solveLinear(ata, atr, k);
-  const handle = (end: 1 | 2, t: Vec2 | null, offset: number): Vec2 | null => {
-    const base = end === 1 ? p0 : p3;
-    if (x === null) return null;
-    if (t) {
-      const alpha = x[offset];
-      // Negative, vanishing or huge handles make cusps and loops.
-      return alpha > 1e-6 * chord && alpha < 2 * chord ? [base[0] + t[0] * alpha, base[1] + t[1] * alpha] : null;
-    }
-    const h: Vec2 = [x[offset], x[offset + 1]];
-    return Math.hypot(h[0] - base[0], h[1] - base[1]) < 2 * chord ? h : null;
-  };
-  const h1 = handle(1, t1, 0);
-  const h2 = handle(2, t2, t1 ? 1 : 2);
-  const third = (from: Vec2, to: Vec2, t: Vec2 | null): Vec2 =>
-    t ? [from[0] + (t[0] * chord) / 3, from[1] + (t[1] * chord) / 3] : [from[0] + (to[0] - from[0]) / 3, from[1] + (to[1] - from[1]) / 3];
-  return [p0, h1 ?? third(p0, p3, t1), h2 ?? third(p3, p0, t2), p3];
+  const h1 = x && handle(p0, t1, x, 0, chord);
+  const h2 = x && handle(p3, t2, x, t1 ? 1 : 2, chord);
+  return [p0, h1 ?? thirdOfChord(p0, p3, t1, chord), h2 ?? thirdOfChord(p3, p0, t2, chord), p3];
+}
+
+/**
+ * The handle at end point `base` from the solution `x` (its unknowns from `offset` on): along the
+ * tangent t by alpha, or the free point; null where it would make a cusp or a loop.
+ */
+function handle(base: Vec2, t: Vec2 | null, x: Float64Array, offset: number, chord: number): Vec2 | null {
+  if (t) {
+    const alpha = x[offset];
+    // Negative, vanishing or huge handles make cusps and loops.
+    return alpha > 1e-6 * chord && alpha < 2 * chord ? [base[0] + t[0] * alpha, base[1] + t[1] * alpha] : null;
+  }
+  const h: Vec2 = [x[offset], x[offset + 1]];
+  return Math.hypot(h[0] - base[0], h[1] - base[1]) < 2 * chord ? h : null;
+}
+
+/** The fallback handle: a third of the chord along the tangent, or towards the other end. */
+function thirdOfChord(from: Vec2, to: Vec2, t: Vec2 | null, chord: number): Vec2 {
+  return t ? [from[0] + (t[0] * chord) / 3, from[1] + (t[1] * chord) / 3] : [from[0] + (to[0] - from[0]) / 3, from[1] + (to[1] - from[1]) / 3];
 }
 
 /** Solves the k×k system (k ≤ 4) by Gaussian elimination with partial pivoting; null when singular. */
