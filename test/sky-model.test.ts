@@ -17,8 +17,8 @@ import { loadSkyModel } from '../src/node/model.ts';
 
 /** What the committed model reaches (models/MODEL_CARD.md), less a small margin for float differences. */
 const FLOOR = {
-  ade20k_sky: { iou: 0.54, f1: 0.48 },
-  camvid: { iou: 0.89, f1: 0.52 },
+  ade20k_sky: { iou: 0.59, f1: 0.48 },
+  camvid: { iou: 0.90, f1: 0.55 },
   horizon_uav: { iou: 0.99, f1: 0.72 },
 };
 

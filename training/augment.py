@@ -80,6 +80,30 @@ def synthetic_sky(size, rng):
     return (sky * (1 - amount * clouds.clamp(0, 1)) + amount * clouds.clamp(0, 1)).clamp(0, 1).expand(3, size, size)
 
 
+def sky_strip(image, sky, weight, min_rows=0.15):
+    """The rows at the top of a still that are all sky, as a (3, rows, W) tensor, or None.
+
+    Donors for compositing real skies (DESIGN.md: real foregrounds over other real skies): a strip
+    of nothing but labelled sky needs no keying, so it carries no foreground fringe into the new picture.
+    """
+    not_all_sky = torch.nonzero((sky * weight).mean(1) < 0.995)
+    height = int(not_all_sky[0]) if len(not_all_sky) else sky.shape[0]
+    if height < min_rows * sky.shape[0] or height < 24:
+        return None
+    return image[:, :height]
+
+
+def real_sky(strip, size, rng):
+    """A random window of a donor sky strip, stretched to the view and maybe mirrored."""
+    _, h, w = strip.shape
+    ch = rng.randint(max(8, h // 3), h)
+    cw = min(w, max(8, int(ch * rng.uniform(1.0, 3.0))))
+    y, x = rng.randint(0, h - ch), rng.randint(0, w - cw)
+    window = strip[None, :, y:y + ch, x:x + cw]
+    out = F.interpolate(window, size=(size, size), mode='bilinear', align_corners=False)[0]
+    return out.flip(-1) if rng.random() < 0.5 else out
+
+
 def look(rng):
     """Colour and optics shared by both frames of a pair (the scene's light did not change between them)."""
     return dict(gain=2 ** rng.uniform(-0.8, 0.6), contrast=rng.uniform(0.7, 1.3), saturation=rng.uniform(0.5, 1.4),

@@ -18,7 +18,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from augment import camera_move, compose, look, render, synthetic_sky, view_map, warp  # noqa: E402
+from augment import camera_move, compose, look, real_sky, render, sky_strip, synthetic_sky, view_map, warp  # noqa: E402
 from dataset import SETS, load  # noqa: E402
 from evaluate import evaluate  # noqa: E402
 from model import SkyNet  # noqa: E402
@@ -52,7 +52,7 @@ class Batches:
         self.batch, self.pairs = batch, pairs
         self.rng = random.Random(seed)
         self.np_rng = np.random.default_rng(seed)
-        self.sky_images = [i for i, s in enumerate(samples) if s.sky.mean() > 0.02]
+        self.sky_strips = [t for t in (sky_strip(*ts) for ts in self.tensors) if t is not None]
 
     def view(self, index, matrix, style):
         image, sky, weight = self.tensors[index]
@@ -72,8 +72,12 @@ class Batches:
             h, w = self.samples[index].sky.shape
             matrix = view_map(h, w, CROP, self.rng)
             style = look(self.rng)
-            if self.rng.random() < 0.2 and self.samples[index].sky.mean() > 0.02:
-                style['new_sky'] = synthetic_sky(CROP, self.rng)
+            if self.samples[index].sky.mean() > 0.02:
+                swap = self.rng.random()
+                if swap < 0.1:
+                    style['new_sky'] = synthetic_sky(CROP, self.rng)
+                elif swap < 0.25:
+                    style['new_sky'] = real_sky(self.rng.choice(self.sky_strips), CROP, self.rng)
             views.append(self.view(index, matrix, style))
             if n >= self.batch:
                 move = camera_move(CROP, self.rng)
