@@ -24,23 +24,31 @@ function bruteForce(points: ArrayLike<number>, closed: boolean, x: number, y: nu
   return best;
 }
 
+/**
+ * n points in short steps (up to `step` px) like a traced outline, with now and then a long jump, a
+ * repeated point or a grid-aligned one; Float32 or Float64 as the index may be given either.
+ */
+function randomWalk(random: () => number, n: number, float32: boolean, step: number): Float32Array | Float64Array {
+  const xy = float32 ? new Float32Array(2 * n) : new Float64Array(2 * n);
+  let x = 100 * random(), y = 100 * random();
+  for (let i = 0; i < n; i++) {
+    const r = random();
+    if (r < 0.05) { x += 60 * (random() - 0.5); y += 60 * (random() - 0.5); }
+    else if (r < 0.1) { x = Math.round(x / 8) * 8; y = Math.round(y / 8) * 8; }
+    else if (r < 0.97) { x += step * (random() - 0.5); y += step * (random() - 0.5); }
+    xy[2 * i] = x;
+    xy[2 * i + 1] = y;
+  }
+  return xy;
+}
+
 describe('PolylineIndex.nearest', () => {
   it('finds what a scan of every segment finds: random walks and wiggly loops, open and closed, queries in and around them', () => {
     const random = prng(5);
     for (let k = 0; k < 60; k++) {
       const n = 2 + Math.floor(random() * 400);
       const closed = k % 2 === 0;
-      const xy = k % 3 === 0 ? new Float32Array(2 * n) : new Float64Array(2 * n);
-      // Short steps like a traced outline, with now and then a long jump, a repeated point or a grid-aligned one.
-      let x = 100 * random(), y = 100 * random();
-      for (let i = 0; i < n; i++) {
-        const r = random();
-        if (r < 0.05) { x += 60 * (random() - 0.5); y += 60 * (random() - 0.5); }
-        else if (r < 0.1) { x = Math.round(x / 8) * 8; y = Math.round(y / 8) * 8; }
-        else if (r > 0.05 && r < 0.97) { x += 2 * (random() - 0.5); y += 2 * (random() - 0.5); }
-        xy[2 * i] = x;
-        xy[2 * i + 1] = y;
-      }
+      const xy = randomWalk(random, n, k % 3 === 0, 2);
       const index = new PolylineIndex(xy, closed, k % 4 === 1 ? 2 : 8);
       for (let q = 0; q < 300; q++) {
         // Queries on the points themselves (exact ties between neighbouring segments), near them, and far off.
@@ -69,16 +77,7 @@ describe('PolylineIndex.distanceWithin', () => {
     for (let k = 0; k < 60; k++) {
       const n = 2 + Math.floor(random() * 400);
       const closed = k % 2 === 0;
-      const xy = k % 3 === 0 ? new Float32Array(2 * n) : new Float64Array(2 * n);
-      let x = 100 * random(), y = 100 * random();
-      for (let i = 0; i < n; i++) {
-        const r = random();
-        if (r < 0.05) { x += 60 * (random() - 0.5); y += 60 * (random() - 0.5); }
-        else if (r < 0.1) { x = Math.round(x / 8) * 8; y = Math.round(y / 8) * 8; }
-        else if (r < 0.97) { x += 3 * (random() - 0.5); y += 3 * (random() - 0.5); }
-        xy[2 * i] = x;
-        xy[2 * i + 1] = y;
-      }
+      const xy = randomWalk(random, n, k % 3 === 0, 3);
       const index = new PolylineIndex(xy, closed, k % 4 === 1 ? 2 : 8);
       for (let q = 0; q < 300; q++) {
         // On the points, near them, on cell sides (multiples of 8 from the grid's corner need not be; whole numbers often are) and off the grid.

@@ -42,34 +42,53 @@ export async function flickerStills(perSet = 2): Promise<Array<{ set: string; na
   return picked;
 }
 
+/** Sums over shots of each run's motion-compensated change, and each run's lowest IoU against the truth. */
+class RunComparison {
+  private perFrame = 0;
+  private stabilised = 0;
+  private minIouPerFrame = 1;
+  private minIouStabilised = 1;
+  private shots = 0;
+
+  /** Segments one shot frame by frame and stabilised; `maps` carry each frame to a common reference. */
+  async add(model: SkyModel, frames: RgbFrame[], maps: AffineMap[], truth: Uint8Array[]): Promise<void> {
+    for (const stabilise of [false, true]) {
+      const mattes: Matte[] = [];
+      for await (const m of new Segmenter(model).segment(frames, stabilise ? {} : { stabilise: false })) mattes.push(m);
+      const change = motionCompensatedChange(mattes, maps);
+      const worst = Math.min(...mattes.map((m, t) => iou(threshold(m), truth[t])));
+      if (stabilise) {
+        this.stabilised += change;
+        this.minIouStabilised = Math.min(this.minIouStabilised, worst);
+      } else {
+        this.perFrame += change;
+        this.minIouPerFrame = Math.min(this.minIouPerFrame, worst);
+      }
+    }
+    this.shots++;
+  }
+
+  result(shots: string[]): FlickerResult {
+    const { perFrame, stabilised, minIouPerFrame, minIouStabilised } = this;
+    return {
+      perFrame: perFrame / this.shots, stabilised: stabilised / this.shots, ratio: stabilised / perFrame,
+      minIouPerFrame, minIouStabilised, shots,
+    };
+  }
+}
+
 export async function measureFlicker(model: SkyModel, frameCount = 12, perSet = 2): Promise<FlickerResult> {
   const stills = await flickerStills(perSet);
   const images = (await validationImages()).filter((i) => stills.some((s) => s.set === i.set && s.name === i.name));
-  let perFrame = 0, stabilised = 0, minIouPerFrame = 1, minIouStabilised = 1;
+  const comparison = new RunComparison();
   for (const [n, item] of images.entries()) {
     const { frame, truth } = await loadLabelled(item);
     const truthMatte: Matte = { width: frame.width, height: frame.height, data: Float32Array.from(truth) };
     const shot = shotOverStill(frame, truthMatte, frameCount, n + 1);
-    for (const stabilise of [false, true]) {
-      const mattes: Matte[] = [];
-      for await (const m of new Segmenter(model).segment(shot.frames, stabilise ? {} : { stabilise: false })) mattes.push(m);
-      const change = motionCompensatedChange(mattes, shot.maps);
-      const worst = Math.min(...mattes.map((m, t) => iou(threshold(m), threshold(shot.truth[t]))));
-      if (stabilise) {
-        stabilised += change;
-        minIouStabilised = Math.min(minIouStabilised, worst);
-      } else {
-        perFrame += change;
-        minIouPerFrame = Math.min(minIouPerFrame, worst);
-      }
-    }
+    await comparison.add(model, shot.frames, shot.maps, shot.truth.map(threshold));
   }
-  return {
-    perFrame: perFrame / images.length, stabilised: stabilised / images.length, ratio: stabilised / perFrame,
-    minIouPerFrame, minIouStabilised, shots: images.map((i) => `${i.set}/${i.name}`),
-  };
+  return comparison.result(images.map((i) => `${i.set}/${i.name}`));
 }
-
 
 export interface ClipFlickerResult extends FlickerResult {
   /**
@@ -88,30 +107,16 @@ export interface ClipFlickerResult extends FlickerResult {
  */
 export async function measureClipFlicker(model: SkyModel, clipCount = 3, frameCount = 12): Promise<ClipFlickerResult> {
   const clips = await horizonClips(clipCount, frameCount);
-  let perFrame = 0, stabilised = 0, truthChange = 0, minIouPerFrame = 1, minIouStabilised = 1;
+  const comparison = new RunComparison();
+  let truthChange = 0;
   for (const clip of clips) {
     const labelled = await Promise.all(clip.map(loadLabelled));
     const frames = labelled.map((l) => l.frame);
     const maps = estimatedMaps(frames);
     truthChange += motionCompensatedChange(labelled.map((l) => ({ width: l.frame.width, height: l.frame.height, data: Float32Array.from(l.truth) })), maps);
-    for (const stabilise of [false, true]) {
-      const mattes: Matte[] = [];
-      for await (const m of new Segmenter(model).segment(frames, stabilise ? {} : { stabilise: false })) mattes.push(m);
-      const change = motionCompensatedChange(mattes, maps);
-      const worst = Math.min(...mattes.map((m, t) => iou(threshold(m), labelled[t].truth)));
-      if (stabilise) {
-        stabilised += change;
-        minIouStabilised = Math.min(minIouStabilised, worst);
-      } else {
-        perFrame += change;
-        minIouPerFrame = Math.min(minIouPerFrame, worst);
-      }
-    }
+    await comparison.add(model, frames, maps, labelled.map((l) => l.truth));
   }
-  return {
-    perFrame: perFrame / clips.length, stabilised: stabilised / clips.length, ratio: stabilised / perFrame,
-    truthChange: truthChange / clips.length, minIouPerFrame, minIouStabilised, shots: clips.map((c) => `horizon_uav/${c[0].name}…(${c.length})`),
-  };
+  return { ...comparison.result(clips.map((c) => `horizon_uav/${c[0].name}…(${c.length})`)), truthChange: truthChange / clips.length };
 }
 
 /** The longest Horizon-UAV validation clips, each its first `frameCount` labelled frames in order. */
