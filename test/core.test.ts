@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { BezierPath, Contour, Matte, Vec2 } from '../src/core/types.ts';
 import { trace } from '../src/core/trace.ts';
 import { fitContour } from '../src/core/fit.ts';
-import { selectKeyframes } from '../src/core/keyframes.ts';
+import { OutlineTarget, pathDeviation, selectKeyframes } from '../src/core/keyframes.ts';
 import { flattenPath, lerpPath } from '../src/core/bezier.ts';
 import { fillPolygons } from '../src/core/render.ts';
 import { threshold } from '../src/core/metrics.ts';
@@ -272,5 +272,20 @@ describe('keyframes', () => {
       }
     }
     assert.ok(worst <= tolerance, `interpolated shape ${worst} px from the outline`);
+  });
+
+  it('holds a wall standing in the frame\'s outermost column to the tolerance across it, not to which pixel centres it covers', () => {
+    // Sky: a band along the top, and a sliver down the right edge to y = 25 whose wall stands at x = wall.
+    const frame = { width: 40, height: 30 };
+    const sky = (wall: number): Vec2[] => [[0, 0], [40, 0], [40, 25], [wall, 25], [wall, 15], [0, 15]];
+    const path = (vertices: Vec2[]): BezierPath => ({ closed: true, vertices, inTangents: vertices.map(() => [0, 0]), outTangents: vertices.map(() => [0, 0]) });
+    const outline = (wall: number) => new OutlineTarget(Float32Array.from(sky(wall).flat()), frame);
+    // The traced wall covers the column's centres (x = 39.5), the path's, 0.3 px away, does not: ten
+    // rows of edge pixels differ, yet the path is 0.3 px from the outline.
+    const near = pathDeviation(path(sky(39.6)), outline(39.3), 1, frame);
+    assert.ok(Math.abs(near.max - 0.3) < 1e-3, `max ${near.max}`);
+    // A sliver 2 px wide that the path leaves out is 2 px off, whichever check sees it.
+    const band: Vec2[] = [[0, 0], [40, 0], [40, 15], [0, 15]];
+    assert.ok(pathDeviation(path(band), outline(38), 1, frame).max > 1);
   });
 });

@@ -16,7 +16,7 @@ import {
   appearingRegion, edgeShapes, prng, regionWithHoles, rotatingBlob, skylinePan, softEdges, type SyntheticScene,
 } from '../src/synthetic/index.ts';
 import {
-  bestMatch, boundaryErrorNear, describeQuality, firstVertexJumps, forEachBoundaryDistance, outlineDistance, pathPolyline,
+  bestMatch, boundaryErrorNear, describeQuality, firstVertexJumps, forEachBoundaryDistance, frameQuality, outlineDistance, pathPolyline,
   inThinZone, potraceMask, sceneMotion, sequenceQuality, summarize, thinZone, withoutThinParts,
 } from './helpers/roto-check.ts';
 
@@ -216,6 +216,29 @@ describe('skylinePan at 1080p, 96 frames (panning and zooming skyline with build
       }
     }
     assert.deepEqual(failures, []);
+  });
+});
+
+describe('skylinePan at 1080p, a 10 s pan (240 frames: buildings keep entering and leaving)', () => {
+  let run: Run;
+  before(() => { run = build(skylinePan({ frameCount: 240 })); });
+
+  it('skylinePan 240 frames: keeps one mask shape over the whole pan, with path keyframes on at most 15% of the frames', (t) => {
+    const { doc } = run;
+    t.diagnostic(`${doc.masks.length} masks; path keys ${doc.masks.map((m) => `${m.path.length}/${doc.source.frameCount}`).join(', ')}; ` +
+      `vertices ${doc.masks.map((m) => m.path[0].vertices.length).join(', ')}`);
+    assert.equal(doc.masks.length, 1);
+    assert.ok(doc.masks[0].path.length <= 0.15 * doc.source.frameCount, `${doc.masks[0].path.length} keys`);
+  });
+
+  it('skylinePan 240 frames: matches the thresholded matte at every 4th frame and every key (as the 96-frame shot)', (t) => {
+    const { doc, scene, tolerance, minArea } = run;
+    const keys = doc.masks.flatMap((m) => m.path.map((k) => k.frame));
+    const frames = [...new Set([...keys, ...Array.from({ length: 60 }, (_, k) => 4 * k)])].sort((a, b) => a - b);
+    const quality = frames.map((f) => frameQuality(doc, f, scene.matte(f), minArea));
+    t.diagnostic(`${frames.length} frames: ${describeQuality(summarize(quality))}`);
+    const bad = quality.filter((q) => q.iou < 0.995 || q.mean > 0.5 || q.maxAwayFromThin > tolerance + 0.5);
+    assert.deepEqual(bad.map((q) => `frame ${q.frame}: IoU ${q.iou.toFixed(5)}, mean ${q.mean.toFixed(3)} px, max ${q.maxAwayFromThin.toFixed(2)} px`), []);
   });
 });
 

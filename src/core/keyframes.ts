@@ -144,7 +144,62 @@ function checkPoints(path: BezierPath): Float64Array {
  * meeting the edge at a slant moves along it by more than across itself: runs may differ by 3 × within.
  */
 function bordersAgree(flat: Float64Array, outline: OutlineTarget, within: number, frame: FrameBox): boolean {
-  return borderRuns(flat, frame).every((runs, k) => runsAgree(runs, outline.border[k], Math.ceil(3 * within)));
+  return borderRuns(flat, frame).every((runs, side) => runsAgree(runs, outline.border[side], Math.ceil(3 * within)) ||
+    differencesNearOutline(runs, outline.border[side], side, outline.outline, within, frame));
+}
+
+/**
+ * Whether every outermost pixel that the two sets of runs disagree on lies within `within` of the
+ * outline where it is drawn by the matte (not where it follows the frame's edge): there the matte
+ * itself is undecided to the tolerance. A building's wall that stands in the frame's outermost column
+ * moves a whole run's end by the wall's height for a fraction of a pixel across it, which the slack
+ * on run ends (a slanted crossing's) does not cover.
+ */
+function differencesNearOutline(a: PixelRuns, b: PixelRuns, side: number, outline: Float32Array | Float64Array, within: number,
+  frame: FrameBox): boolean {
+  const { width, height } = frame;
+  const along = side < 2 ? width : height;
+  const cover = new Int8Array(along);
+  for (const [from, to] of a) for (let i = from; i < to; i++) cover[i] ^= 1;
+  for (const [from, to] of b) for (let i = from; i < to; i++) cover[i] ^= 1;
+  // The line of pixel centres: top, bottom, left, right (as borderRuns).
+  const across = [0.5, height - 0.5, 0.5, width - 0.5][side];
+  const segments = drawnSegmentsNear(outline, side < 2 ? 1 : 0, across, within, frame);
+  for (let i = 0; i < along; i++) {
+    if (!cover[i]) continue;
+    const x = side < 2 ? i + 0.5 : across, y = side < 2 ? across : i + 0.5;
+    let nearest = Infinity;
+    for (let k = 0; k < segments.length && nearest > within; k += 4) {
+      nearest = Math.min(nearest, segmentDistance(x, y, segments[k], segments[k + 1], segments[k + 2], segments[k + 3]));
+    }
+    if (nearest > within) return false;
+  }
+  return true;
+}
+
+/** The outline's segments (x0, y0, x1, y1) that come within `within` of the line where coordinate `axis` is `at`, leaving out those along the frame's edge. */
+function drawnSegmentsNear(outline: Float32Array | Float64Array, axis: number, at: number, within: number, frame: FrameBox): number[] {
+  const { width, height } = frame;
+  const onEdge = (x: number, y: number) => x <= 0 || y <= 0 || x >= width || y >= height;
+  const out: number[] = [];
+  const n = outline.length / 2;
+  for (let i = 0; i < n; i++) {
+    const j = i + 1 === n ? 0 : i + 1;
+    const x0 = outline[2 * i], y0 = outline[2 * i + 1], x1 = outline[2 * j], y1 = outline[2 * j + 1];
+    const c0 = axis === 0 ? x0 : y0, c1 = axis === 0 ? x1 : y1;
+    if (Math.min(c0, c1) > at + within || Math.max(c0, c1) < at - within) continue;
+    // Both ends on the frame's edge, and on the same side of it: the outline follows the edge there.
+    if (onEdge(x0, y0) && onEdge(x1, y1) && (x0 === x1 || y0 === y1)) continue;
+    out.push(x0, y0, x1, y1);
+  }
+  return out;
+}
+
+function segmentDistance(x: number, y: number, x0: number, y0: number, x1: number, y1: number): number {
+  const dx = x1 - x0, dy = y1 - y0;
+  const lengthSquared = dx * dx + dy * dy;
+  const t = lengthSquared > 0 ? Math.max(0, Math.min(1, ((x - x0) * dx + (y - y0) * dy) / lengthSquared)) : 0;
+  return Math.hypot(x - x0 - t * dx, y - y0 - t * dy);
 }
 
 /** Narrower than this (px) a shape cannot be drawn by pixel centres, nor held to a tolerance. */

@@ -77,10 +77,34 @@ export function sceneShapes(input: SceneShapeInput, frame: FrameBox, tolerance: 
   // The ends and the middle of the shot fail first when the region is not rigid: check them first.
   const order = [toFrame.length - 1, toFrame.length >> 1, ...toFrame.keys()];
   for (const t of new Set(order)) {
-    deviations[t] = pathDeviation(shapes.at(t)!, new OutlineTarget(outlines[t], frame), tolerance, frame);
-    if (deviations[t].max > tolerance) return undefined;
+    const target = new OutlineTarget(outlines[t], frame);
+    deviations[t] = pathDeviation(shapes.at(t)!, target, tolerance, frame);
+    if (deviations[t].max <= tolerance) continue;
+    const nudged = nudgeToFit(scene, toFrame[t], target, tolerance, frame);
+    if (!nudged) return undefined;
+    toFrame[t] = nudged.camera;
+    deviations[t] = nudged.deviation;
   }
   return { shapes, deviations };
+}
+
+/**
+ * Sub-pixel moves of a frame's camera, as shares of the tolerance, tried in turn when the frame's
+ * shape misses its outline. A wall standing in the frame's outermost column of pixel centres puts a
+ * whole run of them on one side or the other for a hair's move across it, and the traced outline
+ * cannot place such a wall finer than the column (past the last centre it has no sample): one frame
+ * of a long pan where that happens must not cost the shot its scene shape.
+ */
+const NUDGES = [0.125, 0.25, 0.5].flatMap((r) => [[r, 0], [-r, 0], [0, r], [0, -r], [r, r], [-r, -r], [r, -r], [-r, r]]);
+
+function nudgeToFit(scene: BezierPath, camera: Similarity, target: OutlineTarget, tolerance: number, frame: FrameBox):
+  { camera: Similarity; deviation: Deviation } | undefined {
+  for (const [dx, dy] of NUDGES) {
+    const moved = { ...camera, tx: camera.tx + dx * tolerance, ty: camera.ty + dy * tolerance };
+    const deviation = pathDeviation(transformPath(scene, moved), target, tolerance, frame);
+    if (deviation.max <= tolerance) return { camera: moved, deviation };
+  }
+  return undefined;
 }
 
 function fitSceneShape(outlines: Float32Array[], toScene: Similarity[], frame: FrameBox, hole: boolean, fitTolerance: number): BezierPath | undefined {
