@@ -21,6 +21,8 @@ export interface OursResult {
   perFrame: Summary;
   /** finish() for the whole shot (keyframe selection, masks), ms. */
   finishMs: number;
+  /** finish(), process CPU ms (as addMatteCpu): below finishMs when the process waited for a core. */
+  finishCpuMs: number;
   /** trace() alone per frame (wall ms). */
   trace: Summary;
   /** Tracker.addFrame (fit + track) per frame, given the traced regions (wall ms). */
@@ -59,9 +61,11 @@ export function measureOurs(scene: SyntheticScene, frames: number, warmup: numbe
     addMatteMs.push(performance.now() - t0);
     addMatteCpuMs.push(cpuMs(cpu));
   }
+  const finishCpu = process.cpuUsage();
   const t0 = performance.now();
   const doc = builder.finish();
   const finishMs = performance.now() - t0;
+  const finishCpuMs = cpuMs(finishCpu);
 
   // 2. The same frames, trace and fit + track timed apart.
   globalThis.gc?.();
@@ -84,6 +88,7 @@ export function measureOurs(scene: SyntheticScene, frames: number, warmup: numbe
     addMatteCpu: summarize(addMatteCpuMs),
     perFrame: summarize(addMatteMs.map((ms) => ms + finishMs / frames)),
     finishMs,
+    finishCpuMs,
     trace: summarize(traceMs),
     track: summarize(trackMs),
     output: {

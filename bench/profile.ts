@@ -1,5 +1,6 @@
 /**
- * Where the time goes inside addMatte and finish(): `node --import tsx bench/profile.ts [--frames N] [--4k]`.
+ * Where the time goes inside addMatte and finish(): `node --import tsx bench/profile.ts [--frames N] [--4k]`
+ * (an N-frame pan of the scene, so finish() sees a shot of that length).
  * Runs the 1080p (or 4K) skyline pan through RotoBuilder in a child under `node --cpu-prof`,
  * then reads the profile and prints, for samples under RotoBuilder.addMatte and under finish(), the
  * functions with the most self and total (inclusive) time, plus the garbage collector's share of the run.
@@ -24,10 +25,11 @@ if (args.includes('--workload')) {
   const { skylinePan } = await import('../src/synthetic/index.ts');
   const frames = Number(args[args.indexOf('--frames') + 1]) || 48;
   const [width, height] = args.includes('--4k') ? [3840, 2160] : [1920, 1080];
-  const scene = skylinePan({ width, height, frameCount: 48 });
+  // A pan as long as the run (the first 48 frames are the bench's 48-frame shot).
+  const scene = skylinePan({ width, height, frameCount: Math.max(48, frames) });
   const buffer = new Float32Array(width * height);
   const builder = new RotoBuilder({ path: 'synthetic:skylinePan', width, height, frameRate: 24 });
-  for (let f = 0; f < frames; f++) builder.addMatte(scene.matte(f % 48, buffer));
+  for (let f = 0; f < frames; f++) builder.addMatte(scene.matte(f, buffer));
   builder.finish();
 } else {
   const dir = join(here, 'results', 'profile');

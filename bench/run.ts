@@ -1,8 +1,9 @@
 /**
  * Autoroto benchmark: `npm run bench` (node --import tsx --expose-gc bench/run.ts).
  *
- *   1. trace + fit + track ms/frame through RotoBuilder at 1080p and 4K (synthetic skyline pan),
- *      plus trace alone and fit + track alone, and finish() for the shot;
+ *   1. trace + fit + track ms/frame through RotoBuilder at 1080p and 4K (synthetic skyline pan, 48 frames),
+ *      and at 1080p over a 240-frame (10 s) pan of the same scene, plus trace alone and fit + track alone,
+ *      and finish() for the shot;
  *   2. potrace (npm) on the same mattes, and the ratio potrace / ours;
  *   3. memory over a 200- and a 2000-frame 1080p shot, each in its own process;
  *   4. the sky parts (sky.ts): the model in onnxruntime-web vs onnxruntime-node, refinement and resize
@@ -61,6 +62,8 @@ const config = {
   /** Both resolutions render the same 48-frame shot (same motion per frame); 4K times its first frames. */
   sceneFrames: 48,
   frames1080: quick ? 6 : 48,
+  /** A 10 s shot at 24 fps: finish() grows with the shot, so its per-frame share is measured on a real length too. */
+  longPanFrames: quick ? 12 : 240,
   frames4k: quick ? 3 : 16,
   potraceFrames1080: quick ? 3 : 48,
   potraceFrames4k: quick ? 2 : 16,
@@ -145,6 +148,8 @@ async function main(): Promise<void> {
 
   log(`ours 1080p: ${config.frames1080} frames…`);
   const ours1080 = measureOurs(scene1080, config.frames1080, config.warmup);
+  log(`ours 1080p, ${config.longPanFrames}-frame pan…`);
+  const oursLong = measureOurs(skylinePan({ width: 1920, height: 1080, frameCount: config.longPanFrames }), config.longPanFrames, config.warmup);
   log(`ours 4K: ${config.frames4k} frames…`);
   const ours4k = measureOurs(scene4k, config.frames4k, config.warmup);
 
@@ -186,9 +191,10 @@ async function main(): Promise<void> {
     rows.push([`  addMatte alone (wall / cpu)`, `median ${ms(r.addMatte.median)} / ${ms(r.addMatteCpu.median)}`, '', '']);
     rows.push([`  trace alone`, `median ${ms(r.trace.median)}, p95 ${ms(r.trace.p95)}`, '', '']);
     rows.push([`  fit+track alone`, `median ${ms(r.track.median)}, p95 ${ms(r.track.p95)}`, '', '']);
-    rows.push([`  finish() for the shot`, `${ms(r.finishMs)} ms (${ms(r.finishMs / r.frames)}/frame)`, '', '']);
+    rows.push([`  finish() for the shot (wall / cpu)`, `${ms(r.finishMs)} / ${ms(r.finishCpuMs)} ms (${ms(r.finishMs / r.frames)}/frame)`, '', '']);
   };
   oursRow('1080p', ours1080, true);
+  oursRow(`1080p ${config.longPanFrames}-frame pan`, oursLong, true);
   oursRow('4K', ours4k, false);
   const ratioRows = (label: string, p: PotraceResult | undefined, o: OursResult): void => {
     if (!p) return;
@@ -235,7 +241,7 @@ async function main(): Promise<void> {
     environment: { ...environment, sourcesSeen: [...sources], modelsSeen: [...models], loadavgAfter: loadavg(), seconds: (performance.now() - started) / 1000 },
     config: { ...config, sky },
     goals: { msPerFrame1080: GOAL_MS_1080, potraceRatio: GOAL_RATIO, flatRssShare: GOAL_FLAT_SHARE, modelWebOverNode: GOAL_WEB_OVER_NODE, skySecondsPer240Frames: GOAL_SECONDS_PER_240 },
-    ours: { '1080p': ours1080, '4k': ours4k },
+    ours: { '1080p': ours1080, '1080pLongPan': oursLong, '4k': ours4k },
     potrace: { '1080p': potrace1080, '4k': potrace4k },
     memory,
     sky: skyResult,
