@@ -112,7 +112,7 @@ function runsAgree(a: PixelRuns, b: PixelRuns, slack: number): boolean {
 /**
  * Symmetric (Hausdorff) distance in px between a closed path and a traced outline, inside the frame:
  * points outside it or along its edge (where the outline follows the frame, and the mask may reach
- * past it) are not compared. Stops early once past `within`.
+ * past it) are not compared. Stops early once past `within`: a distance past it may be reported as Infinity.
  */
 export function pathToOutlineDistance(path: BezierPath, outline: OutlineTarget, within: number, frame: FrameBox): number {
   return pathDeviation(path, outline, within, frame).max;
@@ -124,12 +124,17 @@ export interface Deviation {
   mean: number;
 }
 
-export function pathDeviation(path: BezierPath, outline: OutlineTarget, within: number, frame: FrameBox): Deviation {
+/**
+ * The deviation of a path from an outline (see pathToOutlineDistance). A check that only needs to
+ * know whether the mean stays within `meanWithin` stops once it does not: the outline's side, which
+ * only the largest distance needs, is then not measured (the max may then be too small).
+ */
+export function pathDeviation(path: BezierPath, outline: OutlineTarget, within: number, frame: FrameBox, meanWithin = Infinity): Deviation {
   const flat = checkPoints(path);
   if (!bordersAgree(flat, outline, within, frame)) return { max: Infinity, mean: Infinity };
   const pathIndex = new PolylineIndex(flat, true);
   const toOutline = directedDistance(flat, pathIndex, outline.index, within, frame, 'slack');
-  if (toOutline.max > within) return toOutline;
+  if (toOutline.max > within || toOutline.mean > meanWithin) return toOutline;
   const fromOutline = directedDistance(outline.points, outline.index, pathIndex, within, frame, 'skip');
   return { max: Math.max(toOutline.max, fromOutline.max), mean: toOutline.mean };
 }
@@ -228,7 +233,8 @@ function isThin(points: Float32Array | Float64Array, index: PolylineIndex, i: nu
 
 /**
  * Largest distance from a point of the closed polyline `from` (indexed by `self`) to the polyline
- * `to`, matching only stretches that run the same way; stops early once past `within`.
+ * `to`, matching only stretches that run the same way; stops early once past `within` (the max then
+ * says only that: Infinity where nothing lies within `within`).
  */
 function directedDistance(from: Float64Array, self: PolylineIndex, to: PolylineIndex, within: number, frame: FrameBox,
   slivers: 'slack' | 'skip'): Deviation {
@@ -241,8 +247,9 @@ function directedDistance(from: Float64Array, self: PolylineIndex, to: PolylineI
     // The direction across the point's two neighbours (integer modulo is slow in this loop).
     const next = i + 2 === n ? 0 : i + 2, previous = i === 0 ? n - 2 : i - 2;
     const dx = from[next] - from[previous], dy = from[next + 1] - from[previous + 1];
-    const reach = within === Infinity ? Infinity : within * 2 + 1;
-    let d = to.distanceWithin(x, y, reach, dx, dy);
+    // Past `within` the check ends whatever the distance is, so nothing farther need be looked at
+    // (distanceWithin says Infinity for it): the cells of a smaller square.
+    let d = to.distanceWithin(x, y, within, dx, dy);
     // Slivers: a traced outline's sliver ends wherever pixel sampling happened to cut it off (a spire's
     // sub-pixel tip is several pixels long, traced longer or shorter frame by frame), so it is not
     // held to ('skip'). A path's sliver must still lie along the outline, but either side may stand in
@@ -250,7 +257,7 @@ function directedDistance(from: Float64Array, self: PolylineIndex, to: PolylineI
     // (Only points further than half a pixel are asked: nearer ones pass either way.)
     if (d > 0.5 && isThin(from, self, i / 2)) {
       if (slivers === 'skip') continue;
-      d = Math.max(0, to.distanceWithin(x, y, reach + SLIVER_REACH) - SLIVER_REACH);
+      d = Math.max(0, to.distanceWithin(x, y, within + SLIVER_REACH) - SLIVER_REACH);
     }
     sum += d;
     count++;
@@ -324,7 +331,7 @@ function interpolates(shapes: Shapes, deviations: Deviation[] | undefined, targe
     const interpolated = lerpPath(first, last, (f - from) / (to - from));
     const own = deviations?.[f];
     if (own && holdsNearOwnShape(interpolated, shapes.at(f)!, own, target(f), tolerance, frame)) continue;
-    const deviation = pathDeviation(interpolated, target(f), tolerance, frame);
+    const deviation = pathDeviation(interpolated, target(f), tolerance, frame, MEAN_SHARE * tolerance);
     if (deviation.max > tolerance || deviation.mean > MEAN_SHARE * tolerance) return false;
   }
   return true;
