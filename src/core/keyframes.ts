@@ -133,10 +133,10 @@ export function pathDeviation(path: BezierPath, outline: OutlineTarget, within: 
   const flat = checkPoints(path);
   if (!bordersAgree(flat, outline, within, frame)) return { max: Infinity, mean: Infinity };
   const pathIndex = new PolylineIndex(flat, true);
-  const toOutline = directedDistance(flat, pathIndex, outline.index, within, frame, 'slack');
+  const toOutline = pathSideDistance(flat, pathIndex, outline.index, within, frame);
   if (toOutline.max > within || toOutline.mean > meanWithin) return toOutline;
-  const fromOutline = directedDistance(outline.points, outline.index, pathIndex, within, frame, 'skip');
-  return { max: Math.max(toOutline.max, fromOutline.max), mean: toOutline.mean };
+  const fromOutline = outlineSideDistance(outline.points, outline.index, pathIndex, within, frame);
+  return { max: Math.max(toOutline.max, fromOutline), mean: toOutline.mean };
 }
 
 /** A path as the points distance checks use: no two more than 4 px apart, so that a spire's tip has neighbours inside its sliver. */
@@ -231,34 +231,32 @@ function isThin(points: Float32Array | Float64Array, index: PolylineIndex, i: nu
   return tip && isThin(points, index, (i + 1) % count, false) && isThin(points, index, (i - 1 + count) % count, false);
 }
 
+/** Whether a point lies within half a pixel of the frame's edge, where no pixel centre lies beyond it: it cannot matter. */
+function nearFrameEdge(x: number, y: number, frame: FrameBox): boolean {
+  return x <= 0.5 || y <= 0.5 || x >= frame.width - 0.5 || y >= frame.height - 0.5;
+}
+
 /**
- * Largest distance from a point of the closed polyline `from` (indexed by `self`) to the polyline
- * `to`, matching only stretches that run the same way; stops early once past `within` (the max then
- * says only that: Infinity where nothing lies within `within`).
+ * Largest and mean distance from a point of the path's closed polyline `from` (indexed by `self`) to
+ * the outline `to`, matching only stretches that run the same way; stops early once past `within`
+ * (the max then says only that: Infinity where nothing lies within `within`).
  */
-function directedDistance(from: Float64Array, self: PolylineIndex, to: PolylineIndex, within: number, frame: FrameBox,
-  slivers: 'slack' | 'skip'): Deviation {
+function pathSideDistance(from: Float64Array, self: PolylineIndex, to: PolylineIndex, within: number, frame: FrameBox): Deviation {
   let max = 0, sum = 0, count = 0;
   const n = from.length;
   for (let i = 0; i < n; i += 2) {
     const x = from[i], y = from[i + 1];
-    // Within half a pixel of the frame's edge no pixel centre lies beyond a point: it cannot matter.
-    if (x <= 0.5 || y <= 0.5 || x >= frame.width - 0.5 || y >= frame.height - 0.5) continue;
+    if (nearFrameEdge(x, y, frame)) continue;
     // The direction across the point's two neighbours (integer modulo is slow in this loop).
     const next = i + 2 === n ? 0 : i + 2, previous = i === 0 ? n - 2 : i - 2;
     const dx = from[next] - from[previous], dy = from[next + 1] - from[previous + 1];
     // Past `within` the check ends whatever the distance is, so nothing farther need be looked at
     // (distanceWithin says Infinity for it): the cells of a smaller square.
     let d = to.distanceWithin(x, y, within, dx, dy);
-    // Slivers: a traced outline's sliver ends wherever pixel sampling happened to cut it off (a spire's
-    // sub-pixel tip is several pixels long, traced longer or shorter frame by frame), so it is not
-    // held to ('skip'). A path's sliver must still lie along the outline, but either side may stand in
-    // for the other and it may run on SLIVER_REACH px past the traced one ('slack').
-    // (Only points further than half a pixel are asked: nearer ones pass either way.)
-    if (d > 0.5 && isThin(from, self, i / 2)) {
-      if (slivers === 'skip') continue;
-      d = Math.max(0, to.distanceWithin(x, y, within + SLIVER_REACH) - SLIVER_REACH);
-    }
+    // A path's sliver (see isThin) must still lie along the outline, but either side may stand in for
+    // the other and it may run on SLIVER_REACH px past the traced one, whose tip ends wherever pixel
+    // sampling cut it off. (Only points further than half a pixel are asked: nearer ones pass either way.)
+    if (d > 0.5 && isThin(from, self, i / 2)) d = Math.max(0, to.distanceWithin(x, y, within + SLIVER_REACH) - SLIVER_REACH);
     sum += d;
     count++;
     if (d <= max) continue;
@@ -266,6 +264,67 @@ function directedDistance(from: Float64Array, self: PolylineIndex, to: PolylineI
     if (max > within) return { max, mean: Infinity };
   }
   return { max, mean: count > 0 ? sum / count : 0 };
+}
+
+/**
+ * Largest distance from a point of the traced outline `from` (indexed by `self`) to the path `to`,
+ * matching only stretches that run the same way, as pathSideDistance measures it; Infinity once past
+ * `within`. The outline's own slivers are not held to: a spire's sub-pixel tip is traced longer or
+ * shorter frame by frame, wherever pixel sampling happened to cut it off.
+ *
+ * Only the largest distance counts here, so most points need no search of the path's grid: walking
+ * along the path with the outline, the few segments past the last point's nearest one bound each
+ * point's distance (and mostly are its nearest). Exact distances are then measured only where a bound
+ * exceeds the largest found so far, the largest bound first: the others cannot raise the max.
+ */
+function outlineSideDistance(from: Float64Array, self: PolylineIndex, to: PolylineIndex, within: number, frame: FrameBox): number {
+  const n = from.length / 2;
+  // Per point: a bound on its distance (its distance where `exact`), or -1 for points not compared.
+  const bound = new Float64Array(n);
+  const exact = new Uint8Array(n);
+  for (let p = 0; p < n; p++) {
+    const x = from[2 * p], y = from[2 * p + 1];
+    if (nearFrameEdge(x, y, frame)) { bound[p] = -1; continue; }
+    const [dx, dy] = across(from, p);
+    let d = to.lastSegment >= 0 ? to.distanceAlong(to.lastSegment, 1, 3, x, y, dx, dy) : Infinity;
+    // Nothing near the walk within reach (it lost the way, or there is nothing): search the grid.
+    if (!(d <= within)) { d = to.distanceWithin(x, y, within, dx, dy); exact[p] = 1; }
+    bound[p] = d;
+  }
+  // A point's exact distance, or -1 for a sliver of the outline's own (only points further than half a pixel are asked).
+  const settle = (p: number): number => {
+    let d = bound[p];
+    if (!exact[p]) {
+      const [dx, dy] = across(from, p);
+      d = to.distanceWithin(from[2 * p], from[2 * p + 1], within, dx, dy);
+    }
+    bound[p] = -1;
+    return d > 0.5 && isThin(from, self, p) ? -1 : d;
+  };
+  let max = 0;
+  // The largest bounds first, until one is not a sliver's: most bounds then fall at or below the max.
+  for (let tries = 0; tries < 4; tries++) {
+    let top = -1;
+    for (let p = 0; p < n; p++) if (bound[p] > max && (top < 0 || bound[p] > bound[top])) top = p;
+    if (top < 0) return max;
+    const d = settle(top);
+    if (d > within) return d;
+    if (d >= 0) { max = Math.max(max, d); break; }
+  }
+  for (let p = 0; p < n; p++) {
+    if (bound[p] <= max) continue;
+    const d = settle(p);
+    if (d > within) return d;
+    if (d > max) max = d;
+  }
+  return max;
+}
+
+/** The direction across point p's two neighbours on a closed polyline. */
+function across(points: Float64Array, p: number): [number, number] {
+  const n = points.length, i = 2 * p;
+  const next = i + 2 === n ? 0 : i + 2, previous = i === 0 ? n - 2 : i - 2;
+  return [points[next] - points[previous], points[next + 1] - points[previous + 1]];
 }
 
 /**

@@ -28,6 +28,8 @@ export class PolylineIndex {
   /** Per segment, the query that last looked at it (so a segment spanning cells is measured once). */
   private readonly visited: Uint32Array;
   private query = 0;
+  /** The nearest segment the last distanceWithin or distanceAlong found (-1 before any): where the next query along the polyline may start. */
+  lastSegment = -1;
 
   /** `points` is x0, y0, x1, y1, …; closed polylines also join the last point to the first. */
   constructor(readonly points: Float32Array | Float64Array, readonly closed: boolean, cellSize = 8) {
@@ -134,27 +136,66 @@ export class PolylineIndex {
     const cx0 = Math.max(0, Math.floor((x - reach - x0) / cell)), cx1 = Math.min(columns - 1, Math.floor((x + reach - x0) / cell));
     const cy0 = Math.max(0, Math.floor((y - reach - y0) / cell)), cy1 = Math.min(rows - 1, Math.floor((y + reach - y0) / cell));
     let best = maxDistance * maxDistance;
-    let found = false;
+    let found = -1;
     for (let cy = cy0; cy <= cy1; cy++) {
       for (let c = cy * columns + cx0, end = cy * columns + cx1; c <= end; c++) {
         for (let k = start[c]; k < start[c + 1]; k++) {
           const i = items[k];
           if (visited[i] === stamp) continue;
           visited[i] = stamp;
-          const j = i + 1 === n ? 0 : i + 1;
-          const ax = points[2 * i], ay = points[2 * i + 1];
-          const ex = points[2 * j] - ax, ey = points[2 * j + 1] - ay;
-          const len2 = ex * ex + ey * ey;
-          if (directed && ex * dx + ey * dy < minCos * Math.sqrt(len2) * queryLength) continue;
-          const f = len2 > 0 ? Math.min(1, Math.max(0, ((x - ax) * ex + (y - ay) * ey) / len2)) : 0;
-          const gx = ax + f * ex - x, gy = ay + f * ey - y;
-          const d2 = gx * gx + gy * gy;
-          if (d2 <= best) { best = d2; found = true; }
+          const d2 = segmentDistanceSquared(points, n, i, x, y, directed, dx, dy, queryLength, minCos);
+          if (d2 <= best) { best = d2; found = i; }
         }
       }
     }
-    return found ? Math.sqrt(best) : Infinity;
+    if (found < 0) return Infinity;
+    this.lastSegment = found;
+    return Math.sqrt(best);
   }
+
+  /**
+   * distanceWithin's distance (with no limit), but to the nearest of a few segments only: `segment`
+   * and up to `before` segments before it and `after` after it (wrapping round a closed polyline).
+   * A bound on the true distance, and the true distance itself where those hold the nearest point:
+   * for a query that moved a little along the polyline from the last one (see lastSegment).
+   */
+  distanceAlong(segment: number, before: number, after: number, x: number, y: number, dx = 0, dy = 0, minCos = -0.2): number {
+    const { count, points } = this;
+    const n = points.length / 2;
+    const directed = dx !== 0 || dy !== 0;
+    const queryLength = Math.sqrt(dx * dx + dy * dy);
+    let best = Infinity, found = -1;
+    const all = before + after + 1 >= count;
+    for (let k = all ? 0 : segment - before, last = all ? count - 1 : segment + after; k <= last; k++) {
+      let i = k;
+      if (i < 0 || i >= count) {
+        if (!this.closed) continue;
+        i = i < 0 ? i + count : i - count;
+      }
+      const d2 = segmentDistanceSquared(points, n, i, x, y, directed, dx, dy, queryLength, minCos);
+      if (d2 <= best) { best = d2; found = i; }
+    }
+    if (found < 0) return Infinity;
+    this.lastSegment = found;
+    return Math.sqrt(best);
+  }
+}
+
+/**
+ * Squared distance from (x, y) to segment i (point i to point i + 1, the last back to the first), or
+ * Infinity where, with a direction given, the segment runs more than acos(minCos) off it. The one
+ * arithmetic of distanceWithin and distanceAlong, so that both give a segment the same distance to the bit.
+ */
+function segmentDistanceSquared(points: Float32Array | Float64Array, n: number, i: number, x: number, y: number, directed: boolean,
+  dx: number, dy: number, queryLength: number, minCos: number): number {
+  const j = i + 1 === n ? 0 : i + 1;
+  const ax = points[2 * i], ay = points[2 * i + 1];
+  const ex = points[2 * j] - ax, ey = points[2 * j + 1] - ay;
+  const len2 = ex * ex + ey * ey;
+  if (directed && ex * dx + ey * dy < minCos * Math.sqrt(len2) * queryLength) return Infinity;
+  const f = len2 > 0 ? Math.min(1, Math.max(0, ((x - ax) * ex + (y - ay) * ey) / len2)) : 0;
+  const gx = ax + f * ex - x, gy = ay + f * ey - y;
+  return gx * gx + gy * gy;
 }
 
 /** The grid's cell lists: the segments of cell c are items[start[c] .. start[c + 1]), each in every cell its bounding box touches. */
