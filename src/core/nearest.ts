@@ -209,12 +209,14 @@ function listSegments(points: Float32Array | Float64Array, count: number, x0: nu
     row[i] = Math.min(rows - 1, Math.max(0, Math.floor((points[2 * i + 1] - y0) / cell)));
   }
   // Two passes over the segments' cells: count per cell (summed, start[c] is then where cell c ends),
-  // then place.
+  // then place. Most segments are shorter than a cell and lie in one: no loops over a range of cells.
   const start = new Int32Array(columns * rows + 1);
   for (let i = 0; i < count; i++) {
     const j = i + 1 === n ? 0 : i + 1;
-    for (let cy = Math.min(row[i], row[j]); cy <= Math.max(row[i], row[j]); cy++) {
-      for (let cx = Math.min(column[i], column[j]); cx <= Math.max(column[i], column[j]); cx++) start[cy * columns + cx]++;
+    const ci = column[i], cj = column[j], ri = row[i], rj = row[j];
+    if (ci === cj && ri === rj) { start[ri * columns + ci]++; continue; }
+    for (let cy = Math.min(ri, rj); cy <= Math.max(ri, rj); cy++) {
+      for (let cx = Math.min(ci, cj); cx <= Math.max(ci, cj); cx++) start[cy * columns + cx]++;
     }
   }
   for (let c = 0; c < start.length - 1; c++) start[c + 1] += start[c];
@@ -223,8 +225,10 @@ function listSegments(points: Float32Array | Float64Array, count: number, x0: nu
   const items = new Int32Array(start[start.length - 1]);
   for (let i = count - 1; i >= 0; i--) {
     const j = i + 1 === n ? 0 : i + 1;
-    for (let cy = Math.min(row[i], row[j]); cy <= Math.max(row[i], row[j]); cy++) {
-      for (let cx = Math.min(column[i], column[j]); cx <= Math.max(column[i], column[j]); cx++) items[--start[cy * columns + cx]] = i;
+    const ci = column[i], cj = column[j], ri = row[i], rj = row[j];
+    if (ci === cj && ri === rj) { items[--start[ri * columns + ci]] = i; continue; }
+    for (let cy = Math.min(ri, rj); cy <= Math.max(ri, rj); cy++) {
+      for (let cx = Math.min(ci, cj); cx <= Math.max(ci, cj); cx++) items[--start[cy * columns + cx]] = i;
     }
   }
   return { start, items };
