@@ -1,12 +1,13 @@
 /**
  * Keyframe distance checks that skip work must measure what a plain scan measures: the outline's side
  * of pathDeviation bounds most points by walking along the path (PolylineIndex.distanceAlong) and
- * searches the grid only where a bound could raise the largest distance.
+ * searches the grid only where a bound could raise the largest distance; pathHolds answers from
+ * such bounds on both sides where they suffice.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { PolylineIndex } from '../src/core/nearest.ts';
-import { OutlineTarget, pathDeviation } from '../src/core/keyframes.ts';
+import { OutlineTarget, pathDeviation, pathHolds } from '../src/core/keyframes.ts';
 import { flattenPath } from '../src/core/bezier.ts';
 import { densify } from '../src/core/polyline.ts';
 import { prng } from '../src/synthetic/index.ts';
@@ -23,6 +24,19 @@ function blob(random: () => number, n: number, cx: number, cy: number, radius: n
     xy[2 * i + 1] = cy + r * Math.sin(t);
   }
   return xy;
+}
+
+/** A loop with points from..from + length moved out from (200, 150) by up to `height` px, in a sine arch. */
+function bump(xy: Float64Array, from: number, length: number, height: number): Float64Array {
+  const out = xy.slice(), n = xy.length / 2;
+  for (let k = 0; k <= length; k++) {
+    const i = (from + k) % n;
+    const dx = xy[2 * i] - 200, dy = xy[2 * i + 1] - 150, r = Math.hypot(dx, dy);
+    const lift = height * Math.sin((Math.PI * k) / length);
+    out[2 * i] += (lift * dx) / r;
+    out[2 * i + 1] += (lift * dy) / r;
+  }
+  return out;
 }
 
 /** Every k-th point of a loop as a path of straight segments, moved by (sx, sy). */
@@ -50,21 +64,28 @@ function scan(from: Float64Array, to: PolylineIndex, within: number, frame: { wi
 }
 
 describe('pathDeviation', () => {
-  it('measures what a scan of every point measures, both ways (loops too wide for slivers, paths moved up to past the tolerance)', () => {
+  it('measures what a scan of every point measures, both ways, and holds exactly when that is within the limits (loops too wide for slivers, paths moved up to past the tolerance)', () => {
     const random = prng(17);
     const frame = { width: 400, height: 300 };
     let finite = 0, past = 0;
     for (let k = 0; k < 40; k++) {
       const outline = blob(random, 200 + Math.floor(random() * 600), 200, 150, 60 + 40 * random());
-      const target = new OutlineTarget(Float32Array.from(outline), frame);
+      const within = [1, 2, 0.5][k % 3];
       const shift = 1.6 * random();
       const path = polygonPath(outline, 1 + Math.floor(random() * 6), shift * (random() - 0.5), shift * (random() - 0.5));
-      const within = [1, 2, 0.5][k % 3];
+      // The traced outline has a bump the path does not follow, up to twice the tolerance high: its
+      // side's largest distance then decides about as often as the path's.
+      const bumped = bump(outline, Math.floor(random() * outline.length / 2), 5 + Math.floor(random() * 20), 2 * within * random());
+      const target = new OutlineTarget(Float32Array.from(bumped), frame);
       const flat = densify(flattenPath(path, 0.05), 4);
       const pathSide = scan(flat, target.index, within, frame);
       const expected = pathSide.max > within ? pathSide
         : { max: Math.max(pathSide.max, scan(target.points, new PolylineIndex(flat, true), within, frame).max), mean: pathSide.mean };
       assert.deepEqual(pathDeviation(path, target, within, frame), expected, `case ${k}`);
+      // The yes-or-no check, with the mean's limit around the measured mean.
+      for (const meanWithin of [0.5 * within, expected.mean, expected.mean * (1 - 1e-9), 0.25 * within]) {
+        assert.equal(pathHolds(path, target, within, meanWithin, frame), expected.max <= within && expected.mean <= meanWithin, `case ${k}, mean within ${meanWithin}`);
+      }
       if (expected.max <= within) finite++; else past++;
     }
     assert.ok(finite >= 10 && past >= 5, `${finite} within the tolerance, ${past} past it`);

@@ -124,19 +124,36 @@ export interface Deviation {
   mean: number;
 }
 
-/**
- * The deviation of a path from an outline (see pathToOutlineDistance). A check that only needs to
- * know whether the mean stays within `meanWithin` stops once it does not: the outline's side, which
- * only the largest distance needs, is then not measured (the max may then be too small).
- */
-export function pathDeviation(path: BezierPath, outline: OutlineTarget, within: number, frame: FrameBox, meanWithin = Infinity): Deviation {
+export function pathDeviation(path: BezierPath, outline: OutlineTarget, within: number, frame: FrameBox): Deviation {
   const flat = checkPoints(path);
   if (!bordersAgree(flat, outline, within, frame)) return { max: Infinity, mean: Infinity };
   const pathIndex = new PolylineIndex(flat, true);
   const toOutline = pathSideDistance(flat, pathIndex, outline.index, within, frame);
-  if (toOutline.max > within || toOutline.mean > meanWithin) return toOutline;
+  if (toOutline.max > within) return toOutline;
   const fromOutline = outlineSideDistance(outline.points, outline.index, pathIndex, within, frame);
   return { max: Math.max(toOutline.max, fromOutline), mean: toOutline.mean };
+}
+
+/**
+ * Whether a path's deviation from an outline stays within `within` and its mean within `meanWithin`,
+ * as pathDeviation measures them. Only the answer is needed, so each side is first bounded by walking
+ * along the other polyline (see outlineSideBounds): when the bounds hold, so do the distances, and the
+ * path needs no grid of its own. Where they do not, the sides are measured.
+ */
+export function pathHolds(path: BezierPath, outline: OutlineTarget, within: number, meanWithin: number, frame: FrameBox): boolean {
+  const flat = checkPoints(path);
+  if (!bordersAgree(flat, outline, within, frame)) return false;
+  const pathIndex = new PolylineIndex(flat, true);
+  const bounds = pathSideBounds(flat, outline.index, within, frame);
+  if (!(bounds.max <= within && bounds.mean <= meanWithin)) {
+    const toOutline = pathSideDistance(flat, pathIndex, outline.index, within, frame);
+    if (toOutline.max > within || toOutline.mean > meanWithin) return false;
+  }
+  const { bound, exact } = outlineSideBounds(outline.points, pathIndex, within, frame);
+  for (let p = 0; p < bound.length; p++) {
+    if (bound[p] > within && settleOutlinePoint(outline.points, outline.index, pathIndex, within, bound, exact, p) > within) return false;
+  }
+  return true;
 }
 
 /** A path as the points distance checks use: no two more than 4 px apart, so that a spire's tip has neighbours inside its sliver. */
@@ -267,19 +284,35 @@ function pathSideDistance(from: Float64Array, self: PolylineIndex, to: PolylineI
 }
 
 /**
- * Largest distance from a point of the traced outline `from` (indexed by `self`) to the path `to`,
- * matching only stretches that run the same way, as pathSideDistance measures it; Infinity once past
- * `within`. The outline's own slivers are not held to: a spire's sub-pixel tip is traced longer or
- * shorter frame by frame, wherever pixel sampling happened to cut it off.
- *
- * Only the largest distance counts here, so most points need no search of the path's grid: walking
- * along the path with the outline, the few segments past the last point's nearest one bound each
- * point's distance (and mostly are its nearest). Exact distances are then measured only where a bound
- * exceeds the largest found so far, the largest bound first: the others cannot raise the max.
+ * Bounds on the largest and mean distance pathSideDistance measures, without its slivers' slack (which
+ * only ever lowers a distance): each point's distance to the few outline segments past the last
+ * point's nearest (walking along with the path), or to the outline's grid where that is past `within`.
  */
-function outlineSideDistance(from: Float64Array, self: PolylineIndex, to: PolylineIndex, within: number, frame: FrameBox): number {
+function pathSideBounds(from: Float64Array, to: PolylineIndex, within: number, frame: FrameBox): Deviation {
+  let max = 0, sum = 0, count = 0;
   const n = from.length / 2;
-  // Per point: a bound on its distance (its distance where `exact`), or -1 for points not compared.
+  for (let p = 0; p < n; p++) {
+    const x = from[2 * p], y = from[2 * p + 1];
+    if (nearFrameEdge(x, y, frame)) continue;
+    const [dx, dy] = across(from, p);
+    let d = to.lastSegment >= 0 ? to.distanceAlong(to.lastSegment, 1, 3, x, y, dx, dy) : Infinity;
+    if (!(d <= within)) d = to.distanceWithin(x, y, within, dx, dy);
+    sum += d;
+    count++;
+    if (d > max) max = d;
+  }
+  return { max, mean: count > 0 ? sum / count : 0 };
+}
+
+/**
+ * Per point of the traced outline `from`: a bound on its distance to the path `to` (matching only
+ * stretches that run the same way), or -1 for points on the frame's edge, which are not compared.
+ * Walking along the path with the outline, the few segments past the last point's nearest one bound
+ * each point's distance, and mostly are its nearest; where that bound is past `within` (the walk lost
+ * the way, or nothing is near), the path's grid gives the distance itself (`exact`).
+ */
+function outlineSideBounds(from: Float64Array, to: PolylineIndex, within: number, frame: FrameBox): { bound: Float64Array; exact: Uint8Array } {
+  const n = from.length / 2;
   const bound = new Float64Array(n);
   const exact = new Uint8Array(n);
   for (let p = 0; p < n; p++) {
@@ -287,33 +320,53 @@ function outlineSideDistance(from: Float64Array, self: PolylineIndex, to: Polyli
     if (nearFrameEdge(x, y, frame)) { bound[p] = -1; continue; }
     const [dx, dy] = across(from, p);
     let d = to.lastSegment >= 0 ? to.distanceAlong(to.lastSegment, 1, 3, x, y, dx, dy) : Infinity;
-    // Nothing near the walk within reach (it lost the way, or there is nothing): search the grid.
     if (!(d <= within)) { d = to.distanceWithin(x, y, within, dx, dy); exact[p] = 1; }
     bound[p] = d;
   }
-  // A point's exact distance, or -1 for a sliver of the outline's own (only points further than half a pixel are asked).
-  const settle = (p: number): number => {
-    let d = bound[p];
-    if (!exact[p]) {
-      const [dx, dy] = across(from, p);
-      d = to.distanceWithin(from[2 * p], from[2 * p + 1], within, dx, dy);
-    }
-    bound[p] = -1;
-    return d > 0.5 && isThin(from, self, p) ? -1 : d;
-  };
+  return { bound, exact };
+}
+
+/**
+ * Outline point p's distance to the path (Infinity past `within`), or -1 where it lies on a sliver of
+ * the outline's own, which is not held to: a spire's sub-pixel tip is traced longer or shorter frame by
+ * frame, wherever pixel sampling happened to cut it off. (Only points further than half a pixel are
+ * asked: nearer ones pass either way.) The point is then settled: its bound becomes -1.
+ */
+function settleOutlinePoint(from: Float64Array, self: PolylineIndex, to: PolylineIndex, within: number, bound: Float64Array,
+  exact: Uint8Array, p: number): number {
+  let d = bound[p];
+  if (!exact[p]) {
+    const [dx, dy] = across(from, p);
+    d = to.distanceWithin(from[2 * p], from[2 * p + 1], within, dx, dy);
+  }
+  bound[p] = -1;
+  return d > 0.5 && isThin(from, self, p) ? -1 : d;
+}
+
+/**
+ * Largest distance from a point of the traced outline `from` (indexed by `self`) to the path `to`,
+ * matching only stretches that run the same way, as pathSideDistance measures it but with the
+ * outline's own slivers left out (see settleOutlinePoint); Infinity once past `within`. Only the
+ * largest distance counts, so exact distances are measured only where a point's bound (see
+ * outlineSideBounds) exceeds the largest found so far, the largest bound first: the others cannot
+ * raise the max.
+ */
+function outlineSideDistance(from: Float64Array, self: PolylineIndex, to: PolylineIndex, within: number, frame: FrameBox): number {
+  const { bound, exact } = outlineSideBounds(from, to, within, frame);
+  const n = bound.length;
   let max = 0;
   // The largest bounds first, until one is not a sliver's: most bounds then fall at or below the max.
   for (let tries = 0; tries < 4; tries++) {
     let top = -1;
     for (let p = 0; p < n; p++) if (bound[p] > max && (top < 0 || bound[p] > bound[top])) top = p;
     if (top < 0) return max;
-    const d = settle(top);
+    const d = settleOutlinePoint(from, self, to, within, bound, exact, top);
     if (d > within) return d;
     if (d >= 0) { max = Math.max(max, d); break; }
   }
   for (let p = 0; p < n; p++) {
     if (bound[p] <= max) continue;
-    const d = settle(p);
+    const d = settleOutlinePoint(from, self, to, within, bound, exact, p);
     if (d > within) return d;
     if (d > max) max = d;
   }
@@ -390,8 +443,7 @@ function interpolates(shapes: Shapes, deviations: Deviation[] | undefined, targe
     const interpolated = lerpPath(first, last, (f - from) / (to - from));
     const own = deviations?.[f];
     if (own && holdsNearOwnShape(interpolated, shapes.at(f)!, own, target(f), tolerance, frame)) continue;
-    const deviation = pathDeviation(interpolated, target(f), tolerance, frame, MEAN_SHARE * tolerance);
-    if (deviation.max > tolerance || deviation.mean > MEAN_SHARE * tolerance) return false;
+    if (!pathHolds(interpolated, target(f), tolerance, MEAN_SHARE * tolerance, frame)) return false;
   }
   return true;
 }

@@ -22,11 +22,12 @@ export class PolylineIndex {
   private readonly cell: number;
   private readonly columns: number;
   private readonly rows: number;
-  /** Segments of grid cell c are items[start[c] .. start[c + 1]). */
-  private readonly start: Int32Array;
-  private readonly items: Int32Array;
-  /** Per segment, the query that last looked at it (so a segment spanning cells is measured once). */
-  private readonly visited: Uint32Array;
+  /**
+   * The grid, made at the first query that needs it (distanceAlong does not): segments of cell c are
+   * items[start[c] .. start[c + 1]); visited holds per segment the query that last looked at it (so a
+   * segment spanning cells is measured once).
+   */
+  private lists?: { start: Int32Array; items: Int32Array; visited: Uint32Array };
   private query = 0;
   /** The nearest segment the last distanceWithin or distanceAlong found (-1 before any): where the next query along the polyline may start. */
   lastSegment = -1;
@@ -45,11 +46,13 @@ export class PolylineIndex {
     this.x0 = x0; this.y0 = y0;
     this.columns = Math.floor((x1 - x0) / this.cell) + 1;
     this.rows = Math.floor((y1 - y0) / this.cell) + 1;
-    this.visited = new Uint32Array(this.count);
+  }
 
-    const { start, items } = listSegments(points, this.count, x0, y0, this.cell, this.columns, this.rows);
-    this.start = start;
-    this.items = items;
+  private grid(): { start: Int32Array; items: Int32Array; visited: Uint32Array } {
+    return (this.lists ??= {
+      ...listSegments(this.points, this.count, this.x0, this.y0, this.cell, this.columns, this.rows),
+      visited: new Uint32Array(this.count),
+    });
   }
 
   /**
@@ -60,7 +63,8 @@ export class PolylineIndex {
    */
   nearest(x: number, y: number, maxDistance = Infinity, dx = 0, dy = 0, minCos = -0.2): NearestPoint | undefined {
     if (this.count <= 0) return undefined;
-    const { cell, points, columns, rows, start, items, visited, x0, y0 } = this;
+    const { cell, points, columns, rows, x0, y0 } = this;
+    const { start, items, visited } = this.grid();
     const n = points.length / 2;
     const stamp = ++this.query;
     const directed = dx !== 0 || dy !== 0;
@@ -126,7 +130,8 @@ export class PolylineIndex {
    */
   distanceWithin(x: number, y: number, maxDistance: number, dx = 0, dy = 0, minCos = -0.2): number {
     if (this.count <= 0) return Infinity;
-    const { cell, points, columns, rows, start, items, visited, x0, y0 } = this;
+    const { cell, points, columns, rows, x0, y0 } = this;
+    const { start, items, visited } = this.grid();
     const n = points.length / 2;
     const stamp = ++this.query;
     const directed = dx !== 0 || dy !== 0;
