@@ -274,7 +274,7 @@ describe('keyframes', () => {
     assert.ok(worst <= tolerance, `interpolated shape ${worst} px from the outline`);
   });
 
-  it('holds a wall standing in the frame\'s outermost column to the tolerance across it, not to which pixel centres it covers', () => {
+  it('holds a wall standing in the frame\'s outermost column to the tolerance across it, not to which pixel centres it covers, and a sliver along the edge under 1.5 px to nothing', () => {
     // Sky: a band along the top, and a sliver down the right edge to y = 25 whose wall stands at x = wall.
     const frame = { width: 40, height: 30 };
     const sky = (wall: number): Vec2[] => [[0, 0], [40, 0], [40, 25], [wall, 25], [wall, 15], [0, 15]];
@@ -287,5 +287,12 @@ describe('keyframes', () => {
     // A sliver 2 px wide that the path leaves out is 2 px off, whichever check sees it.
     const band: Vec2[] = [[0, 0], [40, 0], [40, 15], [0, 15]];
     assert.ok(pathDeviation(path(band), outline(38), 1, frame).max > 1);
+    // A sliver along the edge that no pixel centre sees more than half of is not traced at all: a path
+    // with one 0.8 px wide (a wall in the outermost column) is 0.8 px from what the matte had, one
+    // 1.4 px wide is past the tolerance, one 2 px wide is no sliver.
+    const traced = new OutlineTarget(Float32Array.from(band.flat()), frame);
+    assert.ok(Math.abs(pathDeviation(path(sky(39.2)), traced, 1, frame).max - 0.8) < 1e-3);
+    assert.ok(pathDeviation(path(sky(38.6)), traced, 1, frame).max > 1);
+    assert.ok(pathDeviation(path(sky(38.0)), traced, 1, frame).max > 1);
   });
 });

@@ -151,7 +151,7 @@ export function pathHolds(path: BezierPath, outline: OutlineTarget, within: numb
   }
   const { bound, exact } = outlineSideBounds(outline.points, pathIndex, within, frame);
   for (let p = 0; p < bound.length; p++) {
-    if (bound[p] > within && settleOutlinePoint(outline.points, outline.index, pathIndex, within, bound, exact, p) > within) return false;
+    if (bound[p] > within && settleOutlinePoint(outline.points, outline.index, pathIndex, within, bound, exact, p, frame) > within) return false;
   }
   return true;
 }
@@ -167,36 +167,42 @@ function checkPoints(path: BezierPath): Float64Array {
  */
 function bordersAgree(flat: Float64Array, outline: OutlineTarget, within: number, frame: FrameBox): boolean {
   return borderRuns(flat, frame).every((runs, side) => runsAgree(runs, outline.border[side], Math.ceil(3 * within)) ||
-    differencesNearOutline(runs, outline.border[side], side, outline.outline, within, frame));
+    differByPosition(runs, outline.border[side], side, outline.outline, flat, within, frame));
 }
 
 /**
- * Whether every outermost pixel that the two sets of runs disagree on lies within `within` of the
- * outline where it is drawn by the matte (not where it follows the frame's edge): there the matte
- * itself is undecided to the tolerance. A building's wall that stands in the frame's outermost column
- * moves a whole run's end by the wall's height for a fraction of a pixel across it, which the slack
- * on run ends (a slanted crossing's) does not cover.
+ * Whether the two sets of runs differ only by a boundary's position, not by what is there: every
+ * outermost pixel they disagree on lies within `within` of the outline's boundary where the matte
+ * draws it (not where it follows the frame's edge), or within THIN − 0.5 px of the path's own
+ * boundary. The first allows a boundary meeting the edge at any slant (the slack on run ends
+ * covers only steep ones); the second a sliver along the frame's edge under THIN px wide, which
+ * pixel sampling flips whole (as a spire's tip) and the trace cannot see: a building's wall standing
+ * in the outermost column moves a whole run's end by the wall's height for a hair's move across it.
  */
-function differencesNearOutline(a: PixelRuns, b: PixelRuns, side: number, outline: Float32Array | Float64Array, within: number,
-  frame: FrameBox): boolean {
+function differByPosition(a: PixelRuns, b: PixelRuns, side: number, outline: Float32Array | Float64Array, path: Float64Array,
+  within: number, frame: FrameBox): boolean {
   const { width, height } = frame;
   const along = side < 2 ? width : height;
   const cover = new Int8Array(along);
   for (const [from, to] of a) for (let i = from; i < to; i++) cover[i] ^= 1;
   for (const [from, to] of b) for (let i = from; i < to; i++) cover[i] ^= 1;
   // The line of pixel centres: top, bottom, left, right (as borderRuns).
-  const across = [0.5, height - 0.5, 0.5, width - 0.5][side];
-  const segments = drawnSegmentsNear(outline, side < 2 ? 1 : 0, across, within, frame);
+  const axis = side < 2 ? 1 : 0, across = [0.5, height - 0.5, 0.5, width - 0.5][side];
+  const sliver = THIN - 0.5;
+  const drawn = drawnSegmentsNear(outline, axis, across, within, frame), own = drawnSegmentsNear(path, axis, across, sliver, frame);
   for (let i = 0; i < along; i++) {
     if (!cover[i]) continue;
     const x = side < 2 ? i + 0.5 : across, y = side < 2 ? across : i + 0.5;
-    let nearest = Infinity;
-    for (let k = 0; k < segments.length && nearest > within; k += 4) {
-      nearest = Math.min(nearest, segmentDistance(x, y, segments[k], segments[k + 1], segments[k + 2], segments[k + 3]));
-    }
-    if (nearest > within) return false;
+    if (!anySegmentWithin(drawn, x, y, within) && !anySegmentWithin(own, x, y, sliver)) return false;
   }
   return true;
+}
+
+function anySegmentWithin(segments: number[], x: number, y: number, distance: number): boolean {
+  for (let k = 0; k < segments.length; k += 4) {
+    if (segmentDistance(x, y, segments[k], segments[k + 1], segments[k + 2], segments[k + 3]) <= distance) return true;
+  }
+  return false;
 }
 
 /** The outline's segments (x0, y0, x1, y1) that come within `within` of the line where coordinate `axis` is `at`, leaving out those along the frame's edge. */
@@ -248,6 +254,17 @@ function isThin(points: Float32Array | Float64Array, index: PolylineIndex, i: nu
   return tip && isThin(points, index, (i + 1) % count, false) && isThin(points, index, (i - 1 + count) % count, false);
 }
 
+/**
+ * A point's distance `d` to the other side, or less where the point lies within THIN px of the frame's
+ * edge: there the edge stands in for the other side's boundary. What lies between the point and the
+ * edge is a sliver no pixel centre sees more than half of, which the trace cannot place (a building's
+ * wall standing in the outermost column of pixels as the camera pans).
+ */
+function besideFrameEdge(d: number, x: number, y: number, frame: FrameBox): number {
+  const edge = Math.min(x, y, frame.width - x, frame.height - y);
+  return edge < THIN ? Math.min(d, edge) : d;
+}
+
 /** Whether a point lies within half a pixel of the frame's edge, where no pixel centre lies beyond it: it cannot matter. */
 function nearFrameEdge(x: number, y: number, frame: FrameBox): boolean {
   return x <= 0.5 || y <= 0.5 || x >= frame.width - 0.5 || y >= frame.height - 0.5;
@@ -274,6 +291,7 @@ function pathSideDistance(from: Float64Array, self: PolylineIndex, to: PolylineI
     // the other and it may run on SLIVER_REACH px past the traced one, whose tip ends wherever pixel
     // sampling cut it off. (Only points further than half a pixel are asked: nearer ones pass either way.)
     if (d > 0.5 && isThin(from, self, i / 2)) d = Math.max(0, to.distanceWithin(x, y, within + SLIVER_REACH) - SLIVER_REACH);
+    d = besideFrameEdge(d, x, y, frame);
     sum += d;
     count++;
     if (d <= max) continue;
@@ -333,14 +351,14 @@ function outlineSideBounds(from: Float64Array, to: PolylineIndex, within: number
  * asked: nearer ones pass either way.) The point is then settled: its bound becomes -1.
  */
 function settleOutlinePoint(from: Float64Array, self: PolylineIndex, to: PolylineIndex, within: number, bound: Float64Array,
-  exact: Uint8Array, p: number): number {
+  exact: Uint8Array, p: number, frame: FrameBox): number {
   let d = bound[p];
   if (!exact[p]) {
     const [dx, dy] = across(from, p);
     d = to.distanceWithin(from[2 * p], from[2 * p + 1], within, dx, dy);
   }
   bound[p] = -1;
-  return d > 0.5 && isThin(from, self, p) ? -1 : d;
+  return d > 0.5 && isThin(from, self, p) ? -1 : besideFrameEdge(d, from[2 * p], from[2 * p + 1], frame);
 }
 
 /**
@@ -360,13 +378,13 @@ function outlineSideDistance(from: Float64Array, self: PolylineIndex, to: Polyli
     let top = -1;
     for (let p = 0; p < n; p++) if (bound[p] > max && (top < 0 || bound[p] > bound[top])) top = p;
     if (top < 0) return max;
-    const d = settleOutlinePoint(from, self, to, within, bound, exact, top);
+    const d = settleOutlinePoint(from, self, to, within, bound, exact, top, frame);
     if (d > within) return d;
     if (d >= 0) { max = Math.max(max, d); break; }
   }
   for (let p = 0; p < n; p++) {
     if (bound[p] <= max) continue;
-    const d = settleOutlinePoint(from, self, to, within, bound, exact, p);
+    const d = settleOutlinePoint(from, self, to, within, bound, exact, p, frame);
     if (d > within) return d;
     if (d > max) max = d;
   }
