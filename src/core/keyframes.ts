@@ -281,9 +281,7 @@ function pathSideDistance(from: Float64Array, self: PolylineIndex, to: PolylineI
   for (let i = 0; i < n; i += 2) {
     const x = from[i], y = from[i + 1];
     if (nearFrameEdge(x, y, frame)) continue;
-    // The direction across the point's two neighbours (integer modulo is slow in this loop).
-    const next = i + 2 === n ? 0 : i + 2, previous = i === 0 ? n - 2 : i - 2;
-    const dx = from[next] - from[previous], dy = from[next + 1] - from[previous + 1];
+    const dx = across(from, i / 2, 0), dy = across(from, i / 2, 1);
     // Past `within` the check ends whatever the distance is, so nothing farther need be looked at
     // (distanceWithin says Infinity for it): the cells of a smaller square.
     let d = to.distanceWithin(x, y, within, dx, dy);
@@ -312,7 +310,7 @@ function pathSideBounds(from: Float64Array, to: PolylineIndex, within: number, f
   for (let p = 0; p < n; p++) {
     const x = from[2 * p], y = from[2 * p + 1];
     if (nearFrameEdge(x, y, frame)) continue;
-    const [dx, dy] = across(from, p);
+    const dx = across(from, p, 0), dy = across(from, p, 1);
     let d = to.lastSegment >= 0 ? to.distanceAlong(to.lastSegment, 1, 3, x, y, dx, dy) : Infinity;
     if (!(d <= within)) d = to.distanceWithin(x, y, within, dx, dy);
     sum += d;
@@ -336,7 +334,7 @@ function outlineSideBounds(from: Float64Array, to: PolylineIndex, within: number
   for (let p = 0; p < n; p++) {
     const x = from[2 * p], y = from[2 * p + 1];
     if (nearFrameEdge(x, y, frame)) { bound[p] = -1; continue; }
-    const [dx, dy] = across(from, p);
+    const dx = across(from, p, 0), dy = across(from, p, 1);
     let d = to.lastSegment >= 0 ? to.distanceAlong(to.lastSegment, 1, 3, x, y, dx, dy) : Infinity;
     if (!(d <= within)) { d = to.distanceWithin(x, y, within, dx, dy); exact[p] = 1; }
     bound[p] = d;
@@ -354,7 +352,7 @@ function settleOutlinePoint(from: Float64Array, self: PolylineIndex, to: Polylin
   exact: Uint8Array, p: number, frame: FrameBox): number {
   let d = bound[p];
   if (!exact[p]) {
-    const [dx, dy] = across(from, p);
+    const dx = across(from, p, 0), dy = across(from, p, 1);
     d = to.distanceWithin(from[2 * p], from[2 * p + 1], within, dx, dy);
   }
   bound[p] = -1;
@@ -391,11 +389,15 @@ function outlineSideDistance(from: Float64Array, self: PolylineIndex, to: Polyli
   return max;
 }
 
-/** The direction across point p's two neighbours on a closed polyline. */
-function across(points: Float64Array, p: number): [number, number] {
+/**
+ * The direction across point p's two neighbours on a closed polyline, its x (axis 0) or y (axis 1):
+ * a number rather than a pair, which these loops over millions of points would allocate each time.
+ */
+function across(points: Float64Array, p: number, axis: 0 | 1): number {
   const n = points.length, i = 2 * p;
+  // Neighbours wrapped by comparison: integer modulo is slow in these loops.
   const next = i + 2 === n ? 0 : i + 2, previous = i === 0 ? n - 2 : i - 2;
-  return [points[next] - points[previous], points[next + 1] - points[previous + 1]];
+  return points[next + axis] - points[previous + axis];
 }
 
 /**
