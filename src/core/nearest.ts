@@ -153,7 +153,8 @@ export class PolylineIndex {
         }
       }
     }
-    if (found < 0) return Infinity;
+    // (With no limit, a segment turned away counts as found at Infinity: it is no nearest segment.)
+    if (found < 0 || best === Infinity) return Infinity;
     this.lastSegment = found;
     return Math.sqrt(best);
   }
@@ -180,7 +181,8 @@ export class PolylineIndex {
       const d2 = segmentDistanceSquared(points, n, i, x, y, directed, dx, dy, queryLength, minCos);
       if (d2 <= best) { best = d2; found = i; }
     }
-    if (found < 0) return Infinity;
+    // (With no limit, a segment turned away counts as found at Infinity: it is no nearest segment.)
+    if (found < 0 || best === Infinity) return Infinity;
     this.lastSegment = found;
     return Math.sqrt(best);
   }
