@@ -9,7 +9,6 @@
  *             terminal) about every `--sample-every` frames: steady growth shows as a slope
  */
 import { runSky, type SkyTimings } from '../src/cli/sky.ts';
-import { DEFAULT_MODEL_PATH } from '../src/node/model.ts';
 import { fileFingerprint, sourceFingerprint } from './fingerprint.ts';
 import { highWaterRss } from './process-memory.ts';
 
@@ -59,6 +58,8 @@ const cpu = process.cpuUsage();
 const result = await runSky({ input, out, preview: !process.argv.includes('--no-preview') }, { stderr: progress });
 const used = process.cpuUsage(cpu);
 const maxRss = highWaterRss();
+// Only now: the model's module loads onnxruntime-web (10 MB), which the command's own thread never does.
+const { DEFAULT_MODEL_PATH } = await import('../src/node/model.ts');
 globalThis.gc?.();
 const { rss: rssAfter, heapTotal, heapUsed, arrayBuffers } = process.memoryUsage();
 const run: SkyRun = {

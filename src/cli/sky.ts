@@ -2,19 +2,20 @@
  * `autoroto sky <input> --out <dir>` and `autoroto segment <input> --out <dir>`: footage (a video, a
  * folder of frames or one image) → sky mattes (segment) → roto document, exports and preview (sky).
  *
- * Frames stream through: decode → segment → trace/fit/track, one at a time; nothing per frame is
- * kept but the tracks' outlines, the preview's few tiles and, with `--frames`, the traced regions
- * for `autoroto merge`. Everything is written to a temporary folder and moved in at the end.
+ * Frames stream through: decode → segment (in a thread of its own, a frame ahead) → trace/fit/track;
+ * nothing per frame is kept but the tracks' outlines, the preview's few tiles and, with `--frames`,
+ * the traced regions for `autoroto merge`. Everything is written to a temporary folder and moved in
+ * at the end.
  */
 import { availableParallelism } from 'node:os';
 import { writeMattePng, matteFileName } from '../node/png.ts';
 import { openFootage, type Footage, type FrameRange } from '../node/footage.ts';
-import { loadSkyModel } from '../node/model.ts';
 import { PreviewWriter, PREVIEW_PATHS } from '../node/preview-writer.ts';
+import { SegmentThread } from '../node/segment-thread.ts';
 import { RotoBuilder, modelMatteDefaults } from '../core/pipeline.ts';
 import type { RotoDocument } from '../core/document.ts';
 import { encodeRegions, REGIONS_FORMAT } from '../core/regions-codec.ts';
-import { Segmenter, type BackendChoice } from '../core/segment/index.ts';
+import type { BackendChoice } from '../core/segment/index.ts';
 import type { Matte, Region, RgbFrame } from '../core/types.ts';
 import { BadInputError } from './errors.ts';
 import { AtomicOutput, cleanUpOnSignal } from './output.ts';
@@ -117,22 +118,25 @@ function newTimings(): SkyTimings {
   return { load: 0, decode: 0, resize: 0, network: 0, stabilise: 0, refine: 0, track: 0, document: 0, write: 0, total: 0 };
 }
 
-/** The shared run: footage → mattes, handed to `each` one by one, with progress and timings. */
+/**
+ * The shared run: footage → mattes, handed to `each` one by one, with progress and timings. The
+ * model runs in a thread of its own (segment-thread.ts), ended with the stream so that its memory
+ * is free for what comes after.
+ */
 async function segmentFootage(
   options: SegmentCommandOptions, footage: Footage, range: FrameRange, timings: SkyTimings, stderr: ProgressStream,
   onFrame: (index: number, frame: RgbFrame) => Promise<void>,
   onMatte: (index: number, matte: Matte) => Promise<void>,
 ): Promise<string> {
   let t = performance.now();
-  const model = await loadSkyModel(options.model, { backend: options.backend, threads: wasmThreads() });
+  const thread = await SegmentThread.start({ model: options.model, backend: options.backend, threads: wasmThreads() });
   timings.load = performance.now() - t;
-  const segmenter = new Segmenter(model);
   const total = range.end - range.start + 1;
   const progress = new Progress('segment', total, options.quiet ? undefined : stderr);
   try {
     let index = 0;
     const frames = timed(footage.frames(options.frames ? range : undefined), timings, onFrame);
-    for await (const matte of segmenter.segment(frames)) {
+    for await (const matte of thread.segment(frames)) {
       t = performance.now();
       await onMatte(index, matte);
       timings.track += performance.now() - t;
@@ -143,10 +147,10 @@ async function segmentFootage(
     progress.abort();
     throw error;
   } finally {
-    Object.assign(timings, { resize: segmenter.timings.resize, network: segmenter.timings.network, stabilise: segmenter.timings.stabilise, refine: segmenter.timings.refine });
-    await model.dispose();
+    Object.assign(timings, thread.timings);
+    await thread.close();
   }
-  return model.backend;
+  return thread.backend;
 }
 
 export async function runSegment(options: SegmentCommandOptions, io: { stderr: ProgressStream } = { stderr: process.stderr }): Promise<SkyResult> {

@@ -1,0 +1,134 @@
+/**
+ * The segment stage (model, stabiliser, refinement) in a worker thread of its own, for the command
+ * line: onnxruntime-web's WASM memory only grows (about 200 MB for the network's activations, its
+ * threads' stacks and arenas) and is given back only when the thread that loaded it ends. Ending the
+ * thread after the last frame leaves that room to keyframe selection, the writers and the preview,
+ * which run after the stream and grow with the shot's length; in the same thread they came on top of it.
+ * Frames are copied to the worker (the caller keeps its own), mattes are handed back without a copy.
+ * Both sides run at once: the next frame is segmented while the caller traces the last matte.
+ */
+import { Worker } from 'node:worker_threads';
+import type { BackendChoice, SegmentTimings } from '../core/segment/index.ts';
+import type { Matte, RgbFrame } from '../core/types.ts';
+
+export interface SegmentThreadOptions {
+  /** An ONNX model other than the shipped one. */
+  model?: string;
+  backend?: BackendChoice;
+  /** WASM threads for the network. */
+  threads?: number;
+}
+
+/** Frames sent ahead of the mattes taken: one being segmented while the caller works on the last. */
+const AHEAD = 2;
+
+/** An error as it crosses the thread: structured cloning would lose its class. */
+export interface ThreadError {
+  name: string;
+  message: string;
+  /** Set for a ModelError (a FileError: the CLI's exit 2). */
+  path?: string;
+  reason?: string;
+}
+
+/** Worker → caller. */
+export type FromWorker =
+  | { type: 'ready'; backend: string }
+  | { type: 'matte'; matte: Matte }
+  | { type: 'done'; timings: SegmentTimings }
+  | { type: 'error'; error: ThreadError };
+
+/** Caller → worker. */
+export type ToWorker = { type: 'frame'; frame: RgbFrame } | { type: 'end' };
+
+/**
+ * The worker's error as the caller's own. ModelError is imported only for one: its module loads
+ * onnxruntime-web (10 MB), which this thread otherwise never needs.
+ */
+async function revive(error: ThreadError): Promise<Error> {
+  if (error.name === 'ModelError' && error.path !== undefined && error.reason !== undefined) {
+    const { ModelError } = await import('../core/segment/session.ts');
+    return new ModelError(error.path, error.reason);
+  }
+  return Object.assign(new Error(error.message), { name: error.name });
+}
+
+export class SegmentThread {
+  /** The segmenter's ms per stage, once the last matte has been taken. */
+  readonly timings: SegmentTimings = { resize: 0, network: 0, stabilise: 0, refine: 0 };
+  private readonly inbox: FromWorker[] = [];
+  private waiting: ((message: FromWorker) => void) | undefined;
+  private loaded = '';
+
+  private constructor(private readonly worker: Worker) {}
+
+  /** The network's backend, as the model loaded. */
+  get backend(): string {
+    return this.loaded;
+  }
+
+  /** Starts the worker and loads the model there; throws the model's ModelError as loading it would. */
+  static async start(options: SegmentThreadOptions): Promise<SegmentThread> {
+    const worker = new Worker(new URL('./segment-worker.mjs', import.meta.url), { workerData: options });
+    const thread = new SegmentThread(worker);
+    worker.on('message', (message: FromWorker) => thread.receive(message));
+    worker.on('error', (error) => thread.receive({ type: 'error', error: { name: error.name, message: error.message } }));
+    worker.on('exit', (code) => thread.receive({ type: 'error', error: { name: 'Error', message: `the segment thread stopped (exit ${code})` } }));
+    const ready = await thread.next();
+    if (ready.type !== 'ready') {
+      await worker.terminate();
+      throw ready.type === 'error' ? await revive(ready.error) : new Error(`segment thread: ${ready.type} before ready`);
+    }
+    thread.loaded = ready.backend;
+    return thread;
+  }
+
+  private receive(message: FromWorker): void {
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    if (waiting) waiting(message);
+    else this.inbox.push(message);
+  }
+
+  private next(): Promise<FromWorker> {
+    const queued = this.inbox.shift();
+    return queued ? Promise.resolve(queued) : new Promise((resolve) => { this.waiting = resolve; });
+  }
+
+  /** Each frame's matte, in order; `timings` is filled in when the frames end. */
+  async *segment(frames: AsyncIterable<RgbFrame>): AsyncGenerator<Matte> {
+    const iterator = frames[Symbol.asyncIterator]();
+    let inFlight = 0, ended = false;
+    const send = async (): Promise<void> => {
+      const next = await iterator.next();
+      if (next.done) {
+        ended = true;
+        this.worker.postMessage({ type: 'end' } satisfies ToWorker);
+      } else {
+        inFlight++;
+        this.worker.postMessage({ type: 'frame', frame: next.value } satisfies ToWorker);
+      }
+    };
+    try {
+      while (!ended && inFlight < AHEAD) await send();
+      while (inFlight > 0) {
+        const message = await this.next();
+        if (message.type === 'error') throw await revive(message.error);
+        if (message.type !== 'matte') throw new Error(`segment thread: ${message.type} while mattes were due`);
+        inFlight--;
+        if (!ended) await send();
+        yield message.matte;
+      }
+      const done = await this.next();
+      if (done.type === 'error') throw await revive(done.error);
+      if (done.type === 'done') Object.assign(this.timings, done.timings);
+    } finally {
+      await iterator.return?.();
+    }
+  }
+
+  /** Ends the worker, and with it the model's memory. */
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
+}

@@ -1,0 +1,47 @@
+/** Inside the segment thread (segment-thread.ts): loads the model, then frames in, mattes out. */
+import { parentPort, workerData } from 'node:worker_threads';
+import { FileError } from '../core/file-error.ts';
+import { Segmenter } from '../core/segment/index.ts';
+import type { RgbFrame } from '../core/types.ts';
+import { loadSkyModel } from './model.ts';
+import type { FromWorker, SegmentThreadOptions, ThreadError, ToWorker } from './segment-thread.ts';
+
+const port = parentPort!;
+const send = (message: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
+
+function describe(error: unknown): ThreadError {
+  if (error instanceof FileError) return { name: error.name, message: error.message, path: error.path, reason: error.reason };
+  return error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) };
+}
+
+/** The frames as the caller sends them; ends at its `end`. */
+async function* incoming(): AsyncGenerator<RgbFrame> {
+  const queue: ToWorker[] = [];
+  let wake: (() => void) | undefined;
+  port.on('message', (message: ToWorker) => {
+    queue.push(message);
+    wake?.();
+  });
+  for (;;) {
+    if (queue.length === 0) await new Promise<void>((resolve) => { wake = resolve; });
+    wake = undefined;
+    const message = queue.shift()!;
+    if (message.type === 'end') return;
+    yield message.frame;
+  }
+}
+
+try {
+  const options = workerData as SegmentThreadOptions;
+  const model = await loadSkyModel(options.model, { backend: options.backend, threads: options.threads });
+  send({ type: 'ready', backend: model.backend });
+  const segmenter = new Segmenter(model);
+  try {
+    for await (const matte of segmenter.segment(incoming())) send({ type: 'matte', matte }, [matte.data.buffer as ArrayBuffer]);
+  } finally {
+    await model.dispose();
+  }
+  send({ type: 'done', timings: segmenter.timings });
+} catch (error) {
+  send({ type: 'error', error: describe(error) });
+}

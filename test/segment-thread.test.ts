@@ -1,0 +1,73 @@
+/**
+ * The segment stage in its own thread (src/node/segment-thread.ts), as `autoroto sky` and `segment`
+ * run it: the same mattes, to the bit, as a Segmenter in this thread; the caller's frames are left
+ * intact; timings and backend come back; a bad model is the same ModelError as loading it here.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ModelError, Segmenter } from '../src/core/segment/index.ts';
+import type { Matte, RgbFrame } from '../src/core/types.ts';
+import { openFootage } from '../src/node/footage.ts';
+import { loadSkyModel } from '../src/node/model.ts';
+import { SegmentThread } from '../src/node/segment-thread.ts';
+import { ROOT } from './helpers/cli.ts';
+
+const FRAMES = 5;
+
+async function sampleFrames(): Promise<RgbFrame[]> {
+  const footage = await openFootage(join(ROOT, 'samples', 'sky-pan.mp4'));
+  const frames: RgbFrame[] = [];
+  for await (const frame of footage.frames({ start: 0, end: FRAMES - 1 })) frames.push(frame);
+  return frames;
+}
+
+async function* stream<T>(items: T[]): AsyncGenerator<T> {
+  yield* items;
+}
+
+async function collect(mattes: AsyncIterable<Matte>): Promise<Matte[]> {
+  const out: Matte[] = [];
+  for await (const matte of mattes) out.push(matte);
+  return out;
+}
+
+describe('SegmentThread', () => {
+  it('gives the mattes a Segmenter in this thread gives, in order, and leaves the frames to the caller', async () => {
+    const frames = await sampleFrames();
+    const copies = frames.map((f) => Uint8Array.from(f.data));
+    const model = await loadSkyModel(undefined, { threads: 1 });
+    let here: Matte[];
+    try {
+      here = await collect(new Segmenter(model).segment(stream(frames)));
+    } finally {
+      await model.dispose();
+    }
+    const thread = await SegmentThread.start({ threads: 1 });
+    let there: Matte[];
+    try {
+      there = await collect(thread.segment(stream(frames)));
+    } finally {
+      await thread.close();
+    }
+    assert.equal(thread.backend, 'wasm');
+    assert.equal(there.length, FRAMES);
+    there.forEach((matte, k) => {
+      assert.equal(matte.width, here[k].width);
+      assert.equal(matte.height, here[k].height);
+      assert.deepEqual(matte.data, here[k].data, `frame ${k}`);
+    });
+    frames.forEach((frame, k) => assert.deepEqual(frame.data, copies[k], `frame ${k} was changed or taken`));
+    assert.ok(thread.timings.network > 0 && thread.timings.refine > 0, JSON.stringify(thread.timings));
+  });
+
+  it('throws the ModelError loading a missing model throws, naming the file', async () => {
+    const path = join(ROOT, 'no-such-model.onnx');
+    await assert.rejects(SegmentThread.start({ model: path, threads: 1 }), (error: unknown) => {
+      assert.ok(error instanceof ModelError, String(error));
+      assert.equal(error.path, path);
+      assert.match(error.message, /no such model file/);
+      return true;
+    });
+  });
+});
