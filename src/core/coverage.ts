@@ -28,8 +28,21 @@ abstract class ClippedEdges {
     this.height = height;
   }
 
-  /** An edge with both ends in 0 ≤ x ≤ width (any direction, any rows). */
-  protected abstract clippedEdge(x0: number, y0: number, x1: number, y1: number, w: number): void;
+  /**
+   * An edge with both ends in 0 ≤ x ≤ width, top end first (y0 < y1), meeting rows 0..height; `dir`
+   * is its weight, negated when it ran upwards.
+   */
+  protected abstract downwardEdge(x0: number, y0: number, x1: number, y1: number, dir: number): void;
+
+  /** An edge with both ends in 0 ≤ x ≤ width (any direction, any rows), handed on top end first. */
+  private clippedEdge(x0: number, y0: number, x1: number, y1: number, w: number): void {
+    if (y0 === y1) return;
+    if (y0 < y1) {
+      if (y1 > 0 && y0 < this.height) this.downwardEdge(x0, y0, x1, y1, w);
+    } else if (y0 > 0 && y1 < this.height) {
+      this.downwardEdge(x1, y1, x0, y0, -w);
+    }
+  }
 
   /**
    * Adds a closed polygon (x0, y0, x1, y1, …, no repeated closing point) whose inside gets
@@ -97,17 +110,9 @@ export class CoverageRasterizer extends ClippedEdges {
     }
   }
 
-  /** An edge with both ends in 0 ≤ x ≤ width; rows outside the frame are skipped. */
-  protected clippedEdge(x0: number, y0: number, x1: number, y1: number, w: number): void {
-    if (y0 === y1) return;
-    let dir = w;
-    if (y0 > y1) {
-      let t = x0; x0 = x1; x1 = t;
-      t = y0; y0 = y1; y1 = t;
-      dir = -w;
-    }
+  /** Rows outside the frame are skipped. */
+  protected downwardEdge(x0: number, y0: number, x1: number, y1: number, dir: number): void {
     const H = this.height, W = this.width;
-    if (y1 <= 0 || y0 >= H) return;
     const dxdy = (x1 - x0) / (y1 - y0);
     const rowEnd = Math.min(H, Math.ceil(y1));
     for (let row = y0 < 0 ? 0 : Math.floor(y0); row < rowEnd; row++) depositEdgeRow(this.data, row * W, W, x0, y0, x1, y1, dxdy, dir, row);
@@ -146,15 +151,7 @@ export class EdgeSweep extends ClippedEdges {
   private activeCount = 0;
   private nextRow = 0;
 
-  protected clippedEdge(x0: number, y0: number, x1: number, y1: number, w: number): void {
-    if (y0 === y1) return;
-    let dir = w;
-    if (y0 > y1) {
-      let t = x0; x0 = x1; x1 = t;
-      t = y0; y0 = y1; y1 = t;
-      dir = -w;
-    }
-    if (y1 <= 0 || y0 >= this.height) return;
+  protected downwardEdge(x0: number, y0: number, x1: number, y1: number, dir: number): void {
     if (this.arrivals) throw new Error('EdgeSweep: edges added after sweeping began');
     if (6 * (this.count + 1) > this.edges.length) {
       const grown = new Float64Array(2 * this.edges.length);
