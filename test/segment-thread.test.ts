@@ -2,6 +2,7 @@
  * The segment stage in its own thread (src/node/segment-thread.ts), as `autoroto sky` and `segment`
  * run it: the same mattes, to the bit, as a Segmenter in this thread; the caller's frames are left
  * intact; timings and backend come back; a bad model is the same ModelError as loading it here.
+ * And the Segmenter's reused buffers carry nothing from one frame to the next.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -59,6 +60,22 @@ describe('SegmentThread', () => {
     });
     frames.forEach((frame, k) => assert.deepEqual(frame.data, copies[k], `frame ${k} was changed or taken`));
     assert.ok(thread.timings.network > 0 && thread.timings.refine > 0, JSON.stringify(thread.timings));
+  });
+
+  it("a Segmenter's buffers, reused from frame to frame, give each frame the matte a fresh Segmenter gives it; mattes are new arrays", async () => {
+    const frames = (await sampleFrames()).slice(0, 2);
+    const model = await loadSkyModel(undefined, { threads: 1 });
+    try {
+      // Without the stabiliser no frame depends on the one before, so only reuse could link them.
+      const reused = await collect(new Segmenter(model).segment(stream(frames), { stabilise: false }));
+      for (const [k, frame] of frames.entries()) {
+        const [fresh] = await collect(new Segmenter(model).segment(stream([frame]), { stabilise: false }));
+        assert.deepEqual(reused[k].data, fresh.data, `frame ${k}`);
+      }
+      assert.notEqual(reused[0].data.buffer, reused[1].data.buffer);
+    } finally {
+      await model.dispose();
+    }
   });
 
   it('throws the ModelError loading a missing model throws, naming the file', async () => {

@@ -1,14 +1,15 @@
 /**
  * The segment stage's pure parts, against known geometry: working sizes, resampling, the box filter,
- * guided-filter refinement of a displaced edge, global motion, and temporal stabilisation.
+ * guided-filter refinement of a displaced edge, global motion, and temporal stabilisation; and that
+ * buffers reused from frame to frame (as the Segmenter reuses them) give what fresh ones give.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RgbFrame } from '../src/core/types.ts';
 import { boxMean } from '../src/core/segment/box-filter.ts';
-import { estimateAffine, type Affine } from '../src/core/segment/global-motion.ts';
-import { refineMatte, upsampleMatte } from '../src/core/segment/guided-filter.ts';
-import { axisWeights, lumaOfPlanes, rgbPlanes } from '../src/core/segment/resample.ts';
+import { estimateAffine, MotionEstimator, type Affine } from '../src/core/segment/global-motion.ts';
+import { GuidedFilterBuffers, refineMatte, upsampleMatte } from '../src/core/segment/guided-filter.ts';
+import { axisWeights, lumaOfPlanes, PlaneResampler, rgbPlanes } from '../src/core/segment/resample.ts';
 import { DEFAULT_STABILISER, TemporalStabiliser, type StabiliserOptions } from '../src/core/segment/stabilise.ts';
 import { workingSize } from '../src/core/segment/working-size.ts';
 import { prng as random } from '../src/synthetic/geometry.ts';
@@ -225,5 +226,51 @@ describe('temporal stabilisation', () => {
     };
     const withCheck = errorAtCut(), withoutCheck = errorAtCut({ ...DEFAULT_STABILISER, mismatchFrom: 2, mismatchAt: 3 });
     assert.ok(withCheck < 0.3 * withoutCheck, `error at the cut ${withCheck.toFixed(5)}, without the luma check ${withoutCheck.toFixed(5)}`);
+  });
+});
+
+describe('buffers reused across frames', () => {
+  // Two different frames through one set of buffers: the second result must not depend on the first.
+  const frames = [skyAndBuilding(400.3).frame, skyAndBuilding(612.8).frame];
+  const size = workingSize(frames[0].width, frames[0].height);
+  const probability = (planes: Float32Array) => lumaOfPlanes(planes, size);
+
+  it('resample, refine and upsample give, to the bit, what fresh buffers give', () => {
+    const resampler = new PlaneResampler(frames[0].width, frames[0].height, size);
+    const guided = new GuidedFilterBuffers(size);
+    const out = new Float32Array(frames[0].width * frames[0].height);
+    for (const frame of frames) {
+      const fresh = rgbPlanes(frame, size);
+      const planes = resampler.resample(frame);
+      assert.deepEqual(planes, fresh);
+      const p = probability(fresh);
+      assert.deepEqual(refineMatte(frame, planes, p, size, undefined, guided, out).data, refineMatte(frame, fresh, p, size).data);
+      assert.deepEqual(upsampleMatte(p, size, frame.width, frame.height, out).data, upsampleMatte(p, size, frame.width, frame.height).data);
+    }
+  });
+
+  it('box means and motion estimates give, to the bit, what fresh buffers give', () => {
+    const planes = frames.map((frame) => probability(rgbPlanes(frame, size)));
+    const rows = new Float32Array(size.width * size.height), sums = new Float64Array(size.width), out = new Float32Array(size.width * size.height);
+    for (const plane of planes) assert.deepEqual(boxMean(plane, size.width, size.height, 8, out, rows, sums), boxMean(plane, size.width, size.height, 8));
+    const estimator = new MotionEstimator(size);
+    const scene = texture(5);
+    for (const shift of [3.2, -1.7]) {
+      const previous = lumaPlane(scene, size.width, size.height), current = lumaPlane(scene, size.width, size.height, [1, 0, shift, 0, 1, 0]);
+      assert.deepEqual(estimator.estimate(previous, current), estimateAffine(previous, current, size));
+    }
+  });
+
+  it('the stabiliser gives the same when the caller writes every frame into one luma and one probability buffer', () => {
+    const scene = texture(6);
+    const fresh = new TemporalStabiliser(size), reused = new TemporalStabiliser(size);
+    const luma = new Float32Array(size.width * size.height), p = new Float32Array(size.width * size.height);
+    for (let t = 0; t < 4; t++) {
+      const frameLuma = lumaPlane(scene, size.width, size.height, [1, 0, 2.5 * t, 0, 1, 0]);
+      const frameP = frameLuma.map((v) => 1 - v);
+      luma.set(frameLuma);
+      p.set(frameP);
+      assert.deepEqual(reused.next(p, luma), fresh.next(frameP, frameLuma), `frame ${t}`);
+    }
   });
 });

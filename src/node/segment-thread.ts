@@ -4,8 +4,13 @@
  * threads' stacks and arenas) and is given back only when the thread that loaded it ends. Ending the
  * thread after the last frame leaves that room to keyframe selection, the writers and the preview,
  * which run after the stream and grow with the shot's length; in the same thread they came on top of it.
- * Frames are copied to the worker (the caller keeps its own), mattes are handed back without a copy.
  * Both sides run at once: the next frame is segmented while the caller traces the last matte.
+ *
+ * Nothing frame-sized is allocated in the worker: the thread has a malloc arena of its own, which
+ * keeps what it once held resident, and buffers freed there pile up until V8 collects. So each frame
+ * is copied into one of a few buffers that go to the worker and come back with the matte (the
+ * caller keeps its own frames), and the matte is an array this thread allocates, sent along with
+ * the frame, filled there and handed back without a copy.
  */
 import { Worker } from 'node:worker_threads';
 import type { BackendChoice, SegmentTimings } from '../core/segment/index.ts';
@@ -34,12 +39,12 @@ export interface ThreadError {
 /** Worker → caller. */
 export type FromWorker =
   | { type: 'ready'; backend: string }
-  | { type: 'matte'; matte: Matte }
+  | { type: 'matte'; matte: Matte; frame: Uint8Array }
   | { type: 'done'; timings: SegmentTimings }
   | { type: 'error'; error: ThreadError };
 
-/** Caller → worker. */
-export type ToWorker = { type: 'frame'; frame: RgbFrame } | { type: 'end' };
+/** Caller → worker: a frame with the array its matte is written to. */
+export type ToWorker = { type: 'frame'; frame: RgbFrame; matte: Float32Array } | { type: 'end' };
 
 /**
  * The worker's error as the caller's own. ModelError is imported only for one: its module loads
@@ -57,6 +62,8 @@ export class SegmentThread {
   /** The segmenter's ms per stage, once the last matte has been taken. */
   readonly timings: SegmentTimings = { resize: 0, network: 0, stabilise: 0, refine: 0 };
   private readonly inbox: FromWorker[] = [];
+  /** Frame buffers back from the worker, for the next frames' copies. */
+  private readonly spareFrames: Uint8Array[] = [];
   private waiting: ((message: FromWorker) => void) | undefined;
   private loaded = '';
 
@@ -106,7 +113,7 @@ export class SegmentThread {
         this.worker.postMessage({ type: 'end' } satisfies ToWorker);
       } else {
         inFlight++;
-        this.worker.postMessage({ type: 'frame', frame: next.value } satisfies ToWorker);
+        this.post(next.value);
       }
     };
     try {
@@ -116,6 +123,7 @@ export class SegmentThread {
         if (message.type === 'error') throw await revive(message.error);
         if (message.type !== 'matte') throw new Error(`segment thread: ${message.type} while mattes were due`);
         inFlight--;
+        this.spareFrames.push(message.frame);
         if (!ended) await send();
         yield message.matte;
       }
@@ -125,6 +133,16 @@ export class SegmentThread {
     } finally {
       await iterator.return?.();
     }
+  }
+
+  /** Sends a copy of the frame, in a spare buffer where one fits, and a new array for its matte. */
+  private post(frame: RgbFrame): void {
+    const { width, height } = frame;
+    const spare = this.spareFrames.findIndex((buffer) => buffer.length === frame.data.length);
+    const data = spare >= 0 ? this.spareFrames.splice(spare, 1)[0] : new Uint8Array(frame.data.length);
+    data.set(frame.data);
+    const matte = new Float32Array(width * height);
+    this.worker.postMessage({ type: 'frame', frame: { width, height, data }, matte } satisfies ToWorker, [data.buffer as ArrayBuffer, matte.buffer]);
   }
 
   /** Ends the worker, and with it the model's memory. */

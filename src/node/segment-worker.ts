@@ -2,7 +2,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { FileError } from '../core/file-error.ts';
 import { Segmenter } from '../core/segment/index.ts';
-import type { RgbFrame } from '../core/types.ts';
 import { loadSkyModel } from './model.ts';
 import type { FromWorker, SegmentThreadOptions, ThreadError, ToWorker } from './segment-thread.ts';
 
@@ -14,8 +13,10 @@ function describe(error: unknown): ThreadError {
   return error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) };
 }
 
-/** The frames as the caller sends them; ends at its `end`. */
-async function* incoming(): AsyncGenerator<RgbFrame> {
+type FrameMessage = Extract<ToWorker, { type: 'frame' }>;
+
+/** The frames as the caller sends them, each with its matte's array; ends at its `end`. */
+async function* incoming(): AsyncGenerator<FrameMessage> {
   const queue: ToWorker[] = [];
   let wake: (() => void) | undefined;
   port.on('message', (message: ToWorker) => {
@@ -27,7 +28,7 @@ async function* incoming(): AsyncGenerator<RgbFrame> {
     wake = undefined;
     const message = queue.shift()!;
     if (message.type === 'end') return;
-    yield message.frame;
+    yield message;
   }
 }
 
@@ -36,8 +37,16 @@ try {
   const model = await loadSkyModel(options.model, { backend: options.backend, threads: options.threads });
   send({ type: 'ready', backend: model.backend });
   const segmenter = new Segmenter(model);
+  // The frame being segmented: the Segmenter asks for the next only after its matte is taken.
+  let current: FrameMessage | undefined;
+  const frames = (async function* () {
+    for await (const message of incoming()) yield (current = message).frame;
+  })();
   try {
-    for await (const matte of segmenter.segment(incoming())) send({ type: 'matte', matte }, [matte.data.buffer as ArrayBuffer]);
+    for await (const matte of segmenter.segment(frames, { matteBuffer: () => current!.matte })) {
+      const frame = current!.frame.data;
+      send({ type: 'matte', matte, frame }, [matte.data.buffer as ArrayBuffer, frame.buffer as ArrayBuffer]);
+    }
   } finally {
     await model.dispose();
   }

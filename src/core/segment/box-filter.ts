@@ -1,9 +1,12 @@
 /**
  * Mean over a (2r+1)² window, windows clipped at the image border (divided by the pixels inside),
- * by running sums: O(1) per pixel whatever the radius.
+ * by running sums: O(1) per pixel whatever the radius. `rows` and `sums` are scratch space, which a
+ * caller filtering every frame passes in so that no frame allocates any.
  */
-export function boxMean(src: Float32Array, width: number, height: number, radius: number, out = new Float32Array(width * height)): Float32Array {
-  const rows = new Float32Array(width * height);
+export function boxMean(
+  src: Float32Array, width: number, height: number, radius: number,
+  out: Float32Array = new Float32Array(width * height), rows: Float32Array = new Float32Array(width * height), sums: Float64Array = new Float64Array(width),
+): Float32Array {
   for (let y = 0; y < height; y++) {
     const o = y * width;
     let sum = 0;
@@ -18,7 +21,7 @@ export function boxMean(src: Float32Array, width: number, height: number, radius
       rows[o + x] = sum / (Math.min(width - 1, hi) - Math.max(0, x - radius) + 1);
     }
   }
-  const sums = new Float64Array(width);
+  sums.fill(0);
   for (let y = 0; y <= Math.min(radius, height - 1); y++) for (let x = 0; x < width; x++) sums[x] += rows[y * width + x];
   for (let y = 0; y < height; y++) {
     const lo = y - radius - 1;

@@ -19,9 +19,9 @@ interface Level {
   height: number;
 }
 
-function halve(level: Level): Level {
-  const width = Math.max(1, level.width >> 1), height = Math.max(1, level.height >> 1);
-  const data = new Float32Array(width * height);
+/** Level `into` (half of `level`'s size) as the 2×2 means of `level`. */
+function halve(level: Level, into: Level): void {
+  const { data, width, height } = into;
   const src = level.data, W = level.width;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
@@ -29,12 +29,15 @@ function halve(level: Level): Level {
       data[y * width + x] = 0.25 * (src[i] + src[i + 1] + src[i + W] + src[i + W + 1]);
     }
   }
-  return { data, width, height };
 }
 
-function pyramid(luma: Float32Array, size: Size, levels: number): Level[] {
-  const out: Level[] = [{ data: luma, width: size.width, height: size.height }];
-  while (out.length < levels && out[out.length - 1].width >= 64 && out[out.length - 1].height >= 64) out.push(halve(out[out.length - 1]));
+/** The pyramid's level sizes: halved while both sides are at least 64, at most `levels` of them. */
+function levelSizes(size: Size, levels: number): Size[] {
+  const out = [size];
+  while (out.length < levels && out[out.length - 1].width >= 64 && out[out.length - 1].height >= 64) {
+    const last = out[out.length - 1];
+    out.push({ width: Math.max(1, last.width >> 1), height: Math.max(1, last.height >> 1) });
+  }
   return out;
 }
 
@@ -65,9 +68,11 @@ function solve6(h: Float64Array, g: Float64Array): Float64Array | undefined {
 }
 
 /** 1.4826 × the median absolute residual: the residuals' spread, unmoved by outliers. */
-function robustScale(abs: Float32Array, count: number): number {
-  // Quickselect for the median: a sort per iteration would cost more than the iteration.
-  const a = abs.slice(0, count);
+function robustScale(abs: Float32Array, count: number, scratch: Float32Array): number {
+  // Quickselect for the median: a sort per iteration would cost more than the iteration. It reorders
+  // a copy, in a view of `count` values (past them it reads undefined, as the partition expects).
+  const a = scratch.subarray(0, count);
+  a.set(abs.subarray(0, count));
   const k = count >> 1;
   let lo = 0, hi = count - 1;
   while (lo < hi) {
@@ -89,9 +94,8 @@ function robustScale(abs: Float32Array, count: number): number {
 }
 
 /** Central-difference gradients of a level, so each sample reads value and slope with one set of weights. */
-function gradients(level: Level): { gx: Float32Array; gy: Float32Array } {
+function gradients(level: Level, gx: Float32Array, gy: Float32Array): void {
   const { data, width: w, height: h } = level;
-  const gx = new Float32Array(w * h), gy = new Float32Array(w * h);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const i = y * w + x;
@@ -99,21 +103,39 @@ function gradients(level: Level): { gx: Float32Array; gy: Float32Array } {
       gy[i] = 0.5 * (data[y < h - 1 ? i + w : i] - data[y > 0 ? i - w : i]);
     }
   }
-  return { gx, gy };
 }
 
-/** Gauss–Newton steps at one level; the affine is in that level's pixel coordinates. */
-function refine(previous: Level, current: Level, start: Affine, iterations: number): Affine {
+/** A few thousand samples pin down six parameters; more only cost time. */
+function sampleStep(size: Size): number {
+  return Math.max(1, Math.round(Math.sqrt((size.width * size.height) / 6000)));
+}
+
+function sampleCapacity(size: Size): number {
+  const step = sampleStep(size);
+  return Math.ceil(size.width / step) * Math.ceil(size.height / step);
+}
+
+/** Per-sample values of one Gauss–Newton step, and the copy the median reorders. */
+interface Samples {
+  res: Float32Array;
+  sgx: Float32Array;
+  sgy: Float32Array;
+  sx: Float32Array;
+  sy: Float32Array;
+  abs: Float32Array;
+  scratch: Float32Array;
+}
+
+/**
+ * Gauss–Newton steps at one level; the affine is in that level's pixel coordinates. `GX`, `GY`
+ * hold the previous level's gradients.
+ */
+function refine(previous: Level, current: Level, GX: Float32Array, GY: Float32Array, samples: Samples, start: Affine, iterations: number): Affine {
   const m = [...start] as Affine;
   const { width, height } = current;
-  const { gx: GX, gy: GY } = gradients(previous);
   const P = previous.data, pw = previous.width, ph = previous.height;
-  // A few thousand samples pin down six parameters; more only cost time.
-  const step = Math.max(1, Math.round(Math.sqrt((width * height) / 6000)));
-  const capacity = Math.ceil(width / step) * Math.ceil(height / step);
-  const res = new Float32Array(capacity), sgx = new Float32Array(capacity), sgy = new Float32Array(capacity);
-  const sx = new Float32Array(capacity), sy = new Float32Array(capacity);
-  const abs = new Float32Array(capacity);
+  const step = sampleStep(current);
+  const { res, sgx, sgy, sx, sy, abs } = samples;
   for (let it = 0; it < iterations; it++) {
     let count = 0, absSum = 0;
     for (let y = 1; y < height - 1; y += step) {
@@ -139,7 +161,7 @@ function refine(previous: Level, current: Level, start: Affine, iterations: numb
     // Robust weights: Huber on the first pass (the estimate may still be far), then Tukey's biweight,
     // which gives pixels that move on their own (a bird, a car, parallax) no say at all.
     const huber = it === 0;
-    const k = huber ? Math.max(1e-3, 1.5 * (absSum / count)) : Math.max(1e-3, 4.685 * robustScale(abs, count));
+    const k = huber ? Math.max(1e-3, 1.5 * (absSum / count)) : Math.max(1e-3, 4.685 * robustScale(abs, count, samples.scratch));
     const h = new Float64Array(36), g = new Float64Array(6), jac = new Float64Array(6);
     for (let n = 0; n < count; n++) {
       const r = res[n], a = Math.abs(r);
@@ -171,14 +193,50 @@ function rescale(m: Affine, factor: number): Affine {
   return [m[0], m[1], m[2] * factor, m[3], m[4], m[5] * factor];
 }
 
-export function estimateAffine(previous: Float32Array, current: Float32Array, size: Size, guess: Affine = IDENTITY_AFFINE): Affine {
-  const levels = 4;
-  const prev = pyramid(previous, size, levels), cur = pyramid(current, size, levels);
-  const top = prev.length - 1;
-  let m = rescale(guess, 1 / 2 ** top);
-  for (let l = top; l >= 0; l--) {
-    m = refine(prev[l], cur[l], m, l === 0 ? 3 : 6);
-    if (l > 0) m = rescale(m, 2);
+/**
+ * Estimates for frames of one working size, with the pyramids, gradients and samples made once:
+ * a shot's estimates then allocate no frame-sized buffers.
+ */
+export class MotionEstimator {
+  private readonly previous: Level[];
+  private readonly current: Level[];
+  private readonly gx: Float32Array;
+  private readonly gy: Float32Array;
+  private readonly samples: Samples;
+
+  constructor(readonly size: Size, levels = 4) {
+    const sizes = levelSizes(size, levels);
+    // Level 0 is the luma itself (see fill); the others have buffers of their own.
+    const pyramid = () => sizes.map((s, l) => ({ data: new Float32Array(l === 0 ? 0 : s.width * s.height), width: s.width, height: s.height }));
+    this.previous = pyramid();
+    this.current = pyramid();
+    this.gx = new Float32Array(size.width * size.height);
+    this.gy = new Float32Array(size.width * size.height);
+    const capacity = Math.max(...sizes.map(sampleCapacity));
+    const buffer = () => new Float32Array(capacity);
+    this.samples = { res: buffer(), sgx: buffer(), sgy: buffer(), sx: buffer(), sy: buffer(), abs: buffer(), scratch: buffer() };
   }
-  return m;
+
+  estimate(previous: Float32Array, current: Float32Array, guess: Affine = IDENTITY_AFFINE): Affine {
+    const prev = this.fill(this.previous, previous), cur = this.fill(this.current, current);
+    const top = prev.length - 1;
+    let m = rescale(guess, 1 / 2 ** top);
+    for (let l = top; l >= 0; l--) {
+      gradients(prev[l], this.gx, this.gy);
+      m = refine(prev[l], cur[l], this.gx, this.gy, this.samples, m, l === 0 ? 3 : 6);
+      if (l > 0) m = rescale(m, 2);
+    }
+    return m;
+  }
+
+  /** The pyramid of `luma`: level 0 is `luma` itself, the others are halved into their buffers. */
+  private fill(pyramid: Level[], luma: Float32Array): Level[] {
+    pyramid[0].data = luma;
+    for (let l = 1; l < pyramid.length; l++) halve(pyramid[l - 1], pyramid[l]);
+    return pyramid;
+  }
+}
+
+export function estimateAffine(previous: Float32Array, current: Float32Array, size: Size, guess: Affine = IDENTITY_AFFINE): Affine {
+  return new MotionEstimator(size).estimate(previous, current, guess);
 }

@@ -37,22 +37,52 @@ export interface ColourModel {
   b0: Float32Array;
 }
 
-export function fitColourModel(planes: Float32Array, p: Float32Array, size: Size, options: GuidedFilterOptions = DEFAULT_GUIDED_FILTER): ColourModel {
+/**
+ * The fit's working-size buffers, made once per shot: a fit allocates nothing, and its model is in
+ * `model`, overwritten by the next fit. Buffers freed every frame would not go back to the system:
+ * V8 frees them only when it collects, and the allocator keeps what it held at the high-water mark.
+ */
+export class GuidedFilterBuffers {
+  readonly product: Float32Array;
+  readonly rows: Float32Array;
+  readonly sums: Float64Array;
+  /** Box means of the colours, the probability and their products (13 planes). */
+  readonly means: Float32Array[];
+  /** The per-window coefficients before their own box mean (4 planes). */
+  readonly coefficients: Float32Array[];
+  readonly model: ColourModel;
+
+  constructor(readonly size: Size) {
+    const plane = () => new Float32Array(size.width * size.height);
+    this.product = plane();
+    this.rows = plane();
+    this.sums = new Float64Array(size.width);
+    this.means = Array.from({ length: 13 }, plane);
+    this.coefficients = Array.from({ length: 4 }, plane);
+    this.model = { size, ar: plane(), ag: plane(), ab: plane(), b0: plane() };
+  }
+}
+
+export function fitColourModel(
+  planes: Float32Array, p: Float32Array, size: Size, options: GuidedFilterOptions = DEFAULT_GUIDED_FILTER,
+  buffers = new GuidedFilterBuffers(size),
+): ColourModel {
   const { width: w, height: h } = size;
   const n = w * h;
   const { radius: r, epsilon } = options;
   const R = planes.subarray(0, n), G = planes.subarray(n, 2 * n), B = planes.subarray(2 * n, 3 * n);
   const product = (x: Float32Array, y: Float32Array) => {
-    const out = new Float32Array(n);
+    const out = buffers.product;
     for (let i = 0; i < n; i++) out[i] = x[i] * y[i];
     return out;
   };
-  const mean = (x: Float32Array) => boxMean(x, w, h, r);
-  const mr = mean(R), mg = mean(G), mb = mean(B), mp = mean(p);
-  const rr = mean(product(R, R)), rg = mean(product(R, G)), rb = mean(product(R, B));
-  const gg = mean(product(G, G)), gb = mean(product(G, B)), bb = mean(product(B, B));
-  const rp = mean(product(R, p)), gp = mean(product(G, p)), bp = mean(product(B, p));
-  const ar = new Float32Array(n), ag = new Float32Array(n), ab = new Float32Array(n), b0 = new Float32Array(n);
+  const mean = (x: Float32Array, out: Float32Array) => boxMean(x, w, h, r, out, buffers.rows, buffers.sums);
+  const [mr, mg, mb, mp, rr, rg, rb, gg, gb, bb, rp, gp, bp] = buffers.means;
+  mean(R, mr); mean(G, mg); mean(B, mb); mean(p, mp);
+  mean(product(R, R), rr); mean(product(R, G), rg); mean(product(R, B), rb);
+  mean(product(G, G), gg); mean(product(G, B), gb); mean(product(B, B), bb);
+  mean(product(R, p), rp); mean(product(G, p), gp); mean(product(B, p), bp);
+  const [ar, ag, ab, b0] = buffers.coefficients;
   for (let i = 0; i < n; i++) {
     // Σ + εI and the colour–matte covariance, then a = (Σ + εI)⁻¹ cov by the adjugate.
     const s00 = rr[i] - mr[i] * mr[i] + epsilon, s01 = rg[i] - mr[i] * mg[i], s02 = rb[i] - mr[i] * mb[i];
@@ -69,7 +99,9 @@ export function fitColourModel(planes: Float32Array, p: Float32Array, size: Size
     ab[i] = a2;
     b0[i] = mp[i] - a0 * mr[i] - a1 * mg[i] - a2 * mb[i];
   }
-  return { size, ar: mean(ar), ag: mean(ag), ab: mean(ab), b0: mean(b0) };
+  const model = buffers.model;
+  mean(ar, model.ar); mean(ag, model.ag); mean(ab, model.ab); mean(b0, model.b0);
+  return model;
 }
 
 /** Linear interpolation indices from full-resolution pixel centres to working-size pixel centres. */
@@ -85,14 +117,13 @@ function lerpAxis(full: number, low: number) {
   return { i0, i1, t };
 }
 
-/** The model evaluated on the full-resolution frame: the refined matte, clamped to 0..1. */
-export function applyColourModel(model: ColourModel, frame: RgbFrame, contrast = 1): Matte {
+/** The model evaluated on the full-resolution frame: the refined matte, clamped to 0..1, in `out`. */
+export function applyColourModel(model: ColourModel, frame: RgbFrame, contrast = 1, out: Float32Array = new Float32Array(frame.width * frame.height)): Matte {
   const { width: W, height: H, data } = frame;
   const { width: w, height: h } = model.size;
   const xs = lerpAxis(W, w), ys = lerpAxis(H, h);
   const planes = [model.ar, model.ag, model.ab, model.b0];
   const row = planes.map(() => new Float32Array(w));
-  const out = new Float32Array(W * H);
   for (let y = 0; y < H; y++) {
     const r0 = ys.i0[y] * w, r1 = ys.i1[y] * w, ty = ys.t[y];
     for (let k = 0; k < 4; k++) {
@@ -113,16 +144,18 @@ export function applyColourModel(model: ColourModel, frame: RgbFrame, contrast =
   return { width: W, height: H, data: out };
 }
 
-/** The working-size probability refined on the full-resolution frame. */
-export function refineMatte(frame: RgbFrame, planes: Float32Array, p: Float32Array, size: Size, options: GuidedFilterOptions = DEFAULT_GUIDED_FILTER): Matte {
-  return applyColourModel(fitColourModel(planes, p, size, options), frame, options.contrast);
+/** The working-size probability refined on the full-resolution frame (the matte in `out`). */
+export function refineMatte(
+  frame: RgbFrame, planes: Float32Array, p: Float32Array, size: Size, options: GuidedFilterOptions = DEFAULT_GUIDED_FILTER,
+  buffers = new GuidedFilterBuffers(size), out?: Float32Array,
+): Matte {
+  return applyColourModel(fitColourModel(planes, p, size, options, buffers), frame, options.contrast, out);
 }
 
 /** Plain bilinear upsampling of the working-size probability (what refinement improves on). */
-export function upsampleMatte(p: Float32Array, size: Size, width: number, height: number): Matte {
+export function upsampleMatte(p: Float32Array, size: Size, width: number, height: number, out: Float32Array = new Float32Array(width * height)): Matte {
   const xs = lerpAxis(width, size.width), ys = lerpAxis(height, size.height);
   const w = size.width;
-  const out = new Float32Array(width * height);
   for (let y = 0; y < height; y++) {
     const r0 = ys.i0[y] * w, r1 = ys.i1[y] * w, ty = ys.t[y];
     for (let x = 0; x < width; x++) {

@@ -50,57 +50,77 @@ export function axisWeights(source: number, target: number): AxisWeights {
   return { start, count, weights: Float32Array.from(all), offset };
 }
 
+/**
+ * Frames of one size to the network's input planes at `size` (r, g, b in 0..1, NCHW), with the
+ * weights and buffers made once: a shot's frames then allocate nothing. The planes are this
+ * resampler's own, overwritten by the next frame.
+ */
+export class PlaneResampler {
+  private readonly xs: AxisWeights;
+  private readonly ys: AxisWeights;
+  private readonly rows: Float32Array;
+  private readonly planes: Float32Array;
+
+  constructor(readonly frameWidth: number, readonly frameHeight: number, readonly size: Size) {
+    this.xs = axisWeights(frameWidth, size.width);
+    this.ys = axisWeights(frameHeight, size.height);
+    this.rows = new Float32Array(frameHeight * size.width * 3);
+    this.planes = new Float32Array(size.width * size.height * 3);
+  }
+
+  resample(frame: RgbFrame): Float32Array {
+    const { width: W, height: H, data } = frame;
+    if (W !== this.frameWidth || H !== this.frameHeight) throw new RangeError(`frame ${W}×${H}, resampler ${this.frameWidth}×${this.frameHeight}`);
+    const { width: w, height: h } = this.size;
+    const { xs, ys, rows, planes } = this;
+    // Rows first: each source row shrinks to w pixels, then target rows mix source rows.
+    for (let y = 0; y < H; y++) {
+      const src = y * W * 3;
+      const dst = y * w * 3;
+      for (let x = 0; x < w; x++) {
+        let r = 0, g = 0, b = 0;
+        const o = xs.offset[x];
+        for (let k = 0, s = src + xs.start[x] * 3; k < xs.count[x]; k++, s += 3) {
+          const wt = xs.weights[o + k];
+          r += wt * data[s];
+          g += wt * data[s + 1];
+          b += wt * data[s + 2];
+        }
+        rows[dst + x * 3] = r;
+        rows[dst + x * 3 + 1] = g;
+        rows[dst + x * 3 + 2] = b;
+      }
+    }
+    const plane = w * h;
+    for (let y = 0; y < h; y++) {
+      const o = ys.offset[y];
+      for (let x = 0; x < w; x++) {
+        let r = 0, g = 0, b = 0;
+        for (let k = 0; k < ys.count[y]; k++) {
+          const wt = ys.weights[o + k];
+          const s = ((ys.start[y] + k) * w + x) * 3;
+          r += wt * rows[s];
+          g += wt * rows[s + 1];
+          b += wt * rows[s + 2];
+        }
+        const i = y * w + x;
+        planes[i] = r / 255;
+        planes[plane + i] = g / 255;
+        planes[2 * plane + i] = b / 255;
+      }
+    }
+    return planes;
+  }
+}
+
 /** An RGB frame at `size`, as three planes r, g, b in 0..1 (the network's NCHW input). */
 export function rgbPlanes(frame: RgbFrame, size: Size): Float32Array {
-  const { width: W, height: H, data } = frame;
-  const { width: w, height: h } = size;
-  const xs = axisWeights(W, w);
-  const ys = axisWeights(H, h);
-  // Rows first: each source row shrinks to w pixels, then target rows mix source rows.
-  const rows = new Float32Array(H * w * 3);
-  for (let y = 0; y < H; y++) {
-    const src = y * W * 3;
-    const dst = y * w * 3;
-    for (let x = 0; x < w; x++) {
-      let r = 0, g = 0, b = 0;
-      const o = xs.offset[x];
-      for (let k = 0, s = src + xs.start[x] * 3; k < xs.count[x]; k++, s += 3) {
-        const wt = xs.weights[o + k];
-        r += wt * data[s];
-        g += wt * data[s + 1];
-        b += wt * data[s + 2];
-      }
-      rows[dst + x * 3] = r;
-      rows[dst + x * 3 + 1] = g;
-      rows[dst + x * 3 + 2] = b;
-    }
-  }
-  const planes = new Float32Array(w * h * 3);
-  const plane = w * h;
-  for (let y = 0; y < h; y++) {
-    const o = ys.offset[y];
-    for (let x = 0; x < w; x++) {
-      let r = 0, g = 0, b = 0;
-      for (let k = 0; k < ys.count[y]; k++) {
-        const wt = ys.weights[o + k];
-        const s = ((ys.start[y] + k) * w + x) * 3;
-        r += wt * rows[s];
-        g += wt * rows[s + 1];
-        b += wt * rows[s + 2];
-      }
-      const i = y * w + x;
-      planes[i] = r / 255;
-      planes[plane + i] = g / 255;
-      planes[2 * plane + i] = b / 255;
-    }
-  }
-  return planes;
+  return new PlaneResampler(frame.width, frame.height, size).resample(frame);
 }
 
 /** Luma (Rec. 601 weights) of planar RGB. */
-export function lumaOfPlanes(planes: Float32Array, size: Size): Float32Array {
+export function lumaOfPlanes(planes: Float32Array, size: Size, luma: Float32Array = new Float32Array(size.width * size.height)): Float32Array {
   const n = size.width * size.height;
-  const luma = new Float32Array(n);
   for (let i = 0; i < n; i++) luma[i] = 0.299 * planes[i] + 0.587 * planes[n + i] + 0.114 * planes[2 * n + i];
   return luma;
 }

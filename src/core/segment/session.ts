@@ -54,14 +54,15 @@ export class SkyModel {
     return new SkyModel(session, backend);
   }
 
-  /** Sky probability at `size` for planar RGB in 0..1 at the same size. */
-  async run(planes: Float32Array, size: Size): Promise<Float32Array> {
+  /** Sky probability at `size` for planar RGB in 0..1 at the same size, in `out`. */
+  async run(planes: Float32Array, size: Size, out: Float32Array = new Float32Array(size.width * size.height)): Promise<Float32Array> {
     const input = new ort.Tensor('float32', planes, [1, 3, size.height, size.width]);
     const output = await this.session.run({ rgb: input });
     const sky = output.sky;
     const data = (sky.location === 'gpu-buffer' ? await sky.getData(true) : sky.data) as Float32Array;
     input.dispose?.();
-    return Float32Array.from(data);
+    out.set(data);
+    return out;
   }
 
   async dispose(): Promise<void> {

@@ -9,7 +9,7 @@
  * where the previous frame did not see the pixel (new picture entering at the frame edge), so
  * nothing ghosts.
  */
-import { estimateAffine, IDENTITY_AFFINE, type Affine } from './global-motion.ts';
+import { IDENTITY_AFFINE, MotionEstimator, type Affine } from './global-motion.ts';
 import type { Size } from './working-size.ts';
 
 export interface StabiliserOptions {
@@ -76,26 +76,41 @@ function cubicSample(src: Float32Array, w: number, h: number, u: number, v: numb
 }
 
 export class TemporalStabiliser {
-  private history: Float32Array | undefined;
-  private previousLuma: Float32Array | undefined;
+  /** The last output, and the buffer the next one is written to: outputs alternate between the two. */
+  private history: Float32Array;
+  private spare: Float32Array;
+  /** A copy of the last frame's luma, so the caller may reuse its own buffer. */
+  private readonly previousLuma: Float32Array;
+  private started = false;
   private motion: Affine = IDENTITY_AFFINE;
+  private readonly estimator: MotionEstimator;
 
-  constructor(readonly size: Size, readonly options: StabiliserOptions = DEFAULT_STABILISER) {}
+  constructor(readonly size: Size, readonly options: StabiliserOptions = DEFAULT_STABILISER) {
+    const n = size.width * size.height;
+    this.history = new Float32Array(n);
+    this.spare = new Float32Array(n);
+    this.previousLuma = new Float32Array(n);
+    this.estimator = new MotionEstimator(size);
+  }
 
-  /** Stabilises the next frame's probability `p`, given its luma at the same size. */
+  /**
+   * Stabilises the next frame's probability `p`, given its luma at the same size. The result is the
+   * stabiliser's own buffer, valid until the next call.
+   */
   next(p: Float32Array, luma: Float32Array): Float32Array {
     const { width: w, height: h } = this.size;
-    if (!this.history || !this.previousLuma) {
-      this.history = Float32Array.from(p);
-      this.previousLuma = luma;
+    if (!this.started) {
+      this.started = true;
+      this.history.set(p);
+      this.previousLuma.set(luma);
       return this.history;
     }
     // A smooth camera keeps moving as it did: start from the last motion.
-    this.motion = estimateAffine(this.previousLuma, luma, this.size, this.motion);
+    this.motion = this.estimator.estimate(this.previousLuma, luma, this.motion);
     const m = this.motion;
     const { blend, trustFrom, trustAt, mismatchFrom, mismatchAt } = this.options;
     const prev = this.history, prevLuma = this.previousLuma;
-    const out = new Float32Array(w * h);
+    const out = this.spare;
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {
         const i = y * w + x;
@@ -112,8 +127,9 @@ export class TemporalStabiliser {
         out[i] = alpha * p[i] + (1 - alpha) * carried;
       }
     }
+    this.spare = prev;
     this.history = out;
-    this.previousLuma = luma;
+    this.previousLuma.set(luma);
     return out;
   }
 }
