@@ -48,7 +48,11 @@ export async function measureE2e(still: RgbFrame, options: E2eOptions): Promise<
 
 const s = (milliseconds: number): string => (milliseconds / 1000).toFixed(1);
 
-/** The stages as the issue splits them; `other` is what no stage counts (probing the clip, the preview's frames, glue). */
+/**
+ * The stages as the issue splits them; `other` is what no stage counts (probing the clip, the preview's
+ * frames, glue), less the time stages overlapped: the segment stage runs in a thread of its own, beside
+ * decoding and tracing, so `other` goes below zero.
+ */
 export function stageSplit(t: SkyRun['timings']) {
   const segment = t.resize + t.network + t.stabilise + t.refine;
   const counted = t.load + t.decode + segment + t.track + t.document + t.write;
@@ -68,7 +72,7 @@ export function e2eRows(result: E2eResult): Row[] {
     ]);
     rows.push([`  decode / segment / trace+fit+track / keyframes / write`, `${s(split.decode)} / ${s(split.segment)} / ${s(split.track)} / ${s(split.document)} / ${s(split.write)} s`, '', '']);
     rows.push([`  segment = resize / network / stabilise / refine`, `${s(t.resize)} / ${s(t.network)} / ${s(t.stabilise)} / ${s(t.refine)} s`, '', '']);
-    rows.push([`  model load / other (probe, preview frames, glue)`, `${s(split.load)} / ${s(split.other)} s`, '', '']);
+    rows.push([`  model load / other (probe, preview, glue; < 0: stages overlap)`, `${s(split.load)} / ${s(split.other)} s`, '', '']);
     rows.push([`  cpu / wall; peak RSS`, `${run.cpuSeconds.toFixed(1)} / ${s(t.total)} s; ${mb(run.maxRss)} MB`, '', '']);
     const keys = run.keyframes.reduce((a, k) => a + k, 0);
     rows.push([`  roto`, `${run.masks} mask${run.masks === 1 ? '' : 's'}, ${keys} keyframes (at most ${Math.max(0, ...run.keyframes)} on one mask)`, '', '']);
