@@ -14,7 +14,7 @@ import { RotoBuilder } from '../core/pipeline.ts';
 import type { RotoDocument } from '../core/document.ts';
 import { decodeRegions, type RegionsFile } from '../core/regions-codec.ts';
 import { BadInputError, errnoCode } from './errors.ts';
-import { AtomicOutput, cleanUpOnSignal } from './output.ts';
+import { withAtomicOutput } from './output.ts';
 import { ROTO_OUTPUTS, rotoOutputTexts, writeRotoOutputs } from './roto-outputs.ts';
 import { REGIONS_FILE } from './sky.ts';
 
@@ -92,16 +92,11 @@ export async function runMerge(options: MergeOptions): Promise<MergeResult> {
     for (let f = start; f <= end; f++) builder.addRegions(file.frames[f - file.header.firstFrame]);
   }
   const doc = builder.finish();
-  const output = await AtomicOutput.open(options.out, ROTO_OUTPUTS);
-  const stopCleanup = cleanUpOnSignal(output);
-  try {
+  return withAtomicOutput(options.out, ROTO_OUTPUTS, async (output) => {
     await writeRotoOutputs(output, rotoOutputTexts(doc, used[0].start));
     const written = output.commit();
     return { doc, used: used.map(({ dir, start, end }) => ({ part: dir, start, end })), written, seconds: (performance.now() - t0) / 1000 };
-  } finally {
-    output.discard();
-    stopCleanup();
-  }
+  });
 }
 
 export function mergeSummary(result: MergeResult, options: MergeOptions): string {

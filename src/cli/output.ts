@@ -183,7 +183,7 @@ function removeEmptyFolders(from: string, upTo: string): void {
  * Until the returned function is called: on SIGINT or SIGTERM, discard `output`, say so on stderr
  * and exit with 130 (SIGINT) or 143 (SIGTERM), leaving the output folder as it was.
  */
-export function cleanUpOnSignal(output: AtomicOutput, stderr: NodeJS.WritableStream = process.stderr): () => void {
+function cleanUpOnSignal(output: AtomicOutput, stderr: NodeJS.WritableStream = process.stderr): () => void {
   const handler = (signal: NodeJS.Signals) => {
     output.discard();
     stderr.write(`\nautoroto: interrupted; nothing was written to ${output.dir}\n`);
@@ -195,4 +195,20 @@ export function cleanUpOnSignal(output: AtomicOutput, stderr: NodeJS.WritableStr
     process.off('SIGINT', handler);
     process.off('SIGTERM', handler);
   };
+}
+
+/**
+ * Opens `dir` as an AtomicOutput (`names`: the files it will replace) and runs `write`, which
+ * commits it. Whatever happens the folder is left committed or as it was: a throw or Ctrl-C
+ * before the commit discards the temporary folder.
+ */
+export async function withAtomicOutput<T>(dir: string, names: readonly string[], write: (output: AtomicOutput) => Promise<T>): Promise<T> {
+  const output = await AtomicOutput.open(dir, names);
+  const stopCleanup = cleanUpOnSignal(output);
+  try {
+    return await write(output);
+  } finally {
+    output.discard();
+    stopCleanup();
+  }
 }

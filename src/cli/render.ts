@@ -8,7 +8,7 @@ import { InvalidDocumentError, parseDocument, type RotoDocument } from '../core/
 import { renderDocument } from '../core/render.ts';
 import { matteFileName, writeMattePng } from '../node/png.ts';
 import { BadInputError, errnoCode } from './errors.ts';
-import { AtomicOutput, cleanUpOnSignal } from './output.ts';
+import { withAtomicOutput } from './output.ts';
 import { Progress, type ProgressStream } from './progress.ts';
 
 export interface RenderOptions {
@@ -51,27 +51,24 @@ export async function runRender(options: RenderOptions, io: { stderr: ProgressSt
   const doc = await readDocument(options.input);
   const { width, height, frameCount } = doc.source;
   const names = Array.from({ length: frameCount }, (_, f) => matteFileName(f));
-  const output = await AtomicOutput.open(options.out, names);
-  const stopCleanup = cleanUpOnSignal(output);
   const progress = new Progress('render', frameCount, options.quiet ? undefined : io.stderr);
-  try {
-    const data = new Float32Array(width * height);
-    for (let f = 0; f < frameCount; f++) {
-      const covered = renderDocument(doc, f);
-      for (let i = 0; i < data.length; i++) data[i] = covered[i];
-      await writeMattePng(output.path(names[f]), { width, height, data });
-      progress.update(f + 1);
+  return withAtomicOutput(options.out, names, async (output) => {
+    try {
+      const data = new Float32Array(width * height);
+      for (let f = 0; f < frameCount; f++) {
+        const covered = renderDocument(doc, f);
+        for (let i = 0; i < data.length; i++) data[i] = covered[i];
+        await writeMattePng(output.path(names[f]), { width, height, data });
+        progress.update(f + 1);
+      }
+      progress.finish();
+      const written = output.commit().sort();
+      return { doc, written, time: performance.now() - t0 };
+    } catch (error) {
+      progress.abort();
+      throw error;
     }
-    progress.finish();
-    const written = output.commit().sort();
-    return { doc, written, time: performance.now() - t0 };
-  } catch (error) {
-    progress.abort();
-    throw error;
-  } finally {
-    output.discard();
-    stopCleanup();
-  }
+  });
 }
 
 /** The one-line summary `render` prints on stdout. */

@@ -18,7 +18,7 @@ import { encodeRegions, REGIONS_FORMAT } from '../core/regions-codec.ts';
 import type { BackendChoice } from '../core/segment/index.ts';
 import type { Matte, Region, RgbFrame } from '../core/types.ts';
 import { BadInputError } from './errors.ts';
-import { AtomicOutput, cleanUpOnSignal } from './output.ts';
+import { withAtomicOutput } from './output.ts';
 import { Progress, type ProgressStream } from './progress.ts';
 import { ROTO_OUTPUTS, rotoOutputTexts, writeRotoOutputs } from './roto-outputs.ts';
 
@@ -157,9 +157,7 @@ export async function runSegment(options: SegmentCommandOptions, io: { stderr: P
   const t0 = performance.now();
   const timings = newTimings();
   const { footage, range } = await openRange(options);
-  const output = await AtomicOutput.open(options.out);
-  const stopCleanup = cleanUpOnSignal(output);
-  try {
+  return withAtomicOutput(options.out, [], async (output) => {
     const backend = await segmentFootage(options, footage, range, timings, io.stderr, async () => {}, async (index, matte) => {
       const w = performance.now();
       await writeMattePng(output.path(matteFileName(range.start + index)), matte);
@@ -168,10 +166,7 @@ export async function runSegment(options: SegmentCommandOptions, io: { stderr: P
     const written = output.commit();
     timings.total = performance.now() - t0;
     return { footage, range, backend, written, timings };
-  } finally {
-    output.discard();
-    stopCleanup();
-  }
+  });
 }
 
 export async function runSky(options: SkyOptions, io: { stderr: ProgressStream } = { stderr: process.stderr }): Promise<SkyResult> {
@@ -180,9 +175,7 @@ export async function runSky(options: SkyOptions, io: { stderr: ProgressStream }
   const { footage, range } = await openRange(options);
   const ranged = options.frames !== undefined;
   const outputs = [...ROTO_OUTPUTS, ...(options.preview === false ? [] : [PREVIEW_PATHS.html, PREVIEW_PATHS.sheet]), ...(ranged ? [REGIONS_FILE] : [])];
-  const output = await AtomicOutput.open(options.out, outputs);
-  const stopCleanup = cleanUpOnSignal(output);
-  try {
+  return withAtomicOutput(options.out, outputs, async (output) => {
     const source = { path: options.input, width: footage.width, height: footage.height, frameRate: footage.frameRate };
     const defaults = modelMatteDefaults(footage.width, footage.height);
     const builder = new RotoBuilder(source, {
@@ -220,10 +213,7 @@ export async function runSky(options: SkyOptions, io: { stderr: ProgressStream }
     timings.write += performance.now() - t;
     timings.total = performance.now() - t0;
     return { doc, footage, range, backend, written, timings };
-  } finally {
-    output.discard();
-    stopCleanup();
-  }
+  });
 }
 
 const STAGES: Array<[keyof SkyTimings, string]> = [

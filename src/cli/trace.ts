@@ -13,7 +13,7 @@ import { FootageError } from '../node/footage-error.ts';
 import { readImageHeader } from '../node/image-header.ts';
 import { ImageReadError, listFrames, readMattePng } from '../node/png.ts';
 import { BadInputError, errnoCode } from './errors.ts';
-import { AtomicOutput, cleanUpOnSignal } from './output.ts';
+import { withAtomicOutput } from './output.ts';
 import { Progress, type ProgressStream } from './progress.ts';
 import { ROTO_OUTPUTS, rotoOutputTexts, writeRotoOutputs } from './roto-outputs.ts';
 
@@ -128,52 +128,49 @@ export async function runTrace(options: TraceOptions, io: TraceIO = { stderr: pr
   }
   const builder = new RotoBuilder({ path: options.input, width, height, frameRate },
     { tolerance: options.tolerance, minArea: options.minArea });
-  const output = await AtomicOutput.open(options.out, ROTO_OUTPUTS);
-  const stopCleanup = cleanUpOnSignal(output);
   const timings: TraceTimings = { scan: performance.now() - t0, decode: 0, track: 0, document: 0, export: 0, write: 0, total: 0 };
   const progress = new Progress('trace', files.length, options.quiet ? undefined : io.stderr);
-  try {
-    let droppedArea = 0;
-    for (let f = 0; f < files.length; f++) {
-      const a = performance.now();
-      let matte;
-      try {
-        matte = await readMattePng(files[f]);
-      } catch (error) {
-        if (error instanceof ImageReadError) {
-          throw new BadInputError(`${error.message}; re-export this matte or remove it from the folder`, { cause: error });
+  return withAtomicOutput(options.out, ROTO_OUTPUTS, async (output) => {
+    try {
+      let droppedArea = 0;
+      for (let f = 0; f < files.length; f++) {
+        const a = performance.now();
+        let matte;
+        try {
+          matte = await readMattePng(files[f]);
+        } catch (error) {
+          if (error instanceof ImageReadError) {
+            throw new BadInputError(`${error.message}; re-export this matte or remove it from the folder`, { cause: error });
+          }
+          throw error;
         }
-        throw error;
+        const b = performance.now();
+        droppedArea += builder.addMatte(matte).droppedArea;
+        timings.decode += b - a;
+        timings.track += performance.now() - b;
+        progress.update(f + 1);
       }
-      const b = performance.now();
-      droppedArea += builder.addMatte(matte).droppedArea;
-      timings.decode += b - a;
-      timings.track += performance.now() - b;
-      progress.update(f + 1);
+      progress.finish();
+
+      let t = performance.now();
+      const doc = builder.finish();
+      timings.document = performance.now() - t;
+
+      t = performance.now();
+      const texts = rotoOutputTexts(doc, svgFrame);
+      timings.export = performance.now() - t;
+
+      t = performance.now();
+      await writeRotoOutputs(output, texts);
+      const written = output.commit();
+      timings.write = performance.now() - t;
+      timings.total = performance.now() - t0;
+      return { doc, files, droppedArea, written, tolerance: builder.tolerance, minArea: builder.minArea, timings };
+    } catch (error) {
+      progress.abort();
+      throw error;
     }
-    progress.finish();
-
-    let t = performance.now();
-    const doc = builder.finish();
-    timings.document = performance.now() - t;
-
-    t = performance.now();
-    const texts = rotoOutputTexts(doc, svgFrame);
-    timings.export = performance.now() - t;
-
-    t = performance.now();
-    await writeRotoOutputs(output, texts);
-    const written = output.commit();
-    timings.write = performance.now() - t;
-    timings.total = performance.now() - t0;
-    return { doc, files, droppedArea, written, tolerance: builder.tolerance, minArea: builder.minArea, timings };
-  } catch (error) {
-    progress.abort();
-    throw error;
-  } finally {
-    output.discard();
-    stopCleanup();
-  }
+  });
 }
 
 function plural(n: number, word: string): string {
