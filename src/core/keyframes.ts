@@ -311,7 +311,7 @@ function pathSideBounds(from: Float64Array, to: PolylineIndex, within: number, f
     const x = from[2 * p], y = from[2 * p + 1];
     if (nearFrameEdge(x, y, frame)) continue;
     const dx = across(from, p, 0), dy = across(from, p, 1);
-    let d = to.lastSegment >= 0 ? to.distanceAlong(to.lastSegment, 1, 3, x, y, dx, dy) : Infinity;
+    let d = walkedBound(to, x, y, dx, dy);
     if (!(d <= within)) d = to.distanceWithin(x, y, within, dx, dy);
     sum += d;
     count++;
@@ -335,11 +335,19 @@ function outlineSideBounds(from: Float64Array, to: PolylineIndex, within: number
     const x = from[2 * p], y = from[2 * p + 1];
     if (nearFrameEdge(x, y, frame)) { bound[p] = -1; continue; }
     const dx = across(from, p, 0), dy = across(from, p, 1);
-    let d = to.lastSegment >= 0 ? to.distanceAlong(to.lastSegment, 1, 3, x, y, dx, dy) : Infinity;
+    let d = walkedBound(to, x, y, dx, dy);
     if (!(d <= within)) { d = to.distanceWithin(x, y, within, dx, dy); exact[p] = 1; }
     bound[p] = d;
   }
   return { bound, exact };
+}
+
+/**
+ * A bound on a point's distance to `to` from the segment nearest the last point asked (one before it,
+ * three after): walking along with `to`, a point's nearest is mostly among them. Infinity before any.
+ */
+function walkedBound(to: PolylineIndex, x: number, y: number, dx: number, dy: number): number {
+  return to.lastSegment >= 0 ? to.distanceAlong(to.lastSegment, 1, 3, x, y, dx, dy) : Infinity;
 }
 
 /**

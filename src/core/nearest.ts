@@ -153,10 +153,7 @@ export class PolylineIndex {
         }
       }
     }
-    // (With no limit, a segment turned away counts as found at Infinity: it is no nearest segment.)
-    if (found < 0 || best === Infinity) return Infinity;
-    this.lastSegment = found;
-    return Math.sqrt(best);
+    return this.answer(found, best);
   }
 
   /**
@@ -181,6 +178,11 @@ export class PolylineIndex {
       const d2 = segmentDistanceSquared(points, n, i, x, y, directed, dx, dy, queryLength, minCos);
       if (d2 <= best) { best = d2; found = i; }
     }
+    return this.answer(found, best);
+  }
+
+  /** The distance of a search that found segment `found` at squared distance `best`, which becomes lastSegment. */
+  private answer(found: number, best: number): number {
     // (With no limit, a segment turned away counts as found at Infinity: it is no nearest segment.)
     if (found < 0 || best === Infinity) return Infinity;
     this.lastSegment = found;
