@@ -15,6 +15,7 @@
 import { Worker } from 'node:worker_threads';
 import type { BackendChoice, SegmentTimings } from '../core/segment/index.ts';
 import type { Matte, RgbFrame } from '../core/types.ts';
+import { Mailbox } from './mailbox.ts';
 
 export interface SegmentThreadOptions {
   /** An ONNX model other than the shipped one. */
@@ -61,10 +62,9 @@ async function revive(error: ThreadError): Promise<Error> {
 export class SegmentThread {
   /** The segmenter's ms per stage, once the last matte has been taken. */
   readonly timings: SegmentTimings = { resize: 0, network: 0, stabilise: 0, refine: 0 };
-  private readonly inbox: FromWorker[] = [];
+  private readonly mailbox = new Mailbox<FromWorker>();
   /** Frame buffers back from the worker, for the next frames' copies. */
   private readonly spareFrames: Uint8Array[] = [];
-  private waiting: ((message: FromWorker) => void) | undefined;
   private loaded = '';
 
   private constructor(private readonly worker: Worker) {}
@@ -78,28 +78,16 @@ export class SegmentThread {
   static async start(options: SegmentThreadOptions): Promise<SegmentThread> {
     const worker = new Worker(new URL('./segment-worker.mjs', import.meta.url), { workerData: options });
     const thread = new SegmentThread(worker);
-    worker.on('message', (message: FromWorker) => thread.receive(message));
-    worker.on('error', (error) => thread.receive({ type: 'error', error: { name: error.name, message: error.message } }));
-    worker.on('exit', (code) => thread.receive({ type: 'error', error: { name: 'Error', message: `the segment thread stopped (exit ${code})` } }));
-    const ready = await thread.next();
+    worker.on('message', (message: FromWorker) => thread.mailbox.put(message));
+    worker.on('error', (error) => thread.mailbox.put({ type: 'error', error: { name: error.name, message: error.message } }));
+    worker.on('exit', (code) => thread.mailbox.put({ type: 'error', error: { name: 'Error', message: `the segment thread stopped (exit ${code})` } }));
+    const ready = await thread.mailbox.take();
     if (ready.type !== 'ready') {
       await worker.terminate();
       throw ready.type === 'error' ? await revive(ready.error) : new Error(`segment thread: ${ready.type} before ready`);
     }
     thread.loaded = ready.backend;
     return thread;
-  }
-
-  private receive(message: FromWorker): void {
-    const waiting = this.waiting;
-    this.waiting = undefined;
-    if (waiting) waiting(message);
-    else this.inbox.push(message);
-  }
-
-  private next(): Promise<FromWorker> {
-    const queued = this.inbox.shift();
-    return queued ? Promise.resolve(queued) : new Promise((resolve) => { this.waiting = resolve; });
   }
 
   /** Each frame's matte, in order; `timings` is filled in when the frames end. */
@@ -119,7 +107,7 @@ export class SegmentThread {
     try {
       while (!ended && inFlight < AHEAD) await send();
       while (inFlight > 0) {
-        const message = await this.next();
+        const message = await this.mailbox.take();
         if (message.type === 'error') throw await revive(message.error);
         if (message.type !== 'matte') throw new Error(`segment thread: ${message.type} while mattes were due`);
         inFlight--;
@@ -127,7 +115,7 @@ export class SegmentThread {
         if (!ended) await send();
         yield message.matte;
       }
-      const done = await this.next();
+      const done = await this.mailbox.take();
       if (done.type === 'error') throw await revive(done.error);
       if (done.type === 'done') Object.assign(this.timings, done.timings);
     } finally {

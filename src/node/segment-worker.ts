@@ -3,6 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { FileError } from '../core/file-error.ts';
 import { Segmenter } from '../core/segment/index.ts';
 import { loadSkyModel } from './model.ts';
+import { Mailbox } from './mailbox.ts';
 import type { FromWorker, SegmentThreadOptions, ThreadError, ToWorker } from './segment-thread.ts';
 
 const port = parentPort!;
@@ -15,18 +16,13 @@ function describe(error: unknown): ThreadError {
 
 type FrameMessage = Extract<ToWorker, { type: 'frame' }>;
 
+const mailbox = new Mailbox<ToWorker>();
+port.on('message', (message: ToWorker) => mailbox.put(message));
+
 /** The frames as the caller sends them, each with its matte's array; ends at its `end`. */
 async function* incoming(): AsyncGenerator<FrameMessage> {
-  const queue: ToWorker[] = [];
-  let wake: (() => void) | undefined;
-  port.on('message', (message: ToWorker) => {
-    queue.push(message);
-    wake?.();
-  });
   for (;;) {
-    if (queue.length === 0) await new Promise<void>((resolve) => { wake = resolve; });
-    wake = undefined;
-    const message = queue.shift()!;
+    const message = await mailbox.take();
     if (message.type === 'end') return;
     yield message;
   }
