@@ -110,12 +110,15 @@ export class CoverageRasterizer extends ClippedEdges {
     }
   }
 
+  /** The edge being deposited, as EdgeSweep keeps its edges. */
+  private readonly edgeNow = new Float64Array(EDGE_SIZE);
+
   /** Rows outside the frame are skipped. */
   protected downwardEdge(x0: number, y0: number, x1: number, y1: number, dir: number): void {
     const H = this.height, W = this.width;
-    const dxdy = (x1 - x0) / (y1 - y0);
+    storeEdge(this.edgeNow, 0, x0, y0, x1, y1, dir);
     const rowEnd = Math.min(H, Math.ceil(y1));
-    for (let row = y0 < 0 ? 0 : Math.floor(y0); row < rowEnd; row++) depositEdgeRow(this.data, row * W, W, x0, y0, x1, y1, dxdy, dir, row);
+    for (let row = y0 < 0 ? 0 : Math.floor(y0); row < rowEnd; row++) depositEdgeRow(this.data, row * W, W, this.edgeNow, 0, row);
   }
 
   /** Turns the accumulated edges into coverage 0..1 in place and returns it. */
@@ -140,8 +143,8 @@ export class CoverageRasterizer extends ClippedEdges {
  * (the order the edges came in), so the sums are the same to the bit.
  */
 export class EdgeSweep extends ClippedEdges {
-  /** Per edge, top end first: x0, y0, x1, y1, dx/dy and the weight with its direction. */
-  private edges = new Float64Array(6 * 256);
+  /** Per edge (see storeEdge), in the order they came in. */
+  private edges = new Float64Array(EDGE_SIZE * 256);
   private count = 0;
   /** Edges by their first row (stable, so each row's arrivals are in the order they came in). */
   private arrivals?: { start: Int32Array; edges: Int32Array };
@@ -153,14 +156,12 @@ export class EdgeSweep extends ClippedEdges {
 
   protected downwardEdge(x0: number, y0: number, x1: number, y1: number, dir: number): void {
     if (this.arrivals) throw new Error('EdgeSweep: edges added after sweeping began');
-    if (6 * (this.count + 1) > this.edges.length) {
+    if (EDGE_SIZE * (this.count + 1) > this.edges.length) {
       const grown = new Float64Array(2 * this.edges.length);
       grown.set(this.edges);
       this.edges = grown;
     }
-    const e = 6 * this.count++, edges = this.edges;
-    edges[e] = x0; edges[e + 1] = y0; edges[e + 2] = x1; edges[e + 3] = y1;
-    edges[e + 4] = (x1 - x0) / (y1 - y0); edges[e + 5] = dir;
+    storeEdge(this.edges, EDGE_SIZE * this.count++, x0, y0, x1, y1, dir);
   }
 
   /** Adds row `row`'s accumulation into `out` (`width` cells); rows must come 0, 1, 2, … */
@@ -172,17 +173,16 @@ export class EdgeSweep extends ClippedEdges {
     const active = this.merge(arrivals.edges, arrivals.start[row], arrivals.start[row + 1]);
     let kept = 0;
     for (let k = 0; k < this.activeCount; k++) {
-      const e = 6 * active[k];
-      const y1 = edges[e + 3];
-      depositEdgeRow(out, 0, width, edges[e], edges[e + 1], edges[e + 2], y1, edges[e + 4], edges[e + 5], row);
-      if (Math.ceil(y1) > row + 1) active[kept++] = active[k];
+      const e = EDGE_SIZE * active[k];
+      depositEdgeRow(out, 0, width, edges, e, row);
+      if (Math.ceil(edges[e + 3]) > row + 1) active[kept++] = active[k];
     }
     this.activeCount = kept;
   }
 
   private sortByFirstRow(): { start: Int32Array; edges: Int32Array } {
     const start = new Int32Array(this.height + 2);
-    const first = (e: number) => { const y0 = this.edges[6 * e + 1]; return y0 < 0 ? 0 : Math.floor(y0); };
+    const first = (e: number) => { const y0 = this.edges[EDGE_SIZE * e + 1]; return y0 < 0 ? 0 : Math.floor(y0); };
     for (let e = 0; e < this.count; e++) start[first(e) + 1]++;
     for (let r = 0; r <= this.height; r++) start[r + 1] += start[r];
     const fill = start.slice();
@@ -207,12 +207,22 @@ export class EdgeSweep extends ClippedEdges {
   }
 }
 
+/** Numbers per stored edge: x0, y0, x1, y1 (top end first), dx/dy, and the weight with its direction. */
+const EDGE_SIZE = 6;
+
+function storeEdge(edges: Float64Array, e: number, x0: number, y0: number, x1: number, y1: number, dir: number): void {
+  edges[e] = x0; edges[e + 1] = y0; edges[e + 2] = x1; edges[e + 3] = y1;
+  edges[e + 4] = (x1 - x0) / (y1 - y0); edges[e + 5] = dir;
+}
+
 /**
- * Adds one pixel row's share of an edge (top end (x0, y0), bottom end (x1, y1), both within
- * 0 ≤ x ≤ width; `dir` its weight, signed for its direction) to the row's cells a[line .. line + width).
+ * Adds one pixel row's share of the edge stored at edges[e] (see storeEdge; both ends within
+ * 0 ≤ x ≤ width) to the row's cells a[line .. line + width). The edge is read here, not passed as
+ * numbers: this is too large for V8 to inline, and a call would box each number it is given, for
+ * each of the millions of rows a scene mosaic's edges cross.
  */
-function depositEdgeRow(a: Float32Array, line: number, W: number, x0: number, y0: number, x1: number, y1: number,
-  dxdy: number, dir: number, row: number): void {
+function depositEdgeRow(a: Float32Array, line: number, W: number, edges: Float64Array, e: number, row: number): void {
+  const x0 = edges[e], y0 = edges[e + 1], x1 = edges[e + 2], y1 = edges[e + 3], dxdy = edges[e + 4], dir = edges[e + 5];
   const top = row > y0 ? row : y0;
   const bottom = row + 1 < y1 ? row + 1 : y1;
   const dy = bottom - top;
