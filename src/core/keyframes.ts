@@ -127,7 +127,7 @@ export interface Deviation {
 export function pathDeviation(path: BezierPath, outline: OutlineTarget, within: number, frame: FrameBox): Deviation {
   const flat = checkPoints(path);
   if (!bordersAgree(flat, outline, within, frame)) return { max: Infinity, mean: Infinity };
-  const pathIndex = new PolylineIndex(flat, true);
+  const pathIndex = new PolylineIndex(flat, true, PATH_CELL);
   const toOutline = pathSideDistance(flat, pathIndex, outline.index, within, frame);
   if (toOutline.max > within) return toOutline;
   const fromOutline = outlineSideDistance(outline.points, outline.index, pathIndex, within, frame);
@@ -143,7 +143,7 @@ export function pathDeviation(path: BezierPath, outline: OutlineTarget, within: 
 export function pathHolds(path: BezierPath, outline: OutlineTarget, within: number, meanWithin: number, frame: FrameBox): boolean {
   const flat = checkPoints(path);
   if (!bordersAgree(flat, outline, within, frame)) return false;
-  const pathIndex = new PolylineIndex(flat, true);
+  const pathIndex = new PolylineIndex(flat, true, PATH_CELL);
   const bounds = pathSideBounds(flat, outline.index, within, frame);
   if (!(bounds.max <= within && bounds.mean <= meanWithin)) {
     const toOutline = pathSideDistance(flat, pathIndex, outline.index, within, frame);
@@ -155,6 +155,13 @@ export function pathHolds(path: BezierPath, outline: OutlineTarget, within: numb
   }
   return true;
 }
+
+/**
+ * Grid cells (px) of a checked path's index, coarser than an outline's: it is asked only where a walk
+ * along it loses the way and about slivers, a few dozen times a check, where building a fine grid
+ * (cells over the whole frame, most empty) would cost more than the queries.
+ */
+const PATH_CELL = 32;
 
 /** A path as the points distance checks use: no two more than 4 px apart, so that a spire's tip has neighbours inside its sliver. */
 function checkPoints(path: BezierPath): Float64Array {
