@@ -6,7 +6,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { PolylineIndex } from '../src/core/nearest.ts';
+import { across, PolylineIndex } from '../src/core/nearest.ts';
 import { OutlineTarget, pathDeviation, pathHolds } from '../src/core/keyframes.ts';
 import { flattenPath } from '../src/core/bezier.ts';
 import { densify } from '../src/core/polyline.ts';
@@ -103,22 +103,25 @@ describe('PolylineIndex.distanceAlong', () => {
       const count = closed ? n : n - 1;
       for (let q = 0; q < 100; q++) {
         const x = 100 + 140 * (random() - 0.5), y = 100 + 140 * (random() - 0.5);
-        const [dx, dy] = q % 2 === 0 ? [random() - 0.5, random() - 0.5] : [0, 0];
+        const [ex, ey] = q % 2 === 0 ? [random() - 0.5, random() - 0.5] : [0, 0];
+        // The query as the middle point of three (its neighbours' direction across it, or none).
+        const query = Float64Array.of(x, y, x, y, x + ex, y + ey);
+        const dx = across(query, 1, 0), dy = across(query, 1, 1);
         const segment = Math.floor(random() * count), before = Math.floor(random() * 4), after = Math.floor(random() * 6);
-        const along = index.distanceAlong(segment, before, after, x, y, dx, dy);
+        const along = index.distanceAlong(segment, before, after, query, 1);
         const nearest = index.lastSegment;
         // The same segments one at a time: a window of one is each segment's own distance.
         let expected = Infinity;
         for (let s = segment - before; s <= segment + after; s++) {
           const i = closed ? ((s % count) + count) % count : s;
           if (i < 0 || i >= count) continue;
-          expected = Math.min(expected, index.distanceAlong(i, 0, 0, x, y, dx, dy));
+          expected = Math.min(expected, index.distanceAlong(i, 0, 0, query, 1));
         }
         if (before + after + 1 >= count) expected = index.distanceWithin(x, y, Infinity, dx, dy);
         const where = `polyline ${k} (${n} points, ${closed ? 'closed' : 'open'}), query ${q}`;
         assert.equal(along, expected, where);
         assert.ok(along >= index.distanceWithin(x, y, Infinity, dx, dy), where);
-        if (along < Infinity) assert.equal(index.distanceAlong(nearest, 0, 0, x, y, dx, dy), along, `${where}: lastSegment`);
+        if (along < Infinity) assert.equal(index.distanceAlong(nearest, 0, 0, query, 1), along, `${where}: lastSegment`);
       }
     }
   });

@@ -4,7 +4,7 @@
  */
 import type { BezierPath } from './types.ts';
 import { controlPointDistance, flattenPath, lerpPath } from './bezier.ts';
-import { PolylineIndex } from './nearest.ts';
+import { across, PolylineIndex } from './nearest.ts';
 import { densify, simplifyClosed } from './polyline.ts';
 
 /** The frame a mask is seen through: only what lies inside it matters. */
@@ -317,9 +317,8 @@ function pathSideBounds(from: Float64Array, to: PolylineIndex, within: number, f
   for (let p = 0; p < n; p++) {
     const x = from[2 * p], y = from[2 * p + 1];
     if (nearFrameEdge(x, y, frame)) continue;
-    const dx = across(from, p, 0), dy = across(from, p, 1);
-    let d = walkedBound(to, x, y, dx, dy);
-    if (!(d <= within)) d = to.distanceWithin(x, y, within, dx, dy);
+    let d = walkedBound(to, from, p);
+    if (!(d <= within)) d = to.distanceWithin(x, y, within, across(from, p, 0), across(from, p, 1));
     sum += d;
     count++;
     if (d > max) max = d;
@@ -341,20 +340,19 @@ function outlineSideBounds(from: Float64Array, to: PolylineIndex, within: number
   for (let p = 0; p < n; p++) {
     const x = from[2 * p], y = from[2 * p + 1];
     if (nearFrameEdge(x, y, frame)) { bound[p] = -1; continue; }
-    const dx = across(from, p, 0), dy = across(from, p, 1);
-    let d = walkedBound(to, x, y, dx, dy);
-    if (!(d <= within)) { d = to.distanceWithin(x, y, within, dx, dy); exact[p] = 1; }
+    let d = walkedBound(to, from, p);
+    if (!(d <= within)) { d = to.distanceWithin(x, y, within, across(from, p, 0), across(from, p, 1)); exact[p] = 1; }
     bound[p] = d;
   }
   return { bound, exact };
 }
 
 /**
- * A bound on a point's distance to `to` from the segment nearest the last point asked (one before it,
+ * A bound on point p's distance to `to` from the segment nearest the last point asked (one before it,
  * three after): walking along with `to`, a point's nearest is mostly among them. Infinity before any.
  */
-function walkedBound(to: PolylineIndex, x: number, y: number, dx: number, dy: number): number {
-  return to.lastSegment >= 0 ? to.distanceAlong(to.lastSegment, 1, 3, x, y, dx, dy) : Infinity;
+function walkedBound(to: PolylineIndex, from: Float64Array, p: number): number {
+  return to.lastSegment >= 0 ? to.distanceAlong(to.lastSegment, 1, 3, from, p) : Infinity;
 }
 
 /**
@@ -402,17 +400,6 @@ function outlineSideDistance(from: Float64Array, self: PolylineIndex, to: Polyli
     if (d > max) max = d;
   }
   return max;
-}
-
-/**
- * The direction across point p's two neighbours on a closed polyline, its x (axis 0) or y (axis 1):
- * a number rather than a pair, which these loops over millions of points would allocate each time.
- */
-function across(points: Float64Array, p: number, axis: 0 | 1): number {
-  const n = points.length, i = 2 * p;
-  // Neighbours wrapped by comparison: integer modulo is slow in these loops.
-  const next = i + 2 === n ? 0 : i + 2, previous = i === 0 ? n - 2 : i - 2;
-  return points[next + axis] - points[previous + axis];
 }
 
 /**

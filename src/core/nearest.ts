@@ -157,14 +157,18 @@ export class PolylineIndex {
   }
 
   /**
-   * distanceWithin's distance (with no limit), but to the nearest of a few segments only: `segment`
+   * distanceWithin's distance (with no limit) from point p of the closed polyline `from`, in the
+   * direction across its neighbours (see across), but to the nearest of a few segments only: `segment`
    * and up to `before` segments before it and `after` after it (wrapping round a closed polyline).
    * A bound on the true distance, and the true distance itself where those hold the nearest point:
-   * for a query that moved a little along the polyline from the last one (see lastSegment).
+   * for a query that moved a little along the polyline from the last one (see lastSegment). The
+   * query is a point of an array, not numbers: V8 does not always inline this into a caller's loop
+   * over millions of points, and would box the numbers of each call.
    */
-  distanceAlong(segment: number, before: number, after: number, x: number, y: number, dx = 0, dy = 0, minCos = -0.2): number {
+  distanceAlong(segment: number, before: number, after: number, from: Float64Array, p: number, minCos = -0.2): number {
     const { count, points } = this;
     const n = points.length / 2;
+    const x = from[2 * p], y = from[2 * p + 1], dx = across(from, p, 0), dy = across(from, p, 1);
     const directed = dx !== 0 || dy !== 0;
     const queryLength = Math.sqrt(dx * dx + dy * dy);
     let best = Infinity, found = -1;
@@ -188,6 +192,17 @@ export class PolylineIndex {
     this.lastSegment = found;
     return Math.sqrt(best);
   }
+}
+
+/**
+ * The direction across point p's two neighbours on a closed polyline, its x (axis 0) or y (axis 1):
+ * a number rather than a pair, which loops over millions of points would allocate each time.
+ */
+export function across(points: Float64Array, p: number, axis: 0 | 1): number {
+  const n = points.length, i = 2 * p;
+  // Neighbours wrapped by comparison: integer modulo is slow in these loops.
+  const next = i + 2 === n ? 0 : i + 2, previous = i === 0 ? n - 2 : i - 2;
+  return points[next + axis] - points[previous + axis];
 }
 
 /**
