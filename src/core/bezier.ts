@@ -1,5 +1,6 @@
 /** Cubic bezier evaluation, flattening and splitting over AE-style paths (tangents relative to vertices). */
 import type { BezierPath, Vec2 } from './types.ts';
+import { hypot } from './hypot.ts';
 
 /** The four absolute control points of segment `i` (from vertex i to vertex i+1, wrapping when closed). */
 export function segmentControls(path: BezierPath, i: number): [Vec2, Vec2, Vec2, Vec2] {
@@ -29,8 +30,8 @@ export function cubicPoint(c: [Vec2, Vec2, Vec2, Vec2], t: number): Vec2 {
  */
 export function flatteningSteps(c: [Vec2, Vec2, Vec2, Vec2], tolerance: number): number {
   const dd = Math.max(
-    Math.hypot(c[0][0] - 2 * c[1][0] + c[2][0], c[0][1] - 2 * c[1][1] + c[2][1]),
-    Math.hypot(c[1][0] - 2 * c[2][0] + c[3][0], c[1][1] - 2 * c[2][1] + c[3][1]),
+    hypot(c[0][0] - 2 * c[1][0] + c[2][0], c[0][1] - 2 * c[1][1] + c[2][1]),
+    hypot(c[1][0] - 2 * c[2][0] + c[3][0], c[1][1] - 2 * c[2][1] + c[3][1]),
   );
   return Math.max(1, Math.min(1024, Math.ceil(Math.sqrt((6 * dd) / (8 * tolerance)))));
 }
@@ -100,8 +101,8 @@ export function controlPointDistance(a: BezierPath, b: BezierPath): number {
   a.vertices.forEach((v, k) => {
     const w = b.vertices[k], dx = v[0] - w[0], dy = v[1] - w[1];
     const inA = a.inTangents[k], inB = b.inTangents[k], outA = a.outTangents[k], outB = b.outTangents[k];
-    max = Math.max(max, Math.hypot(dx, dy), Math.hypot(dx + inA[0] - inB[0], dy + inA[1] - inB[1]),
-      Math.hypot(dx + outA[0] - outB[0], dy + outA[1] - outB[1]));
+    max = Math.max(max, hypot(dx, dy), hypot(dx + inA[0] - inB[0], dy + inA[1] - inB[1]),
+      hypot(dx + outA[0] - outB[0], dy + outA[1] - outB[1]));
   });
   return max;
 }

@@ -7,6 +7,7 @@
  */
 import type { BezierPath, Vec2 } from './types.ts';
 import { arcLengths, CORNER_ROUNDING, findCorners, outlineBetween, pointAt, sharpCorner, sideDirection } from './polyline.ts';
+import { hypot } from './hypot.ts';
 
 export interface FitOptions {
   /** Largest distance in px between the path and the contour. */
@@ -20,7 +21,7 @@ export interface FitOptions {
  * than 1 px: below, a path would chase the pixel staircase of a hard-edged matte with a vertex per step.
  */
 export function defaultTolerance(width: number, height: number): number {
-  return Math.max(1, Math.hypot(width, height) / Math.hypot(1920, 1080));
+  return Math.max(1, hypot(width, height) / hypot(1920, 1080));
 }
 
 /** Scale (px) over which corners and end tangents are judged: a few pixels, more on large frames. */
@@ -65,7 +66,7 @@ export function fitCubic(pts: Float64Array, t1: Vec2 | null, t2: Vec2 | null): C
 function chordParameters(pts: Float64Array): Float64Array {
   const n = pts.length / 2;
   const u = new Float64Array(n);
-  for (let i = 1; i < n; i++) u[i] = u[i - 1] + Math.hypot(pts[2 * i] - pts[2 * i - 2], pts[2 * i + 1] - pts[2 * i - 1]);
+  for (let i = 1; i < n; i++) u[i] = u[i - 1] + hypot(pts[2 * i] - pts[2 * i - 2], pts[2 * i + 1] - pts[2 * i - 1]);
   const total = u[n - 1] || 1;
   for (let i = 1; i < n; i++) u[i] /= total;
   return u;
@@ -74,7 +75,7 @@ function chordParameters(pts: Float64Array): Float64Array {
 function solveCubic(pts: Float64Array, u: Float64Array, t1: Vec2 | null, t2: Vec2 | null): Cubic {
   const n = pts.length / 2;
   const p0: Vec2 = [pts[0], pts[1]], p3: Vec2 = [pts[2 * n - 2], pts[2 * n - 1]];
-  const chord = Math.hypot(p3[0] - p0[0], p3[1] - p0[1]);
+  const chord = hypot(p3[0] - p0[0], p3[1] - p0[1]);
   // Unknowns: alpha1 or (P1x, P1y), then alpha2 or (P2x, P2y). Each column is the point's
   // derivative with respect to one unknown, per Bernstein weight b1 (first end) or b2 (second).
   // Per column: its direction and whether it goes with the first end's weight (in typed arrays, read per point).
@@ -124,7 +125,7 @@ function handle(base: Vec2, t: Vec2 | null, x: Float64Array, offset: number, cho
     return alpha > 1e-6 * chord && alpha < 2 * chord ? [base[0] + t[0] * alpha, base[1] + t[1] * alpha] : null;
   }
   const h: Vec2 = [x[offset], x[offset + 1]];
-  return Math.hypot(h[0] - base[0], h[1] - base[1]) < 2 * chord ? h : null;
+  return hypot(h[0] - base[0], h[1] - base[1]) < 2 * chord ? h : null;
 }
 
 /** The fallback handle: a third of the chord along the tangent, or towards the other end. */
@@ -163,7 +164,7 @@ function measure(pts: Float64Array, u: Float64Array, c: Cubic): { error: number;
     // The curve's point at u[i] (Bernstein weights), without a tuple per point.
     const t = u[i], s = 1 - t;
     const b0 = s * s * s, b1 = 3 * s * s * t, b2 = 3 * s * t * t, b3 = t * t * t;
-    const d = Math.hypot(b0 * x0 + b1 * x1 + b2 * x2 + b3 * x3 - pts[2 * i], b0 * y0 + b1 * y1 + b2 * y2 + b3 * y3 - pts[2 * i + 1]);
+    const d = hypot(b0 * x0 + b1 * x1 + b2 * x2 + b3 * x3 - pts[2 * i], b0 * y0 + b1 * y1 + b2 * y2 + b3 * y3 - pts[2 * i + 1]);
     if (d > error) { error = d; worst = i; }
   }
   return { error, worst };
@@ -204,7 +205,7 @@ export interface SpanFit {
 /** Unit tangent of the outline at arc length `pos`, pointing forwards (sign 1) or backwards (-1). */
 export function outlineTangent(points: Float64Array, s: Float64Array, pos: number, reach: number, sign: 1 | -1): Vec2 {
   const [ax, ay] = pointAt(points, s, pos - reach), [bx, by] = pointAt(points, s, pos + reach);
-  const len = Math.hypot(bx - ax, by - ay) || 1;
+  const len = hypot(bx - ax, by - ay) || 1;
   return [(sign * (bx - ax)) / len, (sign * (by - ay)) / len];
 }
 

@@ -17,6 +17,7 @@ import { applySimilarity, type Similarity } from './motion.ts';
 import { FIT_SHARE, type RegionTrack, type TrackOptions } from './track.ts';
 import type { Deviation, Shapes } from './keyframes.ts';
 import { RunShapes } from './run-shapes.ts';
+import { hypot } from './hypot.ts';
 
 const MAX_INSERTIONS_PER_FRAME = 32;
 const MAX_VERTICES = 400;
@@ -112,7 +113,7 @@ function advance(state: RunState, current: Measured, previous: Measured, previou
       const kind = cornerKind(previous.points, previous.s, arcPosition(previous.index, previous.s, anchor.x, anchor.y), reach);
       let best = -1, bestDistance = snapRadius;
       for (const c of corners) {
-        const d = Math.hypot(c.point[0] - px, c.point[1] - py);
+        const d = hypot(c.point[0] - px, c.point[1] - py);
         if (d < bestDistance && sameKind(kind, c.kind)) { bestDistance = d; best = c.at; }
       }
       if (best >= 0) { claimed.add(best); return best; }
@@ -124,7 +125,7 @@ function advance(state: RunState, current: Measured, previous: Measured, previou
   state.anchors.forEach((anchor, k) => {
     if (anchor.corner) return;
     const [px, py] = predicted[k];
-    const near = corners.find((c) => !claimed.has(c.at) && Math.hypot(c.point[0] - px, c.point[1] - py) < reach);
+    const near = corners.find((c) => !claimed.has(c.at) && hypot(c.point[0] - px, c.point[1] - py) < reach);
     if (!near) return;
     claimed.add(near.at);
     positions[k] = near.at;
@@ -171,7 +172,7 @@ function advance(state: RunState, current: Measured, previous: Measured, previou
 /** The unit directions into and out of the outline at arc length `pos`. */
 function cornerKind(points: Float64Array, s: Float64Array, pos: number, reach: number): [number, number, number, number] {
   const [ax, ay] = pointAt(points, s, pos - reach), [bx, by] = pointAt(points, s, pos), [cx, cy] = pointAt(points, s, pos + reach);
-  const l1 = Math.hypot(bx - ax, by - ay) || 1, l2 = Math.hypot(cx - bx, cy - by) || 1;
+  const l1 = hypot(bx - ax, by - ay) || 1, l2 = hypot(cx - bx, cy - by) || 1;
   return [(bx - ax) / l1, (by - ay) / l1, (cx - bx) / l2, (cy - by) / l2];
 }
 
@@ -197,7 +198,7 @@ function localPrediction(outline: Float32Array, transform: Similarity, index: Po
   for (let i = 0; i < n; i++) {
     const j = (i + 1) % n;
     const ax = outline[2 * i], ay = outline[2 * i + 1], bx = outline[2 * j], by = outline[2 * j + 1];
-    const steps = Math.ceil(Math.hypot(bx - ax, by - ay));
+    const steps = Math.ceil(hypot(bx - ax, by - ay));
     for (let k = 0; k < steps; k++) {
       const qx = ax + ((bx - ax) * k) / steps, qy = ay + ((by - ay) * k) / steps;
       if (Math.abs(qx - anchor.x) > radius || Math.abs(qy - anchor.y) > radius) continue;
@@ -208,7 +209,7 @@ function localPrediction(outline: Float32Array, transform: Similarity, index: Po
       // The matched segment's normal.
       const j2 = (hit.segment + 1) % (index.points.length / 2);
       const ex = index.points[2 * j2] - index.points[2 * hit.segment], ey = index.points[2 * j2 + 1] - index.points[2 * hit.segment + 1];
-      const len = Math.hypot(ex, ey);
+      const len = hypot(ex, ey);
       if (len === 0) continue;
       const nx = -ey / len, ny = ex / len;
       const gap = nx * (hit.x - mx) + ny * (hit.y - my);

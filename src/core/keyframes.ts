@@ -6,6 +6,7 @@ import type { BezierPath } from './types.ts';
 import { controlPointDistance, flattenPath, lerpPath } from './bezier.ts';
 import { across, PolylineIndex } from './nearest.ts';
 import { densify, simplifyClosed } from './polyline.ts';
+import { hypot } from './hypot.ts';
 
 /** The frame a mask is seen through: only what lies inside it matters. */
 export interface FrameBox {
@@ -234,7 +235,7 @@ function segmentDistance(x: number, y: number, x0: number, y0: number, x1: numbe
   const dx = x1 - x0, dy = y1 - y0;
   const lengthSquared = dx * dx + dy * dy;
   const t = lengthSquared > 0 ? Math.max(0, Math.min(1, ((x - x0) * dx + (y - y0) * dy) / lengthSquared)) : 0;
-  return Math.hypot(x - x0 - t * dx, y - y0 - t * dy);
+  return hypot(x - x0 - t * dx, y - y0 - t * dy);
 }
 
 /** Narrower than this (px) a shape cannot be drawn by pixel centres, nor held to a tolerance. */

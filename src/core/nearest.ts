@@ -1,4 +1,5 @@
 /** Nearest-point queries against a polyline, through a uniform grid of its segments. */
+import { hypot } from './hypot.ts';
 
 export interface NearestPoint {
   /** Distance in px from the query to the polyline. */
@@ -68,7 +69,7 @@ export class PolylineIndex {
     const n = points.length / 2;
     const stamp = ++this.query;
     const directed = dx !== 0 || dy !== 0;
-    const queryLength = Math.hypot(dx, dy);
+    const queryLength = hypot(dx, dy);
     // The query's cell, which may lie outside the grid: rings grow from it.
     const qx = Math.floor((x - x0) / cell), qy = Math.floor((y - y0) / cell);
     // How far the query is from its own cell's sides: ring r lies at least (r − 1) cells beyond that.
@@ -110,7 +111,7 @@ export class PolylineIndex {
             const px = ax + f * ex, py = ay + f * ey;
             // Math.hypot is slow: most segments are ruled out by their squared distance first.
             if ((px - x) * (px - x) + (py - y) * (py - y) > bound * bound * (1 + 1e-9)) continue;
-            const d = Math.hypot(px - x, py - y);
+            const d = hypot(px - x, py - y);
             if (d <= maxDistance && d < bestDistance) {
               bound = d;
               bestDistance = d; bestSegment = i; bestFraction = f; bestX = px; bestY = py;

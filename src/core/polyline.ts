@@ -1,4 +1,5 @@
 /** Closed polylines as flat arrays (x0, y0, x1, y1, …): arc length, local directions and corners. */
+import { hypot } from './hypot.ts';
 
 /** Cumulative arc length at each point; element n is the whole perimeter. */
 export function arcLengths(points: Float64Array): Float64Array {
@@ -6,7 +7,7 @@ export function arcLengths(points: Float64Array): Float64Array {
   const s = new Float64Array(n + 1);
   for (let i = 0; i < n; i++) {
     const j = (i + 1) % n;
-    s[i + 1] = s[i] + Math.hypot(points[2 * j] - points[2 * i], points[2 * j + 1] - points[2 * i + 1]);
+    s[i + 1] = s[i] + hypot(points[2 * j] - points[2 * i], points[2 * j + 1] - points[2 * i + 1]);
   }
   return s;
 }
@@ -23,7 +24,7 @@ export function sideDirection(points: Float64Array, s: Float64Array, i: number, 
     sx += points[2 * j]; sy += points[2 * j + 1]; count++;
   }
   const dx = sx / count - points[2 * i], dy = sy / count - points[2 * i + 1];
-  const len = Math.hypot(dx, dy) || 1;
+  const len = hypot(dx, dy) || 1;
   return [dx / len, dy / len];
 }
 
@@ -63,7 +64,7 @@ export function findCorners(points: Float64Array, s: Float64Array, options: Corn
     if (behind === i) behind = (i + n - 1) % n;
     const ax = points[2 * i] - points[2 * behind], ay = points[2 * i + 1] - points[2 * behind + 1];
     const bx = points[2 * ahead] - points[2 * i], by = points[2 * ahead + 1] - points[2 * i + 1];
-    const la = Math.hypot(ax, ay), lb = Math.hypot(bx, by);
+    const la = hypot(ax, ay), lb = hypot(bx, by);
     turn[i] = la > 0 && lb > 0 ? 1 - (ax * bx + ay * by) / (la * lb) : 0;
     const e = onEdge(i);
     if (e !== onEdge((i + 1) % n)) corners.add(e ? i : (i + 1) % n);
@@ -162,7 +163,7 @@ export function sharpCorner(points: Float64Array, s: Float64Array, pos: number, 
   if (Math.abs(cross) < Math.sin((15 * Math.PI) / 180)) return own;
   const t = ((b.x - a.x) * b.dy - (b.y - a.y) * b.dx) / cross;
   const corner: [number, number] = [a.x + t * a.dx, a.y + t * a.dy];
-  return Math.hypot(corner[0] - own[0], corner[1] - own[1]) <= CORNER_ROUNDING ? corner : own;
+  return hypot(corner[0] - own[0], corner[1] - own[1]) <= CORNER_ROUNDING ? corner : own;
 }
 
 /** Principal-axis line through points (centroid and unit direction), or null when they are not on a line. */
@@ -211,13 +212,13 @@ export function simplifyClosed(points: Float32Array | Float64Array, epsilon: num
   while (top > 0) {
     const b = stack[--top], a = stack[--top];
     const ax = open[2 * a], ay = open[2 * a + 1], dx = open[2 * b] - ax, dy = open[2 * b + 1] - ay;
-    const len = Math.hypot(dx, dy);
+    const len = hypot(dx, dy);
     // The point farthest from the chord (from its end, for a chord of length 0). Its distance is
     // |cross| / len: the point with the largest |cross| is the farthest, so only it is divided.
     let worst = -1, worstDistance = -1;
     for (let i = a + 1; i < b; i++) {
       const px = open[2 * i] - ax, py = open[2 * i + 1] - ay;
-      const d = len > 0 ? Math.abs(px * dy - py * dx) : Math.hypot(px, py);
+      const d = len > 0 ? Math.abs(px * dy - py * dx) : hypot(px, py);
       if (d > worstDistance) { worstDistance = d; worst = i; }
     }
     if (worst < 0 || (len > 0 ? worstDistance / len : worstDistance) <= epsilon) continue;
@@ -244,7 +245,7 @@ export function densify(outline: Float32Array | Float64Array, spacing: number): 
   let total = 0;
   for (let i = 0; i < n; i++) {
     const j = i + 1 === n ? 0 : i + 1;
-    steps[i] = Math.max(1, Math.ceil(Math.hypot(outline[2 * j] - outline[2 * i], outline[2 * j + 1] - outline[2 * i + 1]) / spacing));
+    steps[i] = Math.max(1, Math.ceil(hypot(outline[2 * j] - outline[2 * i], outline[2 * j + 1] - outline[2 * i + 1]) / spacing));
     total += steps[i];
   }
   const out = new Float64Array(2 * total);

@@ -8,6 +8,7 @@
 import type { BezierPath, Vec2 } from './types.ts';
 import { cubicPoint, insertVertex, segmentControls } from './bezier.ts';
 import type { Cubic } from './fit.ts';
+import { hypot } from './hypot.ts';
 
 /** A vertex added to every shape before frame `before`: on segment `segment`, at `fraction` of its length. */
 interface Insertion {
@@ -79,7 +80,7 @@ function parameterAtArcFraction(c: Cubic, fraction: number): number {
   let previous = c[0];
   for (let i = 1; i <= steps; i++) {
     const p = cubicPoint(c, i / steps);
-    lengths[i] = lengths[i - 1] + Math.hypot(p[0] - previous[0], p[1] - previous[1]);
+    lengths[i] = lengths[i - 1] + hypot(p[0] - previous[0], p[1] - previous[1]);
     previous = p;
   }
   const target = fraction * lengths[steps];

@@ -3,6 +3,7 @@
  * measures about 1 px; a blurred one (leaves, haze) more. The feather of a mask comes from it.
  */
 import type { Matte } from './types.ts';
+import { hypot } from './hypot.ts';
 
 /** Bilinear matte value at a point in pixel coordinates (pixel centres at +0.5), clamped to the frame. */
 export function sampleMatte(matte: Matte, x: number, y: number): number {
@@ -35,7 +36,7 @@ export function edgeRampWidth(matte: Matte, points: Float64Array): number {
     if (x <= 0 || y <= 0 || x >= matte.width || y >= matte.height) continue;
     const gx = sampleMatte(matte, x + 1, y) - sampleMatte(matte, x - 1, y);
     const gy = sampleMatte(matte, x, y + 1) - sampleMatte(matte, x, y - 1);
-    const g = Math.hypot(gx, gy);
+    const g = hypot(gx, gy);
     if (g < 1e-6) continue;
     const ux = gx / g, uy = gy / g; // towards the sky
     const up = distanceTo(matte, x, y, ux, uy, 0.9) ?? REACH;

@@ -15,6 +15,7 @@
  */
 import type { Contour, Matte, Region } from './types.ts';
 import { edgeRampWidth } from './softness.ts';
+import { hypot } from './hypot.ts';
 
 export interface TraceOptions {
   /** Regions and holes smaller than this many px² are dropped (specks removed, pinholes filled). */
@@ -60,7 +61,7 @@ export function trace(matte: Matte, options: TraceOptions = {}): TraceResult {
     // A point just beside the hole's first edge, on its sky side (the right), lies in the owner for
     // sure; the hole's own points may touch the owner's outline where they meet at a saddle.
     const [x0, y0, x1, y1] = hole.points;
-    const len = Math.hypot(x1 - x0, y1 - y0) || 1;
+    const len = hypot(x1 - x0, y1 - y0) || 1;
     const px = (x0 + x1) / 2 - ((y1 - y0) / len) * 1e-3, py = (y0 + y1) / 2 + ((x1 - x0) / len) * 1e-3;
     const owner = regions.find((r) => containsPoint(r.outer.points, px, py));
     if (owner) owner.holes.push(hole);

@@ -9,6 +9,7 @@ import type { Contour, Region } from './types.ts';
 import { estimateMotion, IDENTITY, type Similarity } from './motion.ts';
 import { simplifyClosed } from './polyline.ts';
 import { PolylineIndex } from './nearest.ts';
+import { hypot } from './hypot.ts';
 
 export interface TrackOptions {
   width: number;
@@ -58,7 +59,7 @@ export class Tracker {
     const items = flattenRegions(regions);
     const next: Live[] = [];
     const matched = new Set<Item>();
-    const diagonal = Math.hypot(this.options.width, this.options.height);
+    const diagonal = hypot(this.options.width, this.options.height);
     for (const [live, item] of associate(this.live, items)) {
       const points = item.contour.points;
       const motion = live.motionPoints.length >= 6
