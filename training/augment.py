@@ -80,6 +80,36 @@ def synthetic_sky(size, rng):
     return (sky * (1 - amount * clouds.clamp(0, 1)) + amount * clouds.clamp(0, 1)).clamp(0, 1).expand(3, size, size)
 
 
+def fractal_noise(size, rng, octaves=5):
+    """Low-to-high frequency noise in [0, 1]: each octave twice as fine and half as strong."""
+    total = torch.zeros(1, 1, size, size)
+    for octave in range(octaves):
+        cells = 3 * 2 ** octave
+        total += F.interpolate(torch.rand(1, 1, cells, cells), size=(size, size), mode='bicubic', align_corners=False) / 2 ** octave
+    total -= total.min()
+    return (total / total.max().clamp(min=1e-6))[0]
+
+
+def cumulus(size, rng):
+    """Bright, puffy clouds as (colour (3, S, S), cover (1, S, S)) to lay over a sky.
+
+    Few training skies hold big white cumulus, and a model that never saw them calls them
+    foreground (white, textured, sharp-edged). Tops are lit, undersides grey: light from above.
+    """
+    density = fractal_noise(size, rng)
+    edge = 1 - rng.uniform(0.15, 0.7)
+    cover = ((density - edge) / rng.uniform(0.03, 0.15)).clamp(0, 1)
+    lift = max(1, int(size * rng.uniform(0.01, 0.04)))
+    underside = torch.zeros_like(density)
+    underside[:, lift:] = (density[:, lift:] - density[:, :-lift]).clamp(min=0)  # density rising downwards
+    depth = ((density - edge) / (1 - edge)).clamp(0, 1)  # thicker inside: brighter tops, texture
+    shade = (0.75 + 0.5 * depth - rng.uniform(2.0, 5.0) * underside).clamp(0, 1)
+    white = rng.uniform(0.85, 1.0)
+    grey = torch.tensor([rng.uniform(0.45, 0.75)] * 3).view(3, 1, 1) * torch.tensor([1, 1, rng.uniform(1.0, 1.1)]).view(3, 1, 1)
+    colour = grey + (white - grey) * shade
+    return colour.clamp(0, 1), cover
+
+
 def sky_strip(image, sky, weight, min_rows=0.15):
     """The rows at the top of a still that are all sky, as a (3, rows, W) tensor, or None.
 

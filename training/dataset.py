@@ -12,7 +12,8 @@ import numpy as np
 from PIL import Image
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DATA = os.path.normpath(os.path.join(HERE, '..', '..', 'shared', 'data'))
+# AUTOROTO_DATA points elsewhere, e.g. at a copy carried to a GPU machine.
+DATA = os.environ.get('AUTOROTO_DATA') or os.path.normpath(os.path.join(HERE, '..', '..', 'shared', 'data'))
 SPLIT_CSV = os.path.join(HERE, 'split.csv')
 SETS = ('ade20k_sky', 'camvid', 'horizon_uav')
 

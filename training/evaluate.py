@@ -33,7 +33,7 @@ def predict(net, image):
     x = torch.from_numpy(image.astype(np.float32) / 255).permute(2, 0, 1)[None]
     x = F.interpolate(x, size=(wh, ww), mode='area' if ww < w else 'bilinear')
     with torch.no_grad():
-        p = net(x.contiguous(memory_format=torch.channels_last))
+        p = net(x.to(next(net.parameters()).device).contiguous(memory_format=torch.channels_last)).cpu()
     return F.interpolate(p, size=(h, w), mode='bilinear', align_corners=False)[0, 0]
 
 

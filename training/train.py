@@ -3,8 +3,14 @@
     python3 training/train.py --steps 5000          # checkpoints in training/checkpoints/
     python3 training/train.py --steps 5000 --resume # carries on from last.pt
 
+On a GPU machine (a time-boxed lease), fine-tuning from a checkpoint with views made by CPU workers:
+
+    python3 training/train.py --device cuda --workers 14 --batch 48 --pairs 8 --minutes 8 --init ckpt.pt --keep
+
 Logs one line per 50 steps (loss terms) and per validation (IoU and boundary F1 per source set) to
-stdout and training/checkpoints/log.tsv; keeps last.pt and best.pt (best mean validation IoU).
+stdout and training/checkpoints/log.tsv; keeps last.pt and best.pt (best mean validation IoU), and with
+--keep a weights-only step-N.pt at every validation (the model card's numbers come from the TypeScript
+pipeline, which may prefer another snapshot than the Python validation does).
 """
 import argparse
 import math
@@ -18,7 +24,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from augment import camera_move, compose, look, real_sky, render, sky_strip, synthetic_sky, view_map, warp  # noqa: E402
+from augment import camera_move, compose, cumulus, look, real_sky, render, sky_strip, synthetic_sky, view_map, warp  # noqa: E402
 from dataset import SETS, load  # noqa: E402
 from evaluate import evaluate  # noqa: E402
 from model import SkyNet  # noqa: E402
@@ -44,8 +50,8 @@ def border_band(sky, radius=3):
 
 
 class Batches:
-    def __init__(self, samples, batch, pairs, seed):
-        self.samples = samples
+    def __init__(self, samples, batch, pairs, seed, clouds=0.0):
+        self.samples, self.clouds = samples, clouds
         self.tensors = [as_tensors(s) for s in samples]
         rates = np.array([SET_RATE[s.set_name] for s in samples])
         self.p = rates / rates.sum()
@@ -57,8 +63,12 @@ class Batches:
     def view(self, index, matrix, style):
         image, sky, weight = self.tensors[index]
         rgb, label, valid = warp((image, sky, weight), matrix, CROP)
-        if style.get('new_sky') is not None:
-            rgb = label * style['new_sky'] + (1 - label) * rgb
+        sky = style['new_sky'] if style.get('new_sky') is not None else rgb
+        if style.get('clouds') is not None:
+            colour, cover = style['clouds']
+            sky = sky * (1 - cover) + colour * cover
+        if sky is not rgb:
+            rgb = label * sky + (1 - label) * rgb
         rgb = render(rgb, style, self.rng)
         border = 1 + BORDER_WEIGHT[self.samples[index].set_name] * border_band(label[None])[0]
         return rgb, label, valid * border
@@ -78,6 +88,8 @@ class Batches:
                     style['new_sky'] = synthetic_sky(CROP, self.rng)
                 elif swap < 0.25:
                     style['new_sky'] = real_sky(self.rng.choice(self.sky_strips), CROP, self.rng)
+                if self.rng.random() < self.clouds:
+                    style['clouds'] = cumulus(CROP, self.rng)
             views.append(self.view(index, matrix, style))
             if n >= self.batch:
                 move = camera_move(CROP, self.rng)
@@ -88,6 +100,36 @@ class Batches:
         return rgb.contiguous(memory_format=torch.channels_last), label, weight, moves
 
 
+class BatchStream(torch.utils.data.IterableDataset):
+    """Endless batches made in DataLoader worker processes, each worker with its own seed.
+
+    Making views (warps, colour, JPEG) costs more CPU time than a GPU step, so on a GPU machine
+    they are made in parallel; the order is still fixed by the seed and the number of workers.
+    """
+
+    def __init__(self, samples, batch, pairs, seed, clouds):
+        super().__init__()
+        self.samples, self.batch, self.pairs, self.seed, self.clouds = samples, batch, pairs, seed, clouds
+
+    def __iter__(self):
+        torch.set_num_threads(1)
+        worker = torch.utils.data.get_worker_info()
+        batches = Batches(self.samples, self.batch, self.pairs, self.seed + 7919 * (worker.id + 1 if worker else 0), self.clouds)
+        while True:
+            yield batches.next()
+
+
+def batch_source(samples, args, seed):
+    if not args.workers:
+        batches = Batches(samples, args.batch, args.pairs, seed, args.clouds)
+        while True:
+            yield batches.next()
+    loader = torch.utils.data.DataLoader(BatchStream(samples, args.batch, args.pairs, seed, args.clouds), batch_size=None,
+                                         num_workers=args.workers, pin_memory=args.device != 'cpu', prefetch_factor=4,
+                                         persistent_workers=True)
+    yield from loader
+
+
 def temporal_loss(prob, moves, batch, pairs):
     """Second frame at q shows what the first showed at move(q): predictions there must agree."""
     if not pairs:
@@ -96,11 +138,11 @@ def temporal_loss(prob, moves, batch, pairs):
     grids = []
     for move in moves:
         ys, xs = torch.meshgrid(torch.arange(CROP) + 0.5, torch.arange(CROP) + 0.5, indexing='ij')
-        m = torch.tensor(move, dtype=torch.float32)
+        m = torch.as_tensor(move, dtype=torch.float32)
         gx = (m[0, 0] * xs + m[0, 1] * ys + m[0, 2]) / CROP * 2 - 1
         gy = (m[1, 0] * xs + m[1, 1] * ys + m[1, 2]) / CROP * 2 - 1
         grids.append(torch.stack([gx, gy], -1))
-    g = torch.stack(grids)
+    g = torch.stack(grids).to(prob.device)
     carried = F.grid_sample(first, g, 'bilinear', 'zeros', align_corners=False)
     inside = ((g.abs() < 0.98).all(-1)).float()[:, None]
     return ((carried - second).abs() * inside).sum() / inside.sum().clamp(min=1)
@@ -117,6 +159,12 @@ def main():
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--seed', type=int, default=7)
     ap.add_argument('--resume', action='store_true')
+    ap.add_argument('--init', help='start from these weights (a checkpoint), with a fresh optimiser and schedule')
+    ap.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
+    ap.add_argument('--workers', type=int, default=0, help='processes making views (0: in the training process)')
+    ap.add_argument('--minutes', type=float, help='also end when this much time has passed (the schedule follows time)')
+    ap.add_argument('--clouds', type=float, default=0.0, help='share of views with sky that get cumulus laid over it')
+    ap.add_argument('--keep', action='store_true', help='keep the weights of every validation as step-N.pt')
     ap.add_argument('--out', default=os.path.join(os.path.dirname(os.path.abspath(__file__)), 'checkpoints'))
     args = ap.parse_args()
 
@@ -124,25 +172,41 @@ def main():
     torch.manual_seed(args.seed)
     os.makedirs(args.out, exist_ok=True)
     train, val = load('train'), load('val')
-    net = SkyNet().to(memory_format=torch.channels_last)
+    torch.backends.cudnn.benchmark = True
+    net = SkyNet()
+    if args.init:
+        net.load_state_dict(torch.load(args.init, map_location='cpu')['model'])
+        print('initialised from', args.init, flush=True)
+    net = net.to(args.device, memory_format=torch.channels_last)
     opt = torch.optim.AdamW(net.parameters(), args.lr, weight_decay=1e-4)
     step, best = 0, -1.0
     last_path = os.path.join(args.out, 'last.pt')
     if args.resume and os.path.exists(last_path):
-        state = torch.load(last_path)
+        state = torch.load(last_path, map_location=args.device)
         net.load_state_dict(state['model'])
         opt.load_state_dict(state['opt'])
         step, best = state['step'], state['best']
         print('resumed at step', step, 'best', best, flush=True)
-    batches = Batches(train, args.batch, args.pairs, args.seed + step)
+    batches = batch_source(train, args, args.seed + step)
     log = open(os.path.join(args.out, 'log.tsv'), 'a')
     started, sums = time.time(), np.zeros(4)
-    while step < args.steps:
-        lr = args.lr * 0.5 * (1 + math.cos(math.pi * step / args.steps)) if step > 100 else args.lr * step / 100
+    first_step = step
+
+    def progress():
+        done = step / args.steps
+        if args.minutes:
+            done = max(done, (time.time() - started) / 60 / args.minutes)
+        return min(done, 1.0)
+
+    while progress() < 1:
+        warm = step - first_step
+        lr = args.lr * 0.5 * (1 + math.cos(math.pi * progress())) if warm > 100 else args.lr * warm / 100
         for group in opt.param_groups:
             group['lr'] = lr
         net.train()
-        rgb, label, weight, moves = batches.next()
+        rgb, label, weight, moves = next(batches)
+        rgb = rgb.to(args.device, non_blocking=True).contiguous(memory_format=torch.channels_last)
+        label, weight = label.to(args.device, non_blocking=True), weight.to(args.device, non_blocking=True)
         logits = net.logits(rgb)[:, 0]
         bce = (F.binary_cross_entropy_with_logits(logits, label, reduction='none') * weight).sum() / weight.sum().clamp(min=1)
         prob = torch.sigmoid(logits)
@@ -162,7 +226,7 @@ def main():
             print(line, flush=True)
             log.write(line + '\n'); log.flush()
             sums[:] = 0
-        if step % args.val_every == 0 or step == args.steps:
+        if step % args.val_every == 0 or progress() >= 1:
             scores = evaluate(net, val)
             mean_iou = float(np.mean([s['iou'] for s in scores.values()]))
             line = 'val\t%d\t' % step + '\t'.join('%s\tiou %.4f f1 %.4f' % (k, v['iou'], v['f1']) for k, v in scores.items()) + '\tmean_iou\t%.4f' % mean_iou
@@ -173,6 +237,8 @@ def main():
                 best = mean_iou
                 torch.save(dict(model=net.state_dict(), step=step, scores=scores), os.path.join(args.out, 'best.pt'))
             torch.save(state, last_path)
+            if args.keep:
+                torch.save(dict(model=net.state_dict(), step=step, scores=scores), os.path.join(args.out, 'step-%d.pt' % step))
 
 
 if __name__ == '__main__':
