@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One render-farm task of a long shot (docs/farm.md): `autoroto sky` over one chunk of frames, run on
-# past the chunk's end by `overlap` frames so that `autoroto merge` can associate each track across
-# neighbouring parts. The part is named by its first frame, zero-padded, so `part-*` globs in frame order.
+# past the chunk's end by `overlap` frames (0 is enough: `autoroto sky` warms each range's stabiliser
+# up on the frames before it, its --preroll). The part is named by its first frame, zero-padded, so
+# `part-*` globs in frame order.
 #
 #   farm-chunk.sh <input> <first> <last> <chunk-start> <chunk-end> <overlap> <parts-dir> [sky options...]
 #

@@ -73,7 +73,9 @@ ${FOOTAGE_HELP}
 Options:
   --out <dir>          output folder (required)
   --frames <a-b>       only shot frames a to b (0-based, both included); also writes regions.bin,
-                       which \`autoroto merge\` joins (overlap the ranges by a few frames)
+                       which \`autoroto merge\` joins (ranges need not overlap)
+  --preroll <n>        with --frames, segment n frames before a (not kept) so the stabiliser starts
+                       the range as one run over the shot would (default 32)
   --mattes             also write the sky mattes to <dir>/mattes/
   --tolerance <px>     largest distance between a mask and the matte's 0.5 outline (default: 2 px
                        at 1080 lines, scaled with the frame size; the feather covers the rest)
@@ -95,6 +97,8 @@ ${FOOTAGE_HELP}
 Options:
   --out <dir>          output folder (required)
   --frames <a-b>       only shot frames a to b (0-based, both included)
+  --preroll <n>        with --frames, segment n frames before a (not kept) to warm the stabiliser up
+                       (default 32)
   --backend <name>     auto, wasm or webgpu (default auto)
   --model <file>       another ONNX sky model (default: models/sky.onnx)
   --frame-rate <fps>   frame rate of a frame folder or image (default 24)
@@ -105,8 +109,9 @@ const MERGE_USAGE = `Usage: autoroto merge <dir>… --out <dir>
 
 Joins the outputs of \`autoroto sky <input> --frames a-b --out <dir>\` runs over one shot (each holds a
 regions.bin) into one roto document with continuous tracks, as one run over the whole shot would give;
-writes roto.json, sky.jsx, sky.lottie.json and sky.svg into --out. Ranges may overlap (a few frames
-of overlap let each range's stabiliser warm up; the earlier range's frames are kept) but not leave gaps.
+writes roto.json, sky.jsx, sky.lottie.json and sky.svg into --out. Ranges may overlap (the earlier
+range's frames are kept) but not leave gaps; each range's pre-roll (sky --preroll) warms its
+stabiliser up, so no overlap is needed.
 
 Options:
   --out <dir>    output folder (required)
@@ -211,6 +216,7 @@ async function render(args: string[], io: CliIO): Promise<number> {
 const FOOTAGE_OPTIONS = {
   out: { type: 'string', short: 'o' },
   frames: { type: 'string' },
+  preroll: { type: 'string' },
   backend: { type: 'string' },
   model: { type: 'string' },
   'frame-rate': { type: 'string' },
@@ -230,6 +236,7 @@ function footageOptions(values: Record<string, string | boolean | undefined>, po
     input: onePositional(positionals, 'input (a video, a folder of frames or an image)', usage),
     out: requireOut(values.out, usage),
     frames: str(values.frames) === undefined ? undefined : parseFrameRange(str(values.frames)!),
+    preroll: numberOption('preroll', str(values.preroll), (n) => Number.isInteger(n) && n >= 0, 'a whole number of frames, 0 or more'),
     backend: backendOption(str(values.backend)),
     model: str(values.model),
     frameRate: numberOption('frame-rate', str(values['frame-rate']), (n) => n > 0 && n <= 1000, 'frames per second above 0'),
