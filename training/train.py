@@ -101,7 +101,7 @@ class Batches:
 
 
 class BatchStream(torch.utils.data.IterableDataset):
-    """Endless batches made in DataLoader worker processes, each worker with its own seed.
+    """Endless batches, made here or in DataLoader worker processes, each worker with its own seed.
 
     Making views (warps, colour, JPEG) costs more CPU time than a GPU step, so on a GPU machine
     they are made in parallel; the order is still fixed by the seed and the number of workers.
@@ -112,22 +112,21 @@ class BatchStream(torch.utils.data.IterableDataset):
         self.samples, self.batch, self.pairs, self.seed, self.clouds = samples, batch, pairs, seed, clouds
 
     def __iter__(self):
-        torch.set_num_threads(1)
         worker = torch.utils.data.get_worker_info()
+        if worker:
+            torch.set_num_threads(1)  # many workers share the cores
         batches = Batches(self.samples, self.batch, self.pairs, self.seed + 7919 * (worker.id + 1 if worker else 0), self.clouds)
         while True:
             yield batches.next()
 
 
 def batch_source(samples, args, seed):
+    """Endless batches: made in this process, or with --workers in that many worker processes."""
+    stream = BatchStream(samples, args.batch, args.pairs, seed, args.clouds)
     if not args.workers:
-        batches = Batches(samples, args.batch, args.pairs, seed, args.clouds)
-        while True:
-            yield batches.next()
-    loader = torch.utils.data.DataLoader(BatchStream(samples, args.batch, args.pairs, seed, args.clouds), batch_size=None,
-                                         num_workers=args.workers, pin_memory=args.device != 'cpu', prefetch_factor=4,
-                                         persistent_workers=True)
-    yield from loader
+        return iter(stream)
+    return iter(torch.utils.data.DataLoader(stream, batch_size=None, num_workers=args.workers, pin_memory=args.device != 'cpu',
+                                            prefetch_factor=4, persistent_workers=True))
 
 
 def temporal_loss(prob, moves, batch, pairs):
