@@ -138,7 +138,7 @@ export function pathDeviation(path: BezierPath, outline: OutlineTarget, within: 
 /**
  * Whether a path's deviation from an outline stays within `within` and its mean within `meanWithin`,
  * as pathDeviation measures them. Only the answer is needed, so each side is first bounded by walking
- * along the other polyline (see outlineSideBounds): when the bounds hold, so do the distances, and the
+ * along the other polyline (see sideBounds): when the bounds hold, so do the distances, and the
  * path needs no grid of its own. Where they do not, the sides are measured.
  */
 export function pathHolds(path: BezierPath, outline: OutlineTarget, within: number, meanWithin: number, frame: FrameBox): boolean {
@@ -150,7 +150,7 @@ export function pathHolds(path: BezierPath, outline: OutlineTarget, within: numb
     const toOutline = pathSideDistance(flat, pathIndex, outline.index, within, frame);
     if (toOutline.max > within || toOutline.mean > meanWithin) return false;
   }
-  const { bound, exact } = outlineSideBounds(outline.points, pathIndex, within, frame);
+  const { bound, exact } = sideBounds(outline.points, pathIndex, within, frame);
   for (let p = 0; p < bound.length; p++) {
     if (bound[p] > within && settleOutlinePoint(outline.points, outline.index, pathIndex, within, bound, exact, p, frame) > within) return false;
   }
@@ -309,17 +309,15 @@ function pathSideDistance(from: Float64Array, self: PolylineIndex, to: PolylineI
 
 /**
  * Bounds on the largest and mean distance pathSideDistance measures, without its slivers' slack (which
- * only ever lowers a distance): each point's distance to the few outline segments past the last
- * point's nearest (walking along with the path), or to the outline's grid where that is past `within`.
+ * only ever lowers a distance): sideBounds' per point, where the walk along the outline mostly gives
+ * the distance itself.
  */
 function pathSideBounds(from: Float64Array, to: PolylineIndex, within: number, frame: FrameBox): Deviation {
+  const { bound } = sideBounds(from, to, within, frame);
   let max = 0, sum = 0, count = 0;
-  const n = from.length / 2;
-  for (let p = 0; p < n; p++) {
-    const x = from[2 * p], y = from[2 * p + 1];
-    if (nearFrameEdge(x, y, frame)) continue;
-    let d = walkedBound(to, from, p);
-    if (!(d <= within)) d = to.distanceWithin(x, y, within, across(from, p, 0), across(from, p, 1));
+  for (let p = 0; p < bound.length; p++) {
+    const d = bound[p];
+    if (d < 0) continue;
     sum += d;
     count++;
     if (d > max) max = d;
@@ -328,13 +326,13 @@ function pathSideBounds(from: Float64Array, to: PolylineIndex, within: number, f
 }
 
 /**
- * Per point of the traced outline `from`: a bound on its distance to the path `to` (matching only
+ * Per point of the closed polyline `from`: a bound on its distance to the polyline `to` (matching only
  * stretches that run the same way), or -1 for points on the frame's edge, which are not compared.
- * Walking along the path with the outline, the few segments past the last point's nearest one bound
- * each point's distance, and mostly are its nearest; where that bound is past `within` (the walk lost
- * the way, or nothing is near), the path's grid gives the distance itself (`exact`).
+ * Walking along `to` with `from`, the few segments past the last point's nearest one bound each
+ * point's distance, and mostly are its nearest; where that bound is past `within` (the walk lost
+ * the way, or nothing is near), `to`'s grid gives the distance itself (`exact`).
  */
-function outlineSideBounds(from: Float64Array, to: PolylineIndex, within: number, frame: FrameBox): { bound: Float64Array; exact: Uint8Array } {
+function sideBounds(from: Float64Array, to: PolylineIndex, within: number, frame: FrameBox): { bound: Float64Array; exact: Uint8Array } {
   const n = from.length / 2;
   const bound = new Float64Array(n);
   const exact = new Uint8Array(n);
@@ -378,11 +376,11 @@ function settleOutlinePoint(from: Float64Array, self: PolylineIndex, to: Polylin
  * matching only stretches that run the same way, as pathSideDistance measures it but with the
  * outline's own slivers left out (see settleOutlinePoint); Infinity once past `within`. Only the
  * largest distance counts, so exact distances are measured only where a point's bound (see
- * outlineSideBounds) exceeds the largest found so far, the largest bound first: the others cannot
+ * sideBounds) exceeds the largest found so far, the largest bound first: the others cannot
  * raise the max.
  */
 function outlineSideDistance(from: Float64Array, self: PolylineIndex, to: PolylineIndex, within: number, frame: FrameBox): number {
-  const { bound, exact } = outlineSideBounds(from, to, within, frame);
+  const { bound, exact } = sideBounds(from, to, within, frame);
   const n = bound.length;
   let max = 0;
   // The largest bounds first, until one is not a sliver's: most bounds then fall at or below the max.
@@ -418,11 +416,13 @@ const MEAN_SHARE = 0.25;
  * reach and then halving back (a long smooth move costs a few dozen checks, not its length squared).
  * `deviations`, where given, are each shape's own deviation from its frame's outline (measured
  * within `tolerance`): frames whose interpolated shape stays close to their own then need no measuring.
+ * `prepared`, where given, holds outlines already prepared for some frames (by those measurements),
+ * used instead of preparing them again; it is emptied as selection passes them.
  */
 export function selectKeyframes(shapes: Shapes, outlines: Float32Array[], tolerance: number, frame: FrameBox,
-  deviations?: Deviation[]): number[] {
+  deviations?: Deviation[], prepared?: Map<number, OutlineTarget>): number[] {
   // Prepared outlines are kept only for frames still ahead of the last key: memory stays flat.
-  const targets = new Map<number, OutlineTarget>();
+  const targets = prepared ?? new Map<number, OutlineTarget>();
   const target = (f: number) => {
     let t = targets.get(f);
     if (!t) targets.set(f, (t = new OutlineTarget(outlines[f], frame)));
