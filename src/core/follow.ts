@@ -15,7 +15,7 @@ import { arcLengths, CORNER_ROUNDING, densify, findCorners, pointAt } from './po
 import { PolylineIndex } from './nearest.ts';
 import { applySimilarity, type Similarity } from './motion.ts';
 import { FIT_SHARE, type RegionTrack, type TrackOptions } from './track.ts';
-import type { Deviation, OutlineTarget, Shapes } from './keyframes.ts';
+import type { Deviation, Shapes } from './keyframes.ts';
 import { RunShapes } from './run-shapes.ts';
 import { hypot } from './hypot.ts';
 
@@ -30,8 +30,6 @@ export interface ShapeRun {
   shapes: Shapes;
   /** Each shape's deviation from its frame's outline, where it was measured. */
   deviations?: Deviation[];
-  /** Prepared outlines of some of its frames, made while measuring them (see selectKeyframes). */
-  targets?: Map<number, OutlineTarget>;
 }
 
 interface RunState {

@@ -416,13 +416,11 @@ const MEAN_SHARE = 0.25;
  * reach and then halving back (a long smooth move costs a few dozen checks, not its length squared).
  * `deviations`, where given, are each shape's own deviation from its frame's outline (measured
  * within `tolerance`): frames whose interpolated shape stays close to their own then need no measuring.
- * `prepared`, where given, holds outlines already prepared for some frames (by those measurements),
- * used instead of preparing them again; it is emptied as selection passes them.
  */
 export function selectKeyframes(shapes: Shapes, outlines: Float32Array[], tolerance: number, frame: FrameBox,
-  deviations?: Deviation[], prepared?: Map<number, OutlineTarget>): number[] {
+  deviations?: Deviation[]): number[] {
   // Prepared outlines are kept only for frames still ahead of the last key: memory stays flat.
-  const targets = prepared ?? new Map<number, OutlineTarget>();
+  const targets = new Map<number, OutlineTarget>();
   const target = (f: number) => {
     let t = targets.get(f);
     if (!t) targets.set(f, (t = new OutlineTarget(outlines[f], frame)));

@@ -24,7 +24,7 @@ export function trackToMasks(track: RegionTrack, frameCount: number, options: Tr
   const feather = Math.round(Math.max(0, ramp - HARD_EDGE_RAMP) * 10) / 10;
   return runs.map((run) => {
     const outlines = track.outlines.slice(run.firstFrame - track.firstFrame, run.firstFrame - track.firstFrame + run.shapes.length);
-    const keys = selectKeyframes(run.shapes, outlines, tolerance, options, run.deviations, run.targets);
+    const keys = selectKeyframes(run.shapes, outlines, tolerance, options, run.deviations);
     const lastFrame = run.firstFrame + run.shapes.length - 1;
     const opacity = [{ frame: 0, value: run.firstFrame > 0 ? 0 : 100 }];
     if (run.firstFrame > 0) opacity.push({ frame: run.firstFrame, value: 100 });

@@ -51,17 +51,7 @@ export interface SceneShapeInput {
 export interface SceneShapes {
   shapes: Shapes;
   deviations: Deviation[];
-  /** The prepared outlines of the first SHARED_TARGETS frames, made for these checks, for keyframe selection (which starts there) to use again. */
-  targets: Map<number, OutlineTarget>;
 }
-
-/**
- * Frames, from the first, whose prepared outlines the scene shape's checks hand on to keyframe
- * selection: preparing one (resampling, its grid) costs about as much as checking a path against it,
- * and selection begins with the first frames. Each kept costs ~230 KB at 1080p until selection
- * passes it, so only a bounded number are kept, whatever the shot's length.
- */
-const SHARED_TARGETS = 48;
 
 /**
  * Per-frame shapes of one scene shape moved by the camera, when those stay within `tolerance` of every
@@ -84,12 +74,10 @@ export function sceneShapes(input: SceneShapeInput, frame: FrameBox, tolerance: 
   // Each frame's shape is made when asked for: a long shot's would take more memory than its outlines.
   const shapes: Shapes = { length: toFrame.length, at: (t) => (toFrame[t] ? transformPath(scene, toFrame[t]) : undefined) };
   const deviations: Deviation[] = [];
-  const targets = new Map<number, OutlineTarget>();
   // The ends and the middle of the shot fail first when the region is not rigid: check them first.
   const order = [toFrame.length - 1, toFrame.length >> 1, ...toFrame.keys()];
   for (const t of new Set(order)) {
     const target = new OutlineTarget(outlines[t], frame);
-    if (t < SHARED_TARGETS) targets.set(t, target);
     deviations[t] = pathDeviation(shapes.at(t)!, target, tolerance, frame);
     if (deviations[t].max <= tolerance) continue;
     const nudged = nudgeToFit(scene, toFrame[t], target, tolerance, frame);
@@ -97,7 +85,7 @@ export function sceneShapes(input: SceneShapeInput, frame: FrameBox, tolerance: 
     toFrame[t] = nudged.camera;
     deviations[t] = nudged.deviation;
   }
-  return { shapes, deviations, targets };
+  return { shapes, deviations };
 }
 
 /**
