@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { BadInputError, EXIT_BAD_INPUT, EXIT_OK, UsageError, exitCodeFor, formatError } from './errors.ts';
 import { renderSummary, runRender } from './render.ts';
 import { runTrace, traceSummary } from './trace.ts';
-import { parseFrameRange, runSegment, runSky, segmentSummary, skySummary } from './sky.ts';
+import { DEFAULT_PREROLL, parseFrameRange, runSegment, runSky, segmentSummary, skySummary } from './sky.ts';
 import { mergeSummary, runMerge } from './merge.ts';
 
 export interface CliIO {
@@ -75,7 +75,7 @@ Options:
   --frames <a-b>       only shot frames a to b (0-based, both included); also writes regions.bin,
                        which \`autoroto merge\` joins (ranges need not overlap)
   --preroll <n>        with --frames, segment n frames before a (not kept) so the stabiliser starts
-                       the range as one run over the shot would (default 32)
+                       the range as one run over the shot would (default ${DEFAULT_PREROLL})
   --mattes             also write the sky mattes to <dir>/mattes/
   --tolerance <px>     largest distance between a mask and the matte's 0.5 outline (default: 2 px
                        at 1080 lines, scaled with the frame size; the feather covers the rest)
@@ -98,7 +98,7 @@ Options:
   --out <dir>          output folder (required)
   --frames <a-b>       only shot frames a to b (0-based, both included)
   --preroll <n>        with --frames, segment n frames before a (not kept) to warm the stabiliser up
-                       (default 32)
+                       (default ${DEFAULT_PREROLL})
   --backend <name>     auto, wasm or webgpu (default auto)
   --model <file>       another ONNX sky model (default: models/sky.onnx)
   --frame-rate <fps>   frame rate of a frame folder or image (default 24)
