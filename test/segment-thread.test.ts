@@ -1,7 +1,7 @@
 /**
  * The segment stage in its own thread (src/node/segment-thread.ts), as `autoroto sky` and `segment`
- * run it: the same mattes, to the bit, as a Segmenter in this thread; the caller's frames are left
- * intact; timings and backend come back; a bad model is the same ModelError as loading it here.
+ * run it: the same mattes, to the bit, as a Segmenter in this thread, also after warm-up frames; the
+ * caller's frames are left intact; timings and backend come back; a bad model is the same ModelError as loading it here.
  * And the Segmenter's reused buffers carry nothing from one frame to the next.
  */
 import assert from 'node:assert/strict';
@@ -60,6 +60,30 @@ describe('SegmentThread', () => {
     });
     frames.forEach((frame, k) => assert.deepEqual(frame.data, copies[k], `frame ${k} was changed or taken`));
     assert.ok(thread.timings.network > 0 && thread.timings.refine > 0, JSON.stringify(thread.timings));
+  });
+
+  it('with warm-up frames (a range\'s pre-roll), gives only the later frames\' mattes, each as a run over all the frames gives it', async () => {
+    const frames = await sampleFrames();
+    const warmUp = 3;
+    const model = await loadSkyModel(undefined, { threads: 1 });
+    let all: Matte[], warmedHere: Matte[];
+    try {
+      all = await collect(new Segmenter(model).segment(stream(frames)));
+      warmedHere = await collect(new Segmenter(model).segment(stream(frames), { warmUp }));
+    } finally {
+      await model.dispose();
+    }
+    const thread = await SegmentThread.start({ threads: 1, warmUp });
+    let there: Matte[];
+    try {
+      there = await collect(thread.segment(stream(frames)));
+    } finally {
+      await thread.close();
+    }
+    for (const mattes of [warmedHere, there]) {
+      assert.equal(mattes.length, FRAMES - warmUp);
+      mattes.forEach((matte, k) => assert.deepEqual(matte.data, all[warmUp + k].data, `frame ${warmUp + k}`));
+    }
   });
 
   it("a Segmenter's buffers, reused from frame to frame, give each frame the matte a fresh Segmenter gives it; mattes are new arrays", async () => {

@@ -25,12 +25,12 @@ import { ROTO_OUTPUTS, rotoOutputTexts, writeRotoOutputs } from './roto-outputs.
 export const REGIONS_FILE = 'regions.bin';
 export const MATTES_FOLDER = 'mattes';
 /**
- * Frames segmented, not kept, before a range's first (`--frames a-b`): the temporal stabiliser
- * carries a long memory (each frame keeps 93 % of the history where they agree), so a range that
- * started cold would differ from one run over the shot for a few dozen frames. After 32 frames of
- * pre-roll a tenth of the cold start is left (merged ranges vs one run on the sample: IoU 0.9989
- * at worst after 16 frames, 0.9993 after 24, 0.9998 after 32), and a range whose pre-roll reaches
- * the shot's first frame gives one run's mattes exactly.
+ * Frames before a range's first (`--frames a-b`) run through the network and the stabiliser only
+ * (not refined, not kept): the stabiliser carries a long memory (each frame keeps 93 % of the
+ * history where they agree), so a range that started cold would differ from one run over the shot
+ * for a few dozen frames. After 32 frames of pre-roll a tenth of the cold start is left (merged
+ * ranges vs one run on the sample: IoU 0.9989 at worst after 16 frames, 0.9993 after 24, 0.9998
+ * after 32), and a range whose pre-roll reaches the shot's first frame gives one run's mattes exactly.
  */
 export const DEFAULT_PREROLL = 32;
 
@@ -133,9 +133,9 @@ function newTimings(): SkyTimings {
 
 /**
  * The shared run: footage → mattes, handed to `each` one by one (indices from the range's first
- * frame; the pre-roll's frames are segmented but not handed over), with progress and timings. The
- * model runs in a thread of its own (segment-thread.ts), ended with the stream so that its memory
- * is free for what comes after.
+ * frame; the pre-roll's frames only warm the stabiliser up, and are not handed over), with progress
+ * and timings. The model runs in a thread of its own (segment-thread.ts), ended with the stream so
+ * that its memory is free for what comes after.
  */
 async function segmentFootage(
   options: SegmentCommandOptions, footage: Footage, range: FrameRange, preroll: number, timings: SkyTimings, stderr: ProgressStream,
@@ -143,21 +143,19 @@ async function segmentFootage(
   onMatte: (index: number, matte: Matte) => Promise<void>,
 ): Promise<string> {
   let t = performance.now();
-  const thread = await SegmentThread.start({ model: options.model, backend: options.backend, threads: wasmThreads() });
+  const thread = await SegmentThread.start({ model: options.model, backend: options.backend, threads: wasmThreads(), warmUp: preroll });
   timings.load = performance.now() - t;
-  const total = range.end - range.start + 1 + preroll;
+  const total = range.end - range.start + 1;
   const progress = new Progress('segment', total, options.quiet ? undefined : stderr);
   try {
-    let index = -preroll;
+    let index = 0;
     const read = options.frames ? { start: range.start - preroll, end: range.end } : undefined;
     const frames = timed(footage.frames(read), timings, (i, frame) => (i < preroll ? Promise.resolve() : onFrame(i - preroll, frame)));
     for await (const matte of thread.segment(frames)) {
-      if (index >= 0) {
-        t = performance.now();
-        await onMatte(index, matte);
-        timings.track += performance.now() - t;
-      }
-      progress.update(++index + preroll);
+      t = performance.now();
+      await onMatte(index, matte);
+      timings.track += performance.now() - t;
+      progress.update(++index);
     }
     progress.finish();
   } catch (error) {

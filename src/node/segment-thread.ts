@@ -23,6 +23,8 @@ export interface SegmentThreadOptions {
   backend?: BackendChoice;
   /** WASM threads for the network. */
   threads?: number;
+  /** The first frames only warm the stabiliser up (SegmentOptions.warmUp): no mattes for them. */
+  warmUp?: number;
 }
 
 /** Frames sent ahead of the mattes taken: one being segmented while the caller works on the last. */
@@ -41,11 +43,13 @@ export interface ThreadError {
 export type FromWorker =
   | { type: 'ready'; backend: string }
   | { type: 'matte'; matte: Matte; frame: Uint8Array }
+  /** A warm-up frame is done: its buffer back, no matte. */
+  | { type: 'warmed'; frame: Uint8Array }
   | { type: 'done'; timings: SegmentTimings }
   | { type: 'error'; error: ThreadError };
 
-/** Caller → worker: a frame with the array its matte is written to. */
-export type ToWorker = { type: 'frame'; frame: RgbFrame; matte: Float32Array } | { type: 'end' };
+/** Caller → worker: a frame with the array its matte is written to (none for a warm-up frame). */
+export type ToWorker = { type: 'frame'; frame: RgbFrame; matte?: Float32Array } | { type: 'end' };
 
 /**
  * The worker's error as the caller's own. ModelError is imported only for one: its module loads
@@ -67,7 +71,8 @@ export class SegmentThread {
   private readonly spareFrames: Uint8Array[] = [];
   private loaded = '';
 
-  private constructor(private readonly worker: Worker) {}
+  /** `warmUp`: frames still to be sent that get no matte. */
+  private constructor(private readonly worker: Worker, private warmUp: number) {}
 
   /** The network's backend, as the model loaded. */
   get backend(): string {
@@ -77,7 +82,7 @@ export class SegmentThread {
   /** Starts the worker and loads the model there; throws the model's ModelError as loading it would. */
   static async start(options: SegmentThreadOptions): Promise<SegmentThread> {
     const worker = new Worker(new URL('./segment-worker.mjs', import.meta.url), { workerData: options });
-    const thread = new SegmentThread(worker);
+    const thread = new SegmentThread(worker, options.warmUp ?? 0);
     worker.on('message', (message: FromWorker) => thread.mailbox.put(message));
     worker.on('error', (error) => thread.mailbox.put({ type: 'error', error: { name: error.name, message: error.message } }));
     worker.on('exit', (code) => thread.mailbox.put({ type: 'error', error: { name: 'Error', message: `the segment thread stopped (exit ${code})` } }));
@@ -90,7 +95,7 @@ export class SegmentThread {
     return thread;
   }
 
-  /** Each frame's matte, in order; `timings` is filled in when the frames end. */
+  /** Each frame's matte, in order (none for the warm-up frames); `timings` is filled in when the frames end. */
   async *segment(frames: AsyncIterable<RgbFrame>): AsyncGenerator<Matte> {
     const iterator = frames[Symbol.asyncIterator]();
     let inFlight = 0, ended = false;
@@ -109,11 +114,11 @@ export class SegmentThread {
       while (inFlight > 0) {
         const message = await this.mailbox.take();
         if (message.type === 'error') throw await revive(message.error);
-        if (message.type !== 'matte') throw new Error(`segment thread: ${message.type} while mattes were due`);
+        if (message.type !== 'matte' && message.type !== 'warmed') throw new Error(`segment thread: ${message.type} while mattes were due`);
         inFlight--;
         this.spareFrames.push(message.frame);
         if (!ended) await send();
-        yield message.matte;
+        if (message.type === 'matte') yield message.matte;
       }
       const done = await this.mailbox.take();
       if (done.type === 'error') throw await revive(done.error);
@@ -123,12 +128,17 @@ export class SegmentThread {
     }
   }
 
-  /** Sends a copy of the frame, in a spare buffer where one fits, and a new array for its matte. */
+  /** Sends a copy of the frame, in a spare buffer where one fits, and a new array for its matte unless it only warms up. */
   private post(frame: RgbFrame): void {
     const { width, height } = frame;
     const spare = this.spareFrames.findIndex((buffer) => buffer.length === frame.data.length);
     const data = spare >= 0 ? this.spareFrames.splice(spare, 1)[0] : new Uint8Array(frame.data.length);
     data.set(frame.data);
+    if (this.warmUp > 0) {
+      this.warmUp--;
+      this.worker.postMessage({ type: 'frame', frame: { width, height, data } } satisfies ToWorker, [data.buffer as ArrayBuffer]);
+      return;
+    }
     const matte = new Float32Array(width * height);
     this.worker.postMessage({ type: 'frame', frame: { width, height, data }, matte } satisfies ToWorker, [data.buffer as ArrayBuffer, matte.buffer]);
   }

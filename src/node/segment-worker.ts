@@ -33,13 +33,22 @@ try {
   const model = await loadSkyModel(options.model, { backend: options.backend, threads: options.threads });
   send({ type: 'ready', backend: model.backend });
   const segmenter = new Segmenter(model);
-  // The frame being segmented: the Segmenter asks for the next only after its matte is taken.
+  // The frame being segmented: the Segmenter asks for the next only after its matte is taken, or,
+  // for a warm-up frame (no matte), once it is done with it, when its buffer goes back.
   let current: FrameMessage | undefined;
+  const releaseWarmUp = (): void => {
+    if (current && !current.matte) send({ type: 'warmed', frame: current.frame.data }, [current.frame.data.buffer as ArrayBuffer]);
+    current = undefined;
+  };
   const frames = (async function* () {
-    for await (const message of incoming()) yield (current = message).frame;
+    for await (const message of incoming()) {
+      releaseWarmUp();
+      yield (current = message).frame;
+    }
+    releaseWarmUp();
   })();
   try {
-    for await (const matte of segmenter.segment(frames, { matteBuffer: () => current!.matte })) {
+    for await (const matte of segmenter.segment(frames, { matteBuffer: () => current!.matte!, warmUp: options.warmUp })) {
       const frame = current!.frame.data;
       send({ type: 'matte', matte, frame }, [matte.data.buffer as ArrayBuffer, frame.buffer as ArrayBuffer]);
     }

@@ -27,6 +27,11 @@ export interface SegmentOptions {
    * the caller's to keep. The segment thread passes arrays its caller allocated and takes back.
    */
   matteBuffer?: (frame: RgbFrame) => Float32Array;
+  /**
+   * The first frames that only carry the stabiliser's history forward (a range's pre-roll): run
+   * and stabilised, but not refined, and no matte is yielded for them.
+   */
+  warmUp?: number;
 }
 
 export interface SegmentProgress {
@@ -58,6 +63,7 @@ export class Segmenter {
   async *segment(frames: AsyncIterable<RgbFrame> | Iterable<RgbFrame>, options: SegmentOptions = {}): AsyncGenerator<Matte> {
     const refine = options.refine === undefined ? DEFAULT_GUIDED_FILTER : options.refine;
     const stabiliserOptions = options.stabilise === undefined ? DEFAULT_STABILISER : options.stabilise;
+    const warmUp = options.warmUp ?? 0;
     let shot: ShotBuffers | undefined;
     let count = 0;
     for await (const frame of frames) {
@@ -71,15 +77,15 @@ export class Segmenter {
       const t2 = performance.now();
       if (shot.stabiliser) p = shot.stabiliser.next(p, lumaOfPlanes(planes, size, shot.luma));
       const t3 = performance.now();
-      const out = options.matteBuffer?.(frame);
-      const matte = refine ? refineMatte(frame, planes, p, size, refine, shot.guided, out) : upsampleMatte(p, size, frame.width, frame.height, out);
-      const t4 = performance.now();
       this.timings.resize += t1 - t0;
       this.timings.network += t2 - t1;
       this.timings.stabilise += t3 - t2;
-      this.timings.refine += t4 - t3;
       count++;
       options.onProgress?.({ frames: count });
+      if (count <= warmUp) continue;
+      const out = options.matteBuffer?.(frame);
+      const matte = refine ? refineMatte(frame, planes, p, size, refine, shot.guided, out) : upsampleMatte(p, size, frame.width, frame.height, out);
+      this.timings.refine += performance.now() - t3;
       yield matte;
     }
   }
