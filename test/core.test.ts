@@ -7,7 +7,7 @@ import { fitContour } from '../src/core/fit.ts';
 import { OutlineTarget, pathDeviation, selectKeyframes } from '../src/core/keyframes.ts';
 import { flattenPath, lerpPath } from '../src/core/bezier.ts';
 import { fillPolygons } from '../src/core/render.ts';
-import { threshold } from '../src/core/metrics.ts';
+import { removeSpecks, threshold } from '../src/core/metrics.ts';
 import { PolylineIndex } from '../src/core/nearest.ts';
 import { CORNER_ROUNDING } from '../src/core/polyline.ts';
 import {
@@ -118,6 +118,27 @@ describe('trace', () => {
     assert.equal(regions[0].holes.length, 1);
     assert.ok(Math.abs(regions[0].holes[0].area + 99.5) <= 1e-9, `kept hole ${regions[0].holes[0].area}`);
     assert.ok(Math.abs(droppedArea - (35.5 + 3 * 8.5)) <= 1e-9, `dropped ${droppedArea} px², expected ${35.5 + 3 * 8.5}`);
+  });
+
+  it('joins two squares meeting at a corner when the saddle between them is sky, as removeSpecks does given the soft matte', () => {
+    // Two 3×3 squares of 0.9 touching diagonally at (5, 5); the other two pixels of that 2×2 block are
+    // `between`. Each square alone encloses about 9.4 px², under the minimum area; together over it.
+    const W = 12, H = 12, minArea = 12;
+    const squares = (between: number): Matte => matteOf(W, H, (cx, cy) => {
+      const [x, y] = [cx - 0.5, cy - 0.5];
+      if ((x >= 2 && x <= 4 && y >= 2 && y <= 4) || (x >= 5 && x <= 7 && y >= 5 && y <= 7)) return 0.9;
+      return (x === 5 && y === 4) || (x === 4 && y === 5) ? between : 0;
+    });
+    for (const [between, kept] of [[0.3, 18], [0.05, 0]]) { // saddle centre 0.6: sky; 0.475: not sky
+      const matte = squares(between);
+      const { regions } = trace(matte, { minArea });
+      const filled = fillPolygons(regions.flatMap((r) => [r.outer.points, ...r.holes.map((h) => h.points)]), W, H);
+      const despeckled = removeSpecks(threshold(matte), W, H, minArea, matte.data);
+      assert.equal(filled.reduce((a, v) => a + v, 0), kept, `between ${between}: traced`);
+      assert.deepEqual(despeckled, filled, `between ${between}: removeSpecks and trace agree`);
+    }
+    // Without the soft values a mask reads as hard-edged: a saddle's centre is 0.5, not sky.
+    assert.equal(removeSpecks(threshold(squares(0.3)), W, H, minArea).reduce((a, v) => a + v, 0), 0);
   });
 
   it('reproduces the thresholded matte exactly (IoU 1) when its contours are filled at pixel centres, on random soft mattes', (t) => {

@@ -194,7 +194,7 @@ describe('skylinePan at 1080p, 96 frames (panning and zooming skyline with build
     for (const frame of [0, 32, 64, 95]) {
       const matte = scene.matte(frame);
       const contours = trace(matte, { minArea }).regions.flatMap((r) => [r.outer.points, ...r.holes.map((h) => h.points)]);
-      const reference = await potraceMask(removeSpecks(threshold(matte), width, height, minArea), width, height, { turdSize: minArea });
+      const reference = await potraceMask(removeSpecks(threshold(matte), width, height, minArea, matte.data), width, height, { turdSize: minArea });
       for (const [m, mask] of doc.masks.entries()) {
         if (opacityAtFrame(mask, frame) <= 0) continue;
         const ours = pathPolyline(pathAtFrame(mask, frame));

@@ -138,17 +138,19 @@ describe('autoroto sky on a real sequence from ../shared/data', () => {
     const { minArea } = modelMatteDefaults(width, height);
     let worstRoto = 1, truthSum = 0;
     for (const [f, name] of names.entries()) {
-      const matte = threshold(await readMattePng(join(out, 'mattes', matteFileName(f))));
+      const soft = await readMattePng(join(out, 'mattes', matteFileName(f)));
+      const matte = threshold(soft);
       // Specks and pinholes under the minimum area are left to the feather, so out of both (as in the roto tests).
-      worstRoto = Math.min(worstRoto, iou(renderDocument(doc, f), removeSpecks(matte, width, height, minArea)));
+      worstRoto = Math.min(worstRoto, iou(renderDocument(doc, f), removeSpecks(matte, width, height, minArea, soft.data)));
       const truth = threshold(await readMattePng(join(DATA_DIR, 'camvid', 'masks', `${name}.png`)));
       const known = threshold(await readMattePng(join(DATA_DIR, 'camvid', 'void', `${name}.png`)));
       truthSum += iou(matte.map((v, i) => (known[i] ? 0 : v)), truth.map((v, i) => (known[i] ? 0 : v)));
     }
-    // Not the 0.995 of the sample (0.985 measured): these frames are 480×360, where the 2 px tolerance is
-    // 9 px at 1080p, their sky is small (a seventh to a quarter of the frame) with long ragged tree
-    // lines, and it is crossed by lamp posts and wires narrower than 1.5 px that the masks do not follow.
-    assert.ok(worstRoto >= 0.98, `lowest roto-vs-matte IoU ${worstRoto.toFixed(4)}`);
+    // Not the 0.995 of the sample (0.986 measured): these frames are 480×360, where the 2 px tolerance is
+    // 9 px at 1080p, and their sky is small (a seventh to a quarter of the frame) with long ragged tree
+    // lines that the masks smooth within the tolerance (at --tolerance 1: 0.990, at 0.5: 0.9925; the
+    // traced outlines themselves fill to the despeckled matte at 0.9999).
+    assert.ok(worstRoto >= 0.983, `lowest roto-vs-matte IoU ${worstRoto.toFixed(4)}`);
     assert.ok(truthSum / names.length >= CAMVID_TRUTH_IOU, `mean matte-vs-label IoU ${(truthSum / names.length).toFixed(4)}`);
   });
 });

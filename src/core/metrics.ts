@@ -94,15 +94,23 @@ export function boundaryError(a: Uint8Array, b: Uint8Array, width: number, heigh
 
 /**
  * `mask` without its connected components smaller than `minArea` pixels: specks are removed and small
- * holes filled, as the tracer drops them. Sky connects through edges (4-connected), not-sky also
- * through corners (8-connected): the tracer's reading of a saddle in a hard-edged matte, whose centre
- * is exactly 0.5 and so not sky.
+ * holes filled, as the tracer drops them. Pixels connect through edges, and through a corner where two
+ * pixels of a kind meet diagonally between two of the other (a saddle) as the tracer reads it: sky when
+ * the mean of the four `soft` values (the matte `mask` was thresholded from) is above 0.5, else not-sky.
+ * Without `soft` the mask is taken as hard-edged, where a saddle's mean is exactly 0.5: not sky.
  */
-export function removeSpecks(mask: Uint8Array, width: number, height: number, minArea: number): Uint8Array {
+export function removeSpecks(mask: Uint8Array, width: number, height: number, minArea: number, soft?: Float32Array): Uint8Array {
   const out = mask.slice();
   const seen = new Uint8Array(mask.length);
   const stack = new Int32Array(mask.length);
   const component: number[] = [];
+  // Whether the diagonal neighbours i and j (in the same 2×2 block, both of i's kind) connect.
+  const joinsDiagonally = (i: number, j: number, value: number): boolean => {
+    const a = i - (i % width) + (j % width), b = j - (j % width) + (i % width);
+    if (mask[a] === value || mask[b] === value) return true;
+    const skyCentre = soft !== undefined && soft[i] + soft[j] + soft[a] + soft[b] > 2;
+    return skyCentre === (value === 1);
+  };
   for (let start = 0; start < mask.length; start++) {
     if (seen[start]) continue;
     const value = mask[start];
@@ -120,13 +128,11 @@ export function removeSpecks(mask: Uint8Array, width: number, height: number, mi
       if (x < width - 1 && !seen[i + 1] && mask[i + 1] === value) { seen[i + 1] = 1; stack[top++] = i + 1; }
       if (y > 0 && !seen[i - width] && mask[i - width] === value) { seen[i - width] = 1; stack[top++] = i - width; }
       if (y < height - 1 && !seen[i + width] && mask[i + width] === value) { seen[i + width] = 1; stack[top++] = i + width; }
-      if (value === 0) {
-        for (const j of [i - width - 1, i - width + 1, i + width - 1, i + width + 1]) {
-          const jx = j % width;
-          if (j < 0 || j >= mask.length || Math.abs(jx - x) !== 1 || seen[j] || mask[j] !== 0) continue;
-          seen[j] = 1;
-          stack[top++] = j;
-        }
+      for (const j of [i - width - 1, i - width + 1, i + width - 1, i + width + 1]) {
+        if (j < 0 || j >= mask.length || Math.abs((j % width) - x) !== 1 || seen[j] || mask[j] !== value) continue;
+        if (!joinsDiagonally(i, j, value)) continue;
+        seen[j] = 1;
+        stack[top++] = j;
       }
     }
     // Non-sky touching the frame edge is the outside of every region, never a hole to fill.

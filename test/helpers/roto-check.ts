@@ -144,7 +144,7 @@ export interface FrameQuality {
 /** The document at `frame` against the matte: both thresholded, specks under `minArea` removed. */
 export function frameQuality(doc: RotoDocument, frame: number, matte: Matte, minArea: number): FrameQuality {
   const { width, height } = matte;
-  const truth = removeSpecks(threshold(matte), width, height, minArea);
+  const truth = removeSpecks(threshold(matte), width, height, minArea, matte.data);
   const rendered = removeSpecks(renderDocument(doc, frame), width, height, minArea);
   let sum = 0, count = 0;
   const off: { i: number; d: number }[] = [];
