@@ -246,6 +246,8 @@ export interface FittedContour {
   corner: boolean[];
   /** Largest distance in px from the contour to the path. */
   error: number;
+  /** Each vertex's arc length along the contour from its first point (increasing, the first may be past 0). */
+  at: number[];
 }
 
 /** A closed contour as a bezier path within `options.tolerance`. */
@@ -268,6 +270,7 @@ export function fitContour(points: Float64Array, options: FitOptions): FittedCon
     path: cubicsToPath(spans.map((span) => span.curve)),
     corner: spans.map((span) => isCorner.has(span.from % perimeter)),
     error: Math.max(...spans.map((span) => span.error)),
+    at: spans.map((span) => span.from),
   };
 }
 

@@ -17,6 +17,7 @@ import { applySimilarity, type Similarity } from './motion.ts';
 import { FIT_SHARE, type RegionTrack, type TrackOptions } from './track.ts';
 import type { Deviation, Shapes } from './keyframes.ts';
 import { RunShapes } from './run-shapes.ts';
+import { pruneVertices, VertexPositions } from './prune.ts';
 import { hypot } from './hypot.ts';
 
 const MAX_INSERTIONS_PER_FRAME = 32;
@@ -34,6 +35,8 @@ export interface ShapeRun {
 
 interface RunState {
   run: { firstFrame: number; shapes: RunShapes };
+  /** Where the shapes' vertices sit on their outlines, for pruning when the run ends. */
+  positions: VertexPositions;
   anchors: Anchor[];
   /** Each anchor's share of the perimeter from anchor 0, last frame (to catch a wild projection). */
   shares: number[];
@@ -52,20 +55,26 @@ function measure(outline: Float32Array): Measured {
   return { points, s: arcLengths(points), index: new PolylineIndex(points, true) };
 }
 
-/** The track's frames as runs of shapes (usually one run). */
+/** The track's frames as runs of shapes (usually one run), each with the fewest vertices that follow it. */
 export function followShapes(track: RegionTrack, options: TrackOptions): ShapeRun[] {
   const runs: ShapeRun[] = [];
   let state: RunState | undefined;
+  const finish = ({ run, positions, anchors }: RunState): void => {
+    const from = run.firstFrame - track.firstFrame;
+    const outlines = track.outlines.slice(from, from + run.shapes.length);
+    runs.push({ firstFrame: run.firstFrame, shapes: pruneVertices(run.shapes, positions, outlines, anchors.map((a) => a.corner), options) });
+  };
   // Each frame is measured once and serves again as the next frame's previous one.
   let previous: Measured | undefined;
   track.outlines.forEach((outline, k) => {
     const current = measure(outline);
     if (!(state && previous && advance(state, current, previous, track.outlines[k - 1], track.motions[k], options))) {
+      if (state) finish(state);
       state = startRun(current, track.firstFrame + k, options);
-      runs.push(state.run);
     }
     previous = current;
   });
+  if (state) finish(state);
   return runs;
 }
 
@@ -74,7 +83,9 @@ function startRun(current: Measured, frame: number, options: TrackOptions): RunS
   const anchors = fitted.path.vertices.map((v, k) => ({ x: v[0], y: v[1], corner: fitted.corner[k] }));
   const shapes = new RunShapes();
   shapes.push(fitted.path);
-  return { run: { firstFrame: frame, shapes }, anchors, shares: perimeterShares(current, anchors) };
+  const positions = new VertexPositions();
+  positions.push(fitted.at, current.s[current.s.length - 1]);
+  return { run: { firstFrame: frame, shapes }, positions, anchors, shares: perimeterShares(current, anchors) };
 }
 
 function perimeterShares({ index, s }: Measured, anchors: Anchor[]): number[] {
@@ -147,23 +158,28 @@ function advance(state: RunState, current: Measured, previous: Measured, previou
     fitSpan(points, s, origin + from, origin + to, fromCorner, toCorner, reach);
   const spans = along.map((from, k) => spanAt(from, k + 1 < along.length ? along[k + 1] : perimeter, corner[k], corner[(k + 1) % corner.length]));
 
-  // Add vertices where a span does not fit, here and (without changing them) in earlier frames.
-  let insertions = 0;
+  // Add vertices where a span does not fit, here and (without changing them) in earlier frames; those
+  // are only touched once the frame is known to follow, so a run that ends here keeps its vertices.
+  const insertions: { segment: number; fraction: number }[] = [];
   for (let k = 0; k < spans.length; k++) {
     const span = spans[k];
     if (span.error <= fitTolerance || span.to - span.from < 4 * CORNER_ROUNDING) continue;
-    if (++insertions > MAX_INSERTIONS_PER_FRAME || spans.length >= MAX_VERTICES) return false;
+    if (insertions.length >= MAX_INSERTIONS_PER_FRAME || spans.length >= MAX_VERTICES) return false;
     const margin = Math.min(reach, (span.to - span.from) / 4);
     const split = Math.min(span.to - margin, Math.max(span.from + margin, span.worstAt)) - origin;
-    const fraction = (split - (span.from - origin)) / (span.to - span.from);
-    state.run.shapes.insertVertex(k, fraction);
+    insertions.push({ segment: k, fraction: (split - (span.from - origin)) / (span.to - span.from) });
     corner.splice(k + 1, 0, false);
     spans.splice(k, 1, spanAt(span.from - origin, split, corner[k], false), spanAt(split, span.to - origin, false, corner[(k + 2) % corner.length]));
     k--;
   }
+  for (const { segment, fraction } of insertions) {
+    state.run.shapes.insertVertex(segment, fraction);
+    state.positions.insert(segment, fraction);
+  }
 
   const path = cubicsToPath(spans.map((span) => span.curve));
   state.run.shapes.push(path);
+  state.positions.push(spans.map((span) => span.from), perimeter);
   state.anchors = path.vertices.map((v, k) => ({ x: v[0], y: v[1], corner: corner[k] }));
   state.shares = spans.map((span) => (span.from - origin) / perimeter);
   return true;

@@ -1,0 +1,131 @@
+/**
+ * Fewer vertices for a run of shapes followed frame by frame. Following only ever adds vertices (a
+ * span that does not fit in one frame gets one, and so does every other frame), so a region that
+ * changed a lot over the run ends with the vertices of all its frames' features put together: a
+ * tree line a UAV flew past, 10 vertices a frame, came to 286. Here a smooth vertex goes where, in
+ * every frame of the run, one cubic from its neighbour before to its neighbour after fits the outline
+ * within the tolerance, as a roto artist deletes the points a shape can do without. Corners and the
+ * first vertex stay: they carry the features and the path's start. Vertices are judged in rounds of
+ * every other one, so that the spans judged in a round do not overlap, until two rounds remove none.
+ */
+import { cubicsToPath, featureReach, fitSpan, type Cubic } from './fit.ts';
+import { arcLengths, densify } from './polyline.ts';
+import { RunShapes } from './run-shapes.ts';
+import { segmentControls } from './bezier.ts';
+import { FIT_SHARE, type TrackOptions } from './track.ts';
+
+/** A vertex added to every frame before frame `before`: on segment `segment`, at `fraction` of its length. */
+interface Insertion {
+  before: number;
+  segment: number;
+  fraction: number;
+}
+
+/**
+ * Where each vertex of a run's shapes sits along its frame's outline (arc lengths on the outline
+ * densified 1 px apart, as following measures it), with the vertices added to earlier frames since.
+ */
+export class VertexPositions {
+  private readonly frames: { at: Float64Array; perimeter: number }[] = [];
+  private readonly insertions: Insertion[] = [];
+
+  get length(): number {
+    return this.frames.length;
+  }
+
+  /** The next frame's vertex positions, increasing, within one perimeter of the first. */
+  push(at: ArrayLike<number>, perimeter: number): void {
+    this.frames.push({ at: Float64Array.from(at), perimeter });
+  }
+
+  /** Adds a vertex to every frame so far, `fraction` of the way from vertex `segment` to the next. */
+  insert(segment: number, fraction: number): void {
+    this.insertions.push({ before: this.frames.length, segment, fraction });
+  }
+
+  /** Frame f's positions, with every vertex added since. */
+  at(f: number): number[] {
+    const { at, perimeter } = this.frames[f];
+    const positions = Array.from(at);
+    for (const { before, segment, fraction } of this.insertions) {
+      if (before <= f) continue;
+      const from = positions[segment], to = segment + 1 < positions.length ? positions[segment + 1] : positions[0] + perimeter;
+      positions.splice(segment + 1, 0, from + fraction * (to - from));
+    }
+    return positions;
+  }
+}
+
+/** A frame's outline as spans are fitted to it: points 1 px apart and their arc lengths. */
+interface Outline {
+  points: Float64Array;
+  s: Float64Array;
+}
+
+function outlineOf(stored: Float32Array): Outline {
+  const points = densify(stored, 1);
+  return { points, s: arcLengths(points) };
+}
+
+/**
+ * `shapes` (one per frame of `outlines`, their vertices at `positions`) without the vertices they can
+ * do without. `corner` says which vertices sit on corners. Returns `shapes` itself when none can go.
+ */
+export function pruneVertices(shapes: RunShapes, positions: VertexPositions, outlines: Float32Array[], corner: boolean[],
+  options: TrackOptions): RunShapes {
+  const frames = shapes.length;
+  const reach = featureReach(options.tolerance);
+  const fitTolerance = FIT_SHARE * options.tolerance;
+  const at = Array.from({ length: frames }, (_, f) => positions.at(f));
+  // One cubic from kept vertex a to kept vertex b, the next kept one after it, in frame f.
+  const spanIn = (outline: Outline, f: number, a: number, b: number) => {
+    const to = b > a ? at[f][b] : at[f][b] + outline.s[outline.s.length - 1];
+    return fitSpan(outline.points, outline.s, at[f][a], to, corner[a], corner[b], reach);
+  };
+
+  // A vertex that could not go, with the neighbours it had then and the frame that kept it: it is not
+  // judged again until a neighbour goes, and then that frame is looked at first.
+  const keptWith = corner.map(() => ({ previous: -1, next: -1, frame: 0 }));
+  let kept = corner.map((_, k) => k);
+  for (let parity = 1, idle = 0; idle < 2 && kept.length > 3; parity ^= 1) {
+    const candidates = new Map<number, { previous: number; next: number }>();
+    kept.forEach((k, j) => {
+      const previous = kept[j - 1], next = kept[(j + 1) % kept.length];
+      if (j % 2 !== parity || j === 0 || corner[k] || (keptWith[k].previous === previous && keptWith[k].next === next)) return;
+      candidates.set(k, { previous, next });
+    });
+    const fails = (k: number, f: number, outline = outlineOf(outlines[f])): boolean => {
+      const { previous, next } = candidates.get(k)!;
+      if (spanIn(outline, f, previous, next).error <= fitTolerance) return false;
+      keptWith[k] = { previous, next, frame: f };
+      return true;
+    };
+    for (const k of candidates.keys()) if (fails(k, keptWith[k].frame)) candidates.delete(k);
+    for (let f = 0; f < frames && candidates.size > 0; f++) {
+      const outline = outlineOf(outlines[f]);
+      for (const k of candidates.keys()) if (fails(k, f, outline)) candidates.delete(k);
+    }
+    idle = candidates.size > 0 ? 0 : idle + 1;
+    kept = kept.filter((k) => !candidates.has(k));
+  }
+  if (kept.length === corner.length) return shapes;
+
+  // The kept vertices stay where they were, and spans between vertices that were neighbours already
+  // keep their curves. The others are fitted, with their ends moved onto the vertices (they are
+  // there already, except vertices added to earlier frames, which lie on the curve they split rather
+  // than on the outline: a fraction of the fitting tolerance away).
+  const pruned = new RunShapes();
+  for (let f = 0; f < frames; f++) {
+    const path = shapes.at(f)!;
+    let outline: Outline | undefined;
+    pruned.push(cubicsToPath(kept.map((k, j): Cubic => {
+      const next = kept[(j + 1) % kept.length];
+      if (next === (k + 1) % corner.length) return segmentControls(path, k);
+      outline ??= outlineOf(outlines[f]);
+      const [p0, p1, p2, p3] = spanIn(outline, f, k, next).curve;
+      const [a, b] = [path.vertices[k], path.vertices[next]];
+      return [a, [p1[0] + a[0] - p0[0], p1[1] + a[1] - p0[1]], [p2[0] + b[0] - p3[0], p2[1] + b[1] - p3[1]], b];
+    })));
+  }
+  return pruned;
+}

@@ -1,0 +1,130 @@
+/**
+ * Shapes followed frame by frame (core/follow.ts) and pruned (core/prune.ts), on outlines of known
+ * geometry: a run has the vertices its frames need and no more, every frame's shape stays within the
+ * fitting share of the tolerance, and a frame that cannot be followed leaves the run it ends as it was.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { followShapes } from '../src/core/follow.ts';
+import { pruneVertices, VertexPositions } from '../src/core/prune.ts';
+import { RunShapes } from '../src/core/run-shapes.ts';
+import { fitSpan, featureReach, cubicsToPath } from '../src/core/fit.ts';
+import { arcLengths, densify } from '../src/core/polyline.ts';
+import { flattenPath } from '../src/core/bezier.ts';
+import { PolylineIndex } from '../src/core/nearest.ts';
+import { IDENTITY } from '../src/core/motion.ts';
+import { FIT_SHARE, type RegionTrack } from '../src/core/track.ts';
+import type { BezierPath } from '../src/core/types.ts';
+
+const OPTIONS = { width: 1920, height: 1080, tolerance: 2 };
+
+/** A closed outline through `count` points of radius r(θ) around (cx, cy), clockwise on screen. */
+function outline(count: number, radius: (theta: number) => number, cx = 960, cy = 540): Float32Array {
+  const points = new Float32Array(2 * count);
+  for (let i = 0; i < count; i++) {
+    const theta = (2 * Math.PI * i) / count;
+    points[2 * i] = cx + radius(theta) * Math.cos(theta);
+    points[2 * i + 1] = cy + radius(theta) * Math.sin(theta);
+  }
+  return points;
+}
+
+const circle = () => outline(720, () => 200);
+/** A star of `spikes` points, far more detail than a run of circles can take on in one frame. */
+const star = (spikes: number) => outline(1440, (t) => 200 + 40 * Math.cos(spikes * t));
+
+function track(outlines: Float32Array[]): RegionTrack {
+  return { kind: 'outer', depth: 0, firstFrame: 0, outlines, motions: outlines.map(() => IDENTITY), rampSum: 0, rampCount: 0 };
+}
+
+/** Largest distance from the outline (points 1 px apart) to the path. */
+function deviation(stored: Float32Array, path: BezierPath): number {
+  const index = new PolylineIndex(flattenPath(path, 0.01), true);
+  const points = densify(stored, 1);
+  let worst = 0;
+  for (let i = 0; i < points.length; i += 2) worst = Math.max(worst, index.nearest(points[i], points[i + 1])!.distance);
+  return worst;
+}
+
+describe('followShapes', () => {
+  it('ends a run at a frame it cannot follow and leaves the run with the vertices of the frames it did follow', () => {
+    const outlines = [circle(), circle(), circle(), star(40), star(40)];
+    const runs = followShapes(track(outlines), OPTIONS);
+    assert.deepEqual(runs.map((r) => [r.firstFrame, r.shapes.length]), [[0, 3], [3, 2]]);
+    const counts = [0, 1, 2].map((k) => runs[0].shapes.at(k)!.vertices.length);
+    // A circle of radius 200 within 1.2 px: a handful of cubics (8 is what fitContour alone makes of it).
+    assert.ok(counts.every((n) => n === counts[0] && n <= 8), `circle frames: ${counts}`);
+    runs.forEach((run) => {
+      for (let k = 0; k < run.shapes.length; k++) {
+        const error = deviation(outlines[run.firstFrame + k], run.shapes.at(k)!);
+        assert.ok(error <= FIT_SHARE * OPTIONS.tolerance + 0.05, `frame ${run.firstFrame + k}: ${error.toFixed(3)} px`);
+      }
+    });
+  });
+
+  it('keeps one vertex count over a run whose shape changes, each frame within the fitting tolerance', () => {
+    // A circle growing bumps: frame k has amplitude 4k px, so later frames add vertices to earlier ones.
+    const outlines = Array.from({ length: 6 }, (_, k) => outline(1080, (t) => 200 + 4 * k * Math.cos(5 * t)));
+    const [run, ...rest] = followShapes(track(outlines), OPTIONS);
+    assert.equal(rest.length, 0);
+    const n = run.shapes.at(0)!.vertices.length;
+    for (let k = 0; k < outlines.length; k++) {
+      const path = run.shapes.at(k)!;
+      assert.equal(path.vertices.length, n);
+      const error = deviation(outlines[k], path);
+      assert.ok(error <= FIT_SHARE * OPTIONS.tolerance + 0.05, `frame ${k}: ${error.toFixed(3)} px`);
+    }
+  });
+});
+
+describe('pruneVertices', () => {
+  /** Frames of circles (radius 200, 210, 220) with `count` vertices evenly spaced on each, vertex 0 at angle 0. */
+  function evenRun(count: number) {
+    const outlines = [200, 210, 220].map((r) => outline(720, () => r));
+    const shapes = new RunShapes(), positions = new VertexPositions();
+    const reach = featureReach(OPTIONS.tolerance);
+    for (const stored of outlines) {
+      const points = densify(stored, 1), s = arcLengths(points), perimeter = s[s.length - 1];
+      const at = Array.from({ length: count }, (_, k) => (k * perimeter) / count);
+      shapes.push(cubicsToPath(at.map((from, k) => fitSpan(points, s, from, k + 1 < count ? at[k + 1] : perimeter, false, false, reach).curve)));
+      positions.push(at, perimeter);
+    }
+    return { outlines, shapes, positions };
+  }
+
+  it('takes 32 vertices on growing circles down to what every frame needs, each frame within the fitting tolerance', () => {
+    const { outlines, shapes, positions } = evenRun(32);
+    const pruned = pruneVertices(shapes, positions, outlines, new Array(32).fill(false), OPTIONS);
+    const counts = [0, 1, 2].map((k) => pruned.at(k)!.vertices.length);
+    // A quarter circle of radius 220 is one cubic within 0.06 px; a third is not within 1.2 px.
+    assert.ok(counts.every((n) => n === counts[0]) && counts[0] >= 4 && counts[0] <= 8, `vertices ${counts}`);
+    outlines.forEach((stored, k) => {
+      const path = pruned.at(k)!;
+      assert.ok(deviation(stored, path) <= FIT_SHARE * OPTIONS.tolerance, `frame ${k}: ${deviation(stored, path).toFixed(3)} px`);
+      // Vertex 0 stays where it was (the path's start does not jump).
+      assert.deepEqual(path.vertices[0].map((v) => v.toFixed(6)), shapes.at(k)!.vertices[0].map((v) => v.toFixed(6)));
+    });
+  });
+
+  it('keeps corner vertices, and returns the run as it was when no vertex can go', () => {
+    const { outlines, shapes, positions } = evenRun(32);
+    const corner = Array.from({ length: 32 }, (_, k) => k % 2 === 1);
+    const pruned = pruneVertices(shapes, positions, outlines, corner, OPTIONS);
+    // Vertex 0 and the 16 corners stay; a smooth vertex between two corners is all that could go.
+    assert.equal(pruned.at(0)!.vertices.length, 17);
+    const { outlines: o4, shapes: s4, positions: p4 } = evenRun(4);
+    assert.equal(pruneVertices(s4, p4, o4, [false, false, false, false], OPTIONS), s4);
+  });
+
+  it('VertexPositions puts a vertex added later into every earlier frame, that fraction of the way along the span', () => {
+    const positions = new VertexPositions();
+    positions.push([10, 60, 110], 150);
+    positions.push([20, 80, 120], 140);
+    positions.insert(2, 0.5); // on the closing span of frame 0: from 110 to 10 + 150
+    positions.push([5, 50, 90, 100], 130);
+    positions.insert(0, 0.25);
+    assert.deepEqual(positions.at(0), [10, 22.5, 60, 110, 135]);
+    assert.deepEqual(positions.at(1), [20, 35, 80, 120, 140]);
+    assert.deepEqual(positions.at(2), [5, 16.25, 50, 90, 100]);
+  });
+});
