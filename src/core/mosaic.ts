@@ -7,6 +7,15 @@ import type { Matte } from './types.ts';
 import { applySimilarity, type Similarity } from './motion.ts';
 import { EdgeSweep } from './coverage.ts';
 
+/**
+ * Views must cover this share of a pixel, summed, for it to count as seen; less is filled as unseen.
+ * The rows' edges are summed in float32, so past a view's far edge the running sum is left with a
+ * residual of a few 1e-6 per dozen frames, not 0: read as seen, such a pixel took the ratio of two
+ * residuals for its value and cut a one-pixel crack across the region past the views (a static
+ * 1001×563 shot's mosaic had 25 of them, and its scene shape 96 vertices instead of 26).
+ */
+const MIN_VIEW_COVERAGE = 0.01;
+
 export class Mosaic {
   // Summed over frames: each frame's edges are kept and accumulated a row at a time when the matte is
   // made, so that no buffer of the whole mosaic is held but the matte itself.
@@ -57,7 +66,7 @@ export class Mosaic {
       for (let x = 0; x < width; x++) {
         insideSum += insideRow[x];
         viewSum += seenRow[x];
-        seen[x] = viewSum > 1e-6 ? 1 : 0;
+        seen[x] = viewSum > MIN_VIEW_COVERAGE ? 1 : 0;
         data[row + x] = seen[x] ? insideSum / viewSum : 0;
         if (seen[x]) any = true;
       }
