@@ -4,6 +4,7 @@
  * features they sit on instead of sliding along the outline.
  */
 import { PolylineIndex } from './nearest.ts';
+import { hypot } from './hypot.ts';
 
 /** x' = a·x − b·y + tx, y' = b·x + a·y + ty (a = s·cos θ, b = s·sin θ). */
 export interface Similarity {
@@ -19,8 +20,11 @@ export function applySimilarity(t: Similarity, x: number, y: number): [number, n
   return [t.a * x - t.b * y + t.tx, t.b * x + t.a * y + t.ty];
 }
 
-/** Least-squares similarity taking `from` points onto `to` points (Umeyama, in 2D). */
-export function fitSimilarity(from: ArrayLike<number>, to: ArrayLike<number>): Similarity {
+/**
+ * Least-squares similarity taking `from` points onto `to` points (Umeyama, in 2D); with `rigid`, the
+ * best rotation and translation (scale 1).
+ */
+export function fitSimilarity(from: ArrayLike<number>, to: ArrayLike<number>, rigid = false): Similarity {
   const n = from.length / 2;
   let fx = 0, fy = 0, gx = 0, gy = 0;
   for (let i = 0; i < n; i++) { fx += from[2 * i]; fy += from[2 * i + 1]; gx += to[2 * i]; gy += to[2 * i + 1]; }
@@ -33,7 +37,8 @@ export function fitSimilarity(from: ArrayLike<number>, to: ArrayLike<number>): S
     norm += px * px + py * py;
   }
   if (norm < 1e-9) return { a: 1, b: 0, tx: gx - fx, ty: gy - fy };
-  const a = sxx / norm, b = sxy / norm;
+  const length = rigid ? hypot(sxx, sxy) || 1 : norm;
+  const a = sxx / length, b = sxy / length;
   return { a, b, tx: gx - (a * fx - b * fy), ty: gy - (b * fx + a * fy) };
 }
 
@@ -101,7 +106,10 @@ function medianDistance(from: Float64Array, to: PolylineIndex, t: Similarity, se
  * fits better than standing still, standing still is the answer, and the vertices find their own way.
  */
 export function estimateMotion(from: Float64Array, to: PolylineIndex, guess: Similarity, searchRadius: number): MotionEstimate {
-  let transform = guess;
+  // A scale needs more than a few points: from a handful (a corner of horizon entering the frame)
+  // ICP reads one into their noise, and the next frame starts from it.
+  const rigid = from.length / 2 < MIN_SCALE_POINTS;
+  let transform = rigid ? { ...guess, ...unitScale(guess) } : guess;
   const matches = new Matches(from.length / 2);
   const source = new Float64Array(from.length), target = new Float64Array(from.length);
   for (let iteration = 0; iteration < 12; iteration++) {
@@ -119,15 +127,32 @@ export function estimateMotion(from: Float64Array, to: PolylineIndex, guess: Sim
       target[2 * kept + 1] = matches.y[k];
       kept++;
     }
-    const next = fitSimilarity(source.subarray(0, 2 * kept), target.subarray(0, 2 * kept));
+    const next = fitSimilarity(source.subarray(0, 2 * kept), target.subarray(0, 2 * kept), rigid);
     const moved = Math.abs(next.tx - transform.tx) + Math.abs(next.ty - transform.ty) +
       1000 * (Math.abs(next.a - transform.a) + Math.abs(next.b - transform.b));
     transform = next;
     if (moved < 0.01) break;
   }
-  const residual = medianDistance(from, to, transform, searchRadius);
+  // Points matched onto a frame edge (the region left the frame) can fit best by shrinking onto it
+  // or spinning: no camera does that, and one such step in a shot's chain of motions took its scene
+  // shape, and followed vertices, anywhere (UAV flights: 99 vertices a mask where they had 207).
+  const plausible = Math.abs(hypot(transform.a, transform.b) - 1) <= MAX_SCALE_STEP && Math.abs(Math.atan2(transform.b, transform.a)) <= MAX_TURN;
   const still = medianDistance(from, to, IDENTITY, searchRadius);
+  if (!plausible) return { transform: IDENTITY, residual: still };
+  const residual = medianDistance(from, to, transform, searchRadius);
   return still < residual ? { transform: IDENTITY, residual: still } : { transform, residual };
+}
+
+/** The most a camera zooms (share of the scale) or turns (radians) from one frame to the next. */
+const MAX_SCALE_STEP = 0.2;
+const MAX_TURN = 0.2;
+/** Fewest points that tell a scale. */
+const MIN_SCALE_POINTS = 20;
+
+/** The rotation part of `t`, at scale 1. */
+function unitScale(t: Similarity): { a: number; b: number } {
+  const scale = hypot(t.a, t.b) || 1;
+  return { a: t.a / scale, b: t.b / scale };
 }
 
 /** `second` after `first`. */
