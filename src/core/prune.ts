@@ -2,7 +2,7 @@
  * Fewer vertices for a run of shapes followed frame by frame. Following only ever adds vertices (a
  * span that does not fit in one frame gets one, and so does every other frame), so a region that
  * changed a lot over the run ends with the vertices of all its frames' features put together: a
- * tree line a UAV flew past, 10 vertices a frame, came to 286. Here a smooth vertex goes where, in
+ * tree line a UAV flew past, 10 vertices a frame, came to 254. Here a smooth vertex goes where, in
  * every frame of the run, one cubic from its neighbour before to its neighbour after fits the outline
  * within the tolerance, as a roto artist deletes the points a shape can do without. Corners and the
  * first vertex stay: they carry the features and the path's start. Vertices are judged in rounds of
@@ -10,16 +10,9 @@
  */
 import { cubicsToPath, featureReach, fitSpan, type Cubic } from './fit.ts';
 import { arcLengths, densify } from './polyline.ts';
-import { RunShapes } from './run-shapes.ts';
+import { RunShapes, type Insertion } from './run-shapes.ts';
 import { segmentControls } from './bezier.ts';
 import { FIT_SHARE, type TrackOptions } from './track.ts';
-
-/** A vertex added to every frame before frame `before`: on segment `segment`, at `fraction` of its length. */
-interface Insertion {
-  before: number;
-  segment: number;
-  fraction: number;
-}
 
 /**
  * Where each vertex of a run's shapes sits along its frame's outline (arc lengths on the outline
@@ -28,10 +21,6 @@ interface Insertion {
 export class VertexPositions {
   private readonly frames: { at: Float64Array; perimeter: number }[] = [];
   private readonly insertions: Insertion[] = [];
-
-  get length(): number {
-    return this.frames.length;
-  }
 
   /** The next frame's vertex positions, increasing, within one perimeter of the first. */
   push(at: ArrayLike<number>, perimeter: number): void {

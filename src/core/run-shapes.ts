@@ -11,7 +11,7 @@ import type { Cubic } from './fit.ts';
 import { hypot } from './hypot.ts';
 
 /** A vertex added to every shape before frame `before`: on segment `segment`, at `fraction` of its length. */
-interface Insertion {
+export interface Insertion {
   before: number;
   segment: number;
   fraction: number;
