@@ -83,16 +83,23 @@ export function pruneVertices(shapes: RunShapes, positions: VertexPositions, out
       if (j % 2 !== parity || j === 0 || corner[k] || (keptWith[k].previous === previous && keptWith[k].next === next)) return;
       candidates.set(k, { previous, next });
     });
-    const fails = (k: number, f: number, outline = outlineOf(outlines[f])): boolean => {
+    const fails = (k: number, f: number, outline: Outline): boolean => {
       const { previous, next } = candidates.get(k)!;
       if (spanIn(outline, f, previous, next).error <= fitTolerance) return false;
       keptWith[k] = { previous, next, frame: f };
       return true;
     };
-    for (const k of candidates.keys()) if (fails(k, keptWith[k].frame)) candidates.delete(k);
+    // Each candidate's frame first, in frame order so that each outline is measured once.
+    const first = new Map([...candidates.keys()].map((k) => [k, keptWith[k].frame]));
+    let measured: { frame: number; outline: Outline } | undefined;
+    for (const k of [...first.keys()].sort((a, b) => first.get(a)! - first.get(b)!)) {
+      const f = first.get(k)!;
+      if (measured?.frame !== f) measured = { frame: f, outline: outlineOf(outlines[f]) };
+      if (fails(k, f, measured.outline)) candidates.delete(k);
+    }
     for (let f = 0; f < frames && candidates.size > 0; f++) {
-      const outline = outlineOf(outlines[f]);
-      for (const k of candidates.keys()) if (fails(k, f, outline)) candidates.delete(k);
+      const outline = measured?.frame === f ? measured.outline : outlineOf(outlines[f]);
+      for (const k of candidates.keys()) if (first.get(k) !== f && fails(k, f, outline)) candidates.delete(k);
     }
     idle = candidates.size > 0 ? 0 : idle + 1;
     kept = kept.filter((k) => !candidates.has(k));
