@@ -109,7 +109,7 @@ export class PolylineIndex {
             if (directed && ex * dx + ey * dy < minCos * Math.sqrt(len2) * queryLength) continue;
             const f = len2 > 0 ? Math.min(1, Math.max(0, ((x - ax) * ex + (y - ay) * ey) / len2)) : 0;
             const px = ax + f * ex, py = ay + f * ey;
-            // Math.hypot is slow: most segments are ruled out by their squared distance first.
+            // Most segments are ruled out by their squared distance first, without a square root.
             if ((px - x) * (px - x) + (py - y) * (py - y) > bound * bound * (1 + 1e-9)) continue;
             const d = hypot(px - x, py - y);
             if (d <= maxDistance && d < bestDistance) {
