@@ -10,11 +10,10 @@ import { pruneVertices, VertexPositions } from '../src/core/prune.ts';
 import { RunShapes } from '../src/core/run-shapes.ts';
 import { fitSpan, featureReach, cubicsToPath } from '../src/core/fit.ts';
 import { arcLengths, densify } from '../src/core/polyline.ts';
-import { flattenPath } from '../src/core/bezier.ts';
-import { PolylineIndex } from '../src/core/nearest.ts';
 import { IDENTITY } from '../src/core/motion.ts';
 import { FIT_SHARE, type RegionTrack } from '../src/core/track.ts';
 import type { BezierPath } from '../src/core/types.ts';
+import { outlineDistance, pathPolyline } from './helpers/roto-check.ts';
 
 const OPTIONS = { width: 1920, height: 1080, tolerance: 2 };
 
@@ -37,14 +36,9 @@ function track(outlines: Float32Array[]): RegionTrack {
   return { kind: 'outer', depth: 0, firstFrame: 0, outlines, motions: outlines.map(() => IDENTITY), rampSum: 0, rampCount: 0 };
 }
 
-/** Largest distance from the outline (points 1 px apart) to the path. */
-function deviation(stored: Float32Array, path: BezierPath): number {
-  const index = new PolylineIndex(flattenPath(path, 0.01), true);
-  const points = densify(stored, 1);
-  let worst = 0;
-  for (let i = 0; i < points.length; i += 2) worst = Math.max(worst, index.nearest(points[i], points[i + 1])!.distance);
-  return worst;
-}
+/** How far the path and the outline are apart, both ways (roto-check's outlineDistance). */
+const deviation = (stored: Float32Array, path: BezierPath): number =>
+  outlineDistance(Float64Array.from(stored), pathPolyline(path), OPTIONS.width, OPTIONS.height);
 
 describe('followShapes', () => {
   it('ends a run at a frame it cannot follow and leaves the run with the vertices of the frames it did follow', () => {
