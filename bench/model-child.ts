@@ -19,7 +19,8 @@ import { workingSize, type Size } from '../src/core/segment/working-size.ts';
 import { DEFAULT_MODEL_PATH, loadSkyModel } from '../src/node/model.ts';
 import { warpRgb } from '../src/synthetic/camera-move.ts';
 import { fileFingerprint, sourceFingerprint } from './fingerprint.ts';
-import { clipMaps, loadStill } from './sky-clip.ts';
+import { loadStill } from './sky-clip.ts';
+import { clipMaps } from './sky-move.ts';
 import { summarize, type Summary } from './stats.ts';
 
 export type Runtime = 'web' | 'node';

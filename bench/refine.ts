@@ -13,7 +13,7 @@ import { workingSize, type Size } from '../src/core/segment/working-size.ts';
 import type { RgbFrame } from '../src/core/types.ts';
 import { warpRgb } from '../src/synthetic/camera-move.ts';
 import { ms, type Row } from './format.ts';
-import { clipMaps, sizeLabel, type FrameSize } from './sky-clip.ts';
+import { clipMaps, sizeLabel, type FrameSize } from './sky-move.ts';
 import { summarize, type Summary } from './stats.ts';
 
 export interface RefineResult {

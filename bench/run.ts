@@ -8,14 +8,17 @@
  *   3. memory over a 200- and a 2000-frame 1080p shot, each in its own process;
  *   4. the sky parts (sky.ts): the model in onnxruntime-web vs onnxruntime-node, refinement and resize
  *      at 1080p and 4K, `autoroto sky` end to end on a 10 s 1080p clip, and its peak RSS over 240 vs
- *      2400 frames.
+ *      2400 frames;
+ *   5. with --webgpu (webgpu.ts): the segment stage on WebGPU (Dawn in Node) against WASM at 1080p, where
+ *      a GPU gives Dawn an adapter (without one, only the WASM rows).
  *
  * Flags: --quick (a few frames: smoke run, writes results/quick.json), --long-frames N (default 2000),
  * --memory-scenes a,b (skylinePan, rotatingBlob; default both), --memory-timeout S (seconds any child
  * process may run; default 1200), --no-potrace, --no-memory, --out NAME (writes results/NAME.json instead).
  * Sky parts: --no-sky (all of them), --no-model, --no-refine, --no-e2e, --no-sky-memory,
  * --model-frames N (30), --model-threads 1,2, --e2e-frames N (240), --e2e-size WxH (1920x1080),
- * --e2e-preview both|on|off (both), --sky-memory-size WxH (640x360), --sky-memory-frames SHORT,LONG (240,2400).
+ * --e2e-preview both|on|off (both), --sky-memory-size WxH (640x360), --sky-memory-frames SHORT,LONG (240,2400);
+ * --webgpu, --webgpu-frames N (48).
  * Results: a table on stdout, everything in bench/results/latest.json.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -30,9 +33,10 @@ import type { MemoryResult } from './memory-child.ts';
 import { fileFingerprint, sourceFingerprint } from './fingerprint.ts';
 import { GOAL_WEB_OVER_NODE } from './model-speed.ts';
 import { measureSkyParts, skyFingerprints, skyRows, type SkyBenchConfig } from './sky.ts';
-import { parseSize } from './sky-clip.ts';
+import { parseSize } from './sky-move.ts';
 import { GOAL_SECONDS_PER_240 } from './sky-e2e.ts';
 import { runJsonChild } from './child.ts';
+import { GOAL_BACKEND_IOU, GOAL_WEBGPU_FPS, measureWebgpu, webgpuRows, type WebgpuRun } from './webgpu.ts';
 import { mb, ms, yes, type Row } from './format.ts';
 import { MB, rounded, slopePer1000Frames } from './stats.ts';
 
@@ -173,6 +177,11 @@ async function main(): Promise<void> {
     }
   }
   const skyResult = await measureSkyParts(sky, log);
+  let webgpu: WebgpuRun | undefined;
+  if (has('--webgpu')) {
+    log('WebGPU: the segment stage on Dawn and on WASM (webgpu.ts)');
+    webgpu = await measureWebgpu(join(here, 'results', 'tmp', 'webgpu'), ['--frames', String(numberFlag('--webgpu-frames', quick ? 4 : 48))]);
+  }
   const skySeen = skyFingerprints(skyResult);
   const sources = new Set([environment.source, sourceFingerprint(), ...Object.values(memory).flatMap((m) => [m.short.source, m.long.source]), ...skySeen.sources]);
   if (sources.size > 1) log(`WARNING: src/ changed during the run (${[...sources].join(', ')}): parts measured different code`);
@@ -230,6 +239,7 @@ async function main(): Promise<void> {
   }
 
   rows.push(...skyRows(skyResult, GOAL_FLAT_SHARE));
+  if (webgpu) rows.push(...webgpuRows(webgpu));
 
   const header: Row = ['metric', 'value', 'goal', 'met?'];
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
@@ -240,11 +250,12 @@ async function main(): Promise<void> {
   const results = rounded({
     environment: { ...environment, sourcesSeen: [...sources], modelsSeen: [...models], loadavgAfter: loadavg(), seconds: (performance.now() - started) / 1000 },
     config: { ...config, sky },
-    goals: { msPerFrame1080: GOAL_MS_1080, potraceRatio: GOAL_RATIO, flatRssShare: GOAL_FLAT_SHARE, modelWebOverNode: GOAL_WEB_OVER_NODE, skySecondsPer240Frames: GOAL_SECONDS_PER_240 },
+    goals: { msPerFrame1080: GOAL_MS_1080, potraceRatio: GOAL_RATIO, flatRssShare: GOAL_FLAT_SHARE, modelWebOverNode: GOAL_WEB_OVER_NODE, skySecondsPer240Frames: GOAL_SECONDS_PER_240, webgpuFps: GOAL_WEBGPU_FPS, webgpuVsWasmIou: GOAL_BACKEND_IOU },
     ours: { '1080p': ours1080, '1080pLongPan': oursLong, '4k': ours4k },
     potrace: { '1080p': potrace1080, '4k': potrace4k },
     memory,
     sky: skyResult,
+    webgpu,
     table: rows.map(([metric, value, goal, met]) => ({ metric: metric.trim(), value, goal, met })),
   });
   const name = listFlag('--out', [quick ? 'quick' : 'latest'])[0].replace(/\.json$/, '');

@@ -1,7 +1,7 @@
 /**
  * The footage the sky benchmarks run on: the bundled sample's hand-held camera move (pan, slight
  * zoom, jitter; src/synthetic/sky-pan-sample.ts) over its Horizon-UAV still, at any size and length,
- * encoded as H.264 yuv420p like a camera's file. The move keeps its framing at every size (zoom and
+ * encoded as H.264 yuv420p like a camera's file (the move itself is sky-move.ts). The move keeps its framing at every size (zoom and
  * jitter scale with the width) and is stretched over `frameCount` frames, so a longer clip moves
  * slower per frame. The still is 480×480, so 1080p magnifies it about 4.5×: soft footage, which
  * changes no stage's cost much (decode, resize, network and refinement depend on the size alone).
@@ -12,8 +12,9 @@ import { fileURLToPath } from 'node:url';
 import type { RgbFrame } from '../src/core/types.ts';
 import { writeRawVideo } from '../src/node/ffmpeg.ts';
 import { openFootage } from '../src/node/footage.ts';
-import { cameraMove, warpRgb, type AffineMap } from '../src/synthetic/camera-move.ts';
-import { SKY_PAN_MOVE, SKY_PAN_SAMPLE } from '../src/synthetic/sky-pan-sample.ts';
+import { warpRgb, type AffineMap } from '../src/synthetic/camera-move.ts';
+import { SKY_PAN_SAMPLE } from '../src/synthetic/sky-pan-sample.ts';
+import type { FrameSize } from './sky-move.ts';
 
 /** ../shared/data beside the repository, as scripts/make-sample.ts reads it. */
 const STILL = fileURLToPath(new URL(`../../shared/data/${SKY_PAN_SAMPLE.dataset}/images/${SKY_PAN_SAMPLE.still}.jpg`, import.meta.url));
@@ -23,39 +24,12 @@ export const TMP_DIR = fileURLToPath(new URL('./results/tmp/', import.meta.url))
 const ENCODE = ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-pix_fmt', 'yuv420p'];
 export const CLIP_FRAME_RATE = 24;
 
-export interface FrameSize {
-  width: number;
-  height: number;
-}
-
-/** `640x360` → { width: 640, height: 360 }. */
-export function parseSize(text: string): FrameSize {
-  const m = /^(\d+)[x×](\d+)$/.exec(text.trim());
-  if (!m || Number(m[1]) < 32 || Number(m[2]) < 32) throw new RangeError(`a frame size is WIDTHxHEIGHT, at least 32x32; got ${text}`);
-  return { width: Number(m[1]), height: Number(m[2]) };
-}
-
-export const sizeLabel = (s: FrameSize): string => `${s.width}×${s.height}`;
-
 export async function loadStill(): Promise<RgbFrame> {
   const footage = await openFootage(STILL).catch((error: unknown) => {
     throw new Error(`the benchmark clip needs the sample's still ${STILL} (from ../shared/data); skip the sky parts with --no-sky`, { cause: error });
   });
   for await (const frame of footage.frames()) return frame;
   throw new Error(`${STILL}: no frame`);
-}
-
-/** The sample's move at `size` over `frameCount` frames: output pixel → still pixel, frame 0 first. */
-export function clipMaps(size: FrameSize, frameCount: number): AffineMap[] {
-  const k = size.width / SKY_PAN_SAMPLE.width;
-  return cameraMove({
-    ...SKY_PAN_MOVE,
-    output: size,
-    frameCount,
-    zoomFrom: SKY_PAN_MOVE.zoomFrom * k,
-    zoomTo: SKY_PAN_MOVE.zoomTo * k,
-    jitter: (SKY_PAN_MOVE.jitter ?? 1.5) * k,
-  });
 }
 
 /** Encodes the still through `maps` to `file` in TMP_DIR; resolves to its path. */

@@ -10,7 +10,8 @@ import type { RgbFrame } from '../src/core/types.ts';
 import { runJsonChild } from './child.ts';
 import { mb, yes, type Row } from './format.ts';
 import type { SkyRun } from './sky-child.ts';
-import { CLIP_FRAME_RATE, clipMaps, sizeLabel, TMP_DIR, writeClip, type FrameSize } from './sky-clip.ts';
+import { CLIP_FRAME_RATE, TMP_DIR, writeClip } from './sky-clip.ts';
+import { clipMaps, sizeLabel, type FrameSize } from './sky-move.ts';
 
 export const GOAL_SECONDS_PER_240 = 60;
 const GOAL_FPS = 240 / GOAL_SECONDS_PER_240;

@@ -12,7 +12,8 @@ import type { RgbFrame } from '../src/core/types.ts';
 import { runJsonChild } from './child.ts';
 import { mb, yes, type Row } from './format.ts';
 import type { SkyRun } from './sky-child.ts';
-import { clipMaps, sizeLabel, TMP_DIR, writeClip, type FrameSize } from './sky-clip.ts';
+import { TMP_DIR, writeClip } from './sky-clip.ts';
+import { clipMaps, sizeLabel, type FrameSize } from './sky-move.ts';
 import { MB, slopePer1000Frames } from './stats.ts';
 
 export interface SkyMemoryOptions {

@@ -11,7 +11,8 @@ import type { Row } from './format.ts';
 import { measureModelSpeed, modelRows, type ModelSpeedResult } from './model-speed.ts';
 import { measureRefine, refineRows, type RefineResult } from './refine.ts';
 import { e2eRows, measureE2e, type E2eResult } from './sky-e2e.ts';
-import { loadStill, sizeLabel, type FrameSize } from './sky-clip.ts';
+import { loadStill } from './sky-clip.ts';
+import { sizeLabel, type FrameSize } from './sky-move.ts';
 import { measureSkyMemory, skyMemoryRows, type SkyMemoryResult } from './sky-memory.ts';
 
 export interface SkyBenchConfig {

@@ -1,0 +1,187 @@
+/**
+ * The segment stage on WebGPU, timed in Node: Dawn (npm `webgpu`, the WebGPU implementation inside
+ * Chrome) stands in as `navigator.gpu`, and onnxruntime-web's browser build (the one panels and pages
+ * bundle, WebGPU through JSEP) runs the shipped model on it. webgpu.ts bundles this file with esbuild
+ * into one .mjs that needs no node_modules, so it also runs on a GPU machine that has only Node.
+ *
+ * On the 1080p benchmark move (sky-move.ts) over the sample's still, for WebGPU and then WASM (1
+ * thread, the CLI's backend) in the same process:
+ *   - the network alone on frame 0 at its working size (planes in, probability read back), median
+ *     and p95 of `--runs` runs after 10 warm-ups, and at any larger `--network-sizes`;
+ *   - the whole Segmenter (resize, network, stabilise, refine) over `--frames` frames, per stage;
+ *   - the WebGPU mattes against the WASM ones: IoU of sky at 0.5 and mean |Δ|, per frame.
+ * Prints one JSON line (WebgpuRun) on stdout.
+ *
+ *   node webgpu-child.mjs --model sky.onnx --wasm ort-wasm-simd-threaded.jsep.wasm --still still.rgb
+ *     --still-size 480x480 --dawn node_modules/webgpu/index.js [--size 1920x1080] [--frames 48]
+ *     [--runs 100] [--network-sizes 768x448,…] [--dawn-flag backend=vulkan …] [--compat]
+ */
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import * as ort from 'onnxruntime-web';
+import { iou, threshold } from '../src/core/metrics.ts';
+import { Segmenter, SkyModel, workingSize, type Backend, type Size } from '../src/core/segment/index.ts';
+import { rgbPlanes } from '../src/core/segment/resample.ts';
+import type { RgbFrame } from '../src/core/types.ts';
+import { warpRgb } from '../src/synthetic/camera-move.ts';
+import { clipMaps, parseSize, type FrameSize } from './sky-move.ts';
+import { summarize, type Summary } from './stats.ts';
+
+export interface AdapterInfo {
+  /** Why there is no adapter; absent when there is one. */
+  missing?: string;
+  vendor?: string;
+  architecture?: string;
+  description?: string;
+}
+
+export interface BackendRun {
+  backend: Backend;
+  sessionMs: number;
+  /** The network alone at the working size, ms per run (planes in, probability back on the CPU). */
+  network: Summary;
+  /** WebGPU only: the same at the `--network-sizes` asked for (what a larger working size would cost). */
+  networkAt: { size: Size; ms: Summary }[];
+  /** The Segmenter over the frames: wall ms per frame, and each stage's total ms. */
+  segmentPerFrame: number;
+  stages: { resize: number; network: number; stabilise: number; refine: number };
+}
+
+export interface WebgpuRun {
+  size: FrameSize;
+  workingSize: Size;
+  frames: number;
+  adapter: AdapterInfo;
+  runs: BackendRun[];
+  /** WebGPU against WASM, per frame (absent without an adapter). */
+  agreement?: { iou: Summary; meanAbsDiff: Summary };
+}
+
+function flag(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+function required(name: string): string {
+  const value = flag(name);
+  if (!value) throw new Error(`webgpu-child needs ${name}`);
+  return value;
+}
+
+interface GpuAdapterLike {
+  info?: { vendor?: string; architecture?: string; description?: string };
+}
+interface DawnModule {
+  create(flags: string[]): { requestAdapter(options?: object): Promise<GpuAdapterLike | null> };
+  globals: { GPUQueue: { prototype: { writeBuffer: WriteBuffer } } };
+}
+type WriteBuffer = (this: unknown, buffer: unknown, offset: number, data: ArrayBufferLike | ArrayBufferView, dataOffset?: number, size?: number) => void;
+
+/**
+ * onnxruntime-web's threaded WASM build keeps its heap in a SharedArrayBuffer and uploads straight
+ * from it. Browsers take shared memory in queue.writeBuffer; dawn.node's binding does not, so such
+ * data is copied to a plain buffer first (the same bytes; a copy of the input, about 1 MB a frame).
+ */
+function acceptSharedMemory(queue: { writeBuffer: WriteBuffer }): void {
+  const write = queue.writeBuffer;
+  queue.writeBuffer = function (buffer, offset, data, dataOffset = 0, size) {
+    const isView = ArrayBuffer.isView(data);
+    const memory = isView ? data.buffer : data;
+    if (!(memory instanceof SharedArrayBuffer)) return write.call(this, buffer, offset, data, dataOffset, size);
+    const unit = isView ? (data as unknown as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT ?? 1 : 1;
+    const start = (isView ? data.byteOffset : 0) + dataOffset * unit;
+    const length = size === undefined ? (isView ? data.byteLength : data.byteLength) - dataOffset * unit : size * unit;
+    return write.call(this, buffer, offset, new Uint8Array(memory, start, length).slice());
+  };
+}
+
+/** Installs Dawn as navigator.gpu; says why when there is no adapter. */
+async function installDawn(path: string, flags: string[], compat: boolean): Promise<AdapterInfo> {
+  let dawn: DawnModule;
+  try {
+    dawn = (await import(pathToFileURL(path).href)) as DawnModule;
+  } catch (error) {
+    return { missing: `Dawn (npm webgpu) did not load from ${path}: ${(error as Error).message.split('\n')[0]}` };
+  }
+  const gpu = dawn.create(flags);
+  const options = compat ? { featureLevel: 'compatibility' } : { powerPreference: 'high-performance' };
+  const adapter = await gpu.requestAdapter(options);
+  if (!adapter) return { missing: 'navigator.gpu.requestAdapter() returned null (no Vulkan driver with what Dawn needs?)' };
+  // onnxruntime-web asks navigator.gpu for its adapter, with the same options.
+  Object.assign(globalThis, dawn.globals);
+  acceptSharedMemory(dawn.globals.GPUQueue.prototype);
+  Object.defineProperty(globalThis, 'navigator', { value: { gpu: { requestAdapter: () => gpu.requestAdapter(options) } }, configurable: true });
+  return { vendor: adapter.info?.vendor, architecture: adapter.info?.architecture, description: adapter.info?.description };
+}
+
+/** ms per run of the network on `frame` area-resized to `size`, after 10 warm-up runs. */
+async function timeNetwork(model: SkyModel, frame: RgbFrame, size: Size, runs: number): Promise<Summary> {
+  const planes = rgbPlanes(frame, size);
+  const out = new Float32Array(size.width * size.height);
+  for (let i = 0; i < 10; i++) await model.run(planes, size, out);
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await model.run(planes, size, out);
+    times.push(performance.now() - t);
+  }
+  return summarize(times);
+}
+
+async function timeBackend(backend: Backend, modelBytes: Uint8Array, frames: RgbFrame[], runs: number, networkSizes: Size[], keep: (i: number, matte: Float32Array) => void): Promise<BackendRun> {
+  const t0 = performance.now();
+  const model = await SkyModel.load(modelBytes, { backend, threads: 1 });
+  const sessionMs = performance.now() - t0;
+  if (model.backend !== backend) throw new Error(`asked for ${backend}, got ${model.backend}`);
+  try {
+    const size = workingSize(frames[0].width, frames[0].height);
+    const network = await timeNetwork(model, frames[0], size, runs);
+    const networkAt = [];
+    for (const s of networkSizes) networkAt.push({ size: s, ms: await timeNetwork(model, frames[0], s, Math.max(5, runs >> 2)) });
+    const segmenter = new Segmenter(model);
+    const t1 = performance.now();
+    let i = 0;
+    for await (const matte of segmenter.segment(frames)) keep(i++, matte.data);
+    const segmentPerFrame = (performance.now() - t1) / frames.length;
+    return { backend, sessionMs, network, networkAt, segmentPerFrame, stages: { ...segmenter.timings } };
+  } finally {
+    await model.dispose();
+  }
+}
+
+function meanAbsDiff(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i] - b[i]);
+  return sum / a.length;
+}
+
+const size = parseSize(flag('--size') ?? '1920x1080');
+const frameCount = Number(flag('--frames') ?? 48);
+const runs = Number(flag('--runs') ?? 100);
+const networkSizes = (flag('--network-sizes') ?? '').split(',').filter(Boolean).map(parseSize);
+const stillSize = parseSize(required('--still-size'));
+const still: RgbFrame = { ...stillSize, data: new Uint8Array(readFileSync(required('--still'))) };
+const modelBytes = new Uint8Array(readFileSync(required('--model')));
+// The browser build finds its .wasm by URL; Node cannot fetch a file URL, so it gets the bytes.
+ort.env.wasm.wasmBinary = readFileSync(required('--wasm'));
+const dawnFlags = process.argv.flatMap((a, i) => (process.argv[i - 1] === '--dawn-flag' ? [a] : []));
+const adapter = await installDawn(required('--dawn'), dawnFlags, process.argv.includes('--compat'));
+const frames = clipMaps(size, frameCount).map((map) => warpRgb(still, map, size.width, size.height));
+
+const gpuMattes: Float32Array[] = [];
+const agreementIou: number[] = [];
+const agreementDiff: number[] = [];
+const results: BackendRun[] = [];
+if (!adapter.missing) results.push(await timeBackend('webgpu', modelBytes, frames, runs, networkSizes, (i, m) => { gpuMattes[i] = m; }));
+results.push(await timeBackend('wasm', modelBytes, frames, Math.min(runs, 30), [], (i, m) => {
+  if (!gpuMattes[i]) return;
+  agreementIou.push(iou(threshold({ ...size, data: gpuMattes[i] }), threshold({ ...size, data: m })));
+  agreementDiff.push(meanAbsDiff(gpuMattes[i], m));
+}));
+const run: WebgpuRun = {
+  size, workingSize: workingSize(size.width, size.height), frames: frameCount, adapter, runs: results,
+  agreement: agreementIou.length ? { iou: summarize(agreementIou), meanAbsDiff: summarize(agreementDiff) } : undefined,
+};
+process.stdout.write(`${JSON.stringify(run)}\n`);
+// Dawn's device keeps the event loop alive.
+process.exit(0);
