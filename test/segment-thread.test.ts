@@ -1,6 +1,7 @@
 /**
  * The segment stage in its own thread (src/node/segment-thread.ts), as `autoroto sky` and `segment`
  * run it: the same mattes, to the bit, as a Segmenter in this thread, also after warm-up frames; the
+ * camera motion the mattes carry, against the sample's true move; the
  * caller's frames are left intact; timings and backend come back; a bad model is the same ModelError as loading it here.
  * And the Segmenter's reused buffers carry nothing from one frame to the next.
  */
@@ -12,6 +13,9 @@ import type { Matte, RgbFrame } from '../src/core/types.ts';
 import { openFootage } from '../src/node/footage.ts';
 import { loadSkyModel } from '../src/node/model.ts';
 import { SegmentThread } from '../src/node/segment-thread.ts';
+import { applySimilarity } from '../src/core/motion.ts';
+import { applyMap, type AffineMap } from '../src/synthetic/camera-move.ts';
+import { skyPanMaps } from '../src/synthetic/sky-pan-sample.ts';
 import { ROOT } from './helpers/cli.ts';
 
 const FRAMES = 5;
@@ -21,6 +25,12 @@ async function sampleFrames(): Promise<RgbFrame[]> {
   const frames: RgbFrame[] = [];
   for await (const frame of footage.frames({ start: 0, end: FRAMES - 1 })) frames.push(frame);
   return frames;
+}
+
+function invertMap(m: AffineMap): AffineMap {
+  const det = m.a * m.e - m.b * m.d;
+  const a = m.e / det, b = -m.b / det, d = -m.d / det, e = m.a / det;
+  return { a, b, c: -(a * m.c + b * m.f), d, e, f: -(d * m.c + e * m.f) };
 }
 
 async function* stream<T>(items: T[]): AsyncGenerator<T> {
@@ -57,9 +67,37 @@ describe('SegmentThread', () => {
       assert.equal(matte.width, here[k].width);
       assert.equal(matte.height, here[k].height);
       assert.deepEqual(matte.data, here[k].data, `frame ${k}`);
+      assert.deepEqual(matte.cameraMotion, here[k].cameraMotion, `frame ${k}`);
     });
     frames.forEach((frame, k) => assert.deepEqual(frame.data, copies[k], `frame ${k} was changed or taken`));
     assert.ok(thread.timings.network > 0 && thread.timings.refine > 0, JSON.stringify(thread.timings));
+  });
+
+  it("each matte after the first carries the camera's motion measured on the footage, within 0.25 px of the sample's true move", async () => {
+    const frames = await sampleFrames();
+    const model = await loadSkyModel(undefined, { threads: 1 });
+    let mattes: Matte[];
+    try {
+      mattes = await collect(new Segmenter(model).segment(stream(frames)));
+    } finally {
+      await model.dispose();
+    }
+    assert.equal(mattes[0].cameraMotion, undefined, 'the first frame has no previous one');
+    const maps = skyPanMaps();
+    const { width, height } = mattes[0];
+    for (let k = 1; k < FRAMES; k++) {
+      const motion = mattes[k].cameraMotion;
+      assert.ok(motion, `frame ${k}: no camera motion`);
+      // Truth: a point of frame k − 1 → the still → frame k.
+      const back = invertMap(maps[k]);
+      for (const [x, y] of [[0, 0], [width, 0], [0, height], [width, height], [width / 2, height / 2]]) {
+        const [sx, sy] = applyMap(maps[k - 1], x, y);
+        const [tx, ty] = applyMap(back, sx, sy);
+        const [mx, my] = applySimilarity(motion, x, y);
+        const off = Math.hypot(mx - tx, my - ty);
+        assert.ok(off <= 0.25, `frame ${k} at (${x}, ${y}): off by ${off.toFixed(3)} px`);
+      }
+    }
   });
 
   it('with warm-up frames (a range\'s pre-roll), gives only the later frames\' mattes, each as a run over all the frames gives it', async () => {

@@ -89,7 +89,10 @@ export async function runMerge(options: MergeOptions): Promise<MergeResult> {
     { tolerance: header.tolerance, minArea: header.minArea, firstFrame: used[0].start, shotFrameCount: header.shotFrameCount },
   );
   for (const { file, start, end } of used) {
-    for (let f = start; f <= end; f++) builder.addRegions(file.frames[f - file.header.firstFrame]);
+    for (let f = start; f <= end; f++) {
+      const { regions, cameraMotion } = file.frames[f - file.header.firstFrame];
+      builder.addRegions(regions, cameraMotion);
+    }
   }
   const doc = builder.finish();
   return withAtomicOutput(options.out, ROTO_OUTPUTS, async (output) => {

@@ -14,9 +14,9 @@ import { PreviewWriter, PREVIEW_PATHS } from '../node/preview-writer.ts';
 import { SegmentThread } from '../node/segment-thread.ts';
 import { RotoBuilder, modelMatteDefaults } from '../core/pipeline.ts';
 import type { RotoDocument } from '../core/document.ts';
-import { encodeRegions, REGIONS_FORMAT } from '../core/regions-codec.ts';
+import { encodeRegions, REGIONS_FORMAT, type RegionsFrame } from '../core/regions-codec.ts';
 import type { BackendChoice } from '../core/segment/index.ts';
-import type { Matte, Region, RgbFrame } from '../core/types.ts';
+import type { Matte, RgbFrame } from '../core/types.ts';
 import { BadInputError } from './errors.ts';
 import { withAtomicOutput } from './output.ts';
 import { Progress, type ProgressStream } from './progress.ts';
@@ -200,14 +200,14 @@ export async function runSky(options: SkyOptions, io: { stderr: ProgressStream }
     const frameCount = range.end - range.start + 1;
     const preview = options.preview === false ? undefined : new PreviewWriter(output.tempDir, { frameCount, firstFrame: range.start });
     const mattes = options.mattes ? await output.folder(MATTES_FOLDER) : undefined;
-    const regions: Region[][] = [];
+    const regions: RegionsFrame[] = [];
     const backend = await segmentFootage(options, footage, range, preroll, timings, io.stderr,
       async (index, frame) => {
         if (preview?.wants(range.start + index)) await preview.addFrame(range.start + index, frame);
       },
       async (index, matte) => {
         const summary = builder.addMatte(matte);
-        if (ranged) regions.push(summary.regions);
+        if (ranged) regions.push({ regions: summary.regions, cameraMotion: summary.cameraMotion });
         if (mattes) await writeMattePng(`${mattes}/${matteFileName(range.start + index)}`, matte);
       });
 

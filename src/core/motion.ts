@@ -5,14 +5,9 @@
  */
 import { PolylineIndex } from './nearest.ts';
 import { hypot } from './hypot.ts';
+import type { Similarity } from './types.ts';
 
-/** x' = a·x − b·y + tx, y' = b·x + a·y + ty (a = s·cos θ, b = s·sin θ). */
-export interface Similarity {
-  a: number;
-  b: number;
-  tx: number;
-  ty: number;
-}
+export type { Similarity };
 
 export const IDENTITY: Similarity = { a: 1, b: 0, tx: 0, ty: 0 };
 

@@ -2,7 +2,7 @@
  * The roto pipeline over a stream of mattes: trace → fit → track per frame, then the document.
  * Frames are consumed one at a time and not kept; only the tracks' shapes (a few KB a frame) are.
  */
-import type { Matte, Region } from './types.ts';
+import type { Matte, Region, Similarity } from './types.ts';
 import { ROTO_FORMAT, type RotoDocument, type RotoSource } from './document.ts';
 import { defaultMinArea, trace } from './trace.ts';
 import { defaultTolerance } from './fit.ts';
@@ -42,8 +42,9 @@ export function modelMatteDefaults(width: number, height: number): { tolerance: 
 export interface FrameSummary {
   /** The frame's index in the stream (0 for the first matte added). */
   frame: number;
-  /** The traced regions, as handed to the tracker (what `autoroto merge` joins). */
+  /** The traced regions, as handed to the tracker (what `autoroto merge` joins), and the matte's camera motion. */
   regions: Region[];
+  cameraMotion?: Similarity;
   /** px² of specks dropped and pinholes filled in this frame. */
   droppedArea: number;
 }
@@ -79,12 +80,12 @@ export class RotoBuilder {
       throw new RangeError(`frame ${frame} is ${matte.width}×${matte.height}, the shot is ${this.source.width}×${this.source.height}`);
     }
     const { regions, droppedArea } = trace(matte, { minArea: this.minArea });
-    this.addRegions(regions);
-    return { frame, regions, droppedArea };
+    this.addRegions(regions, matte.cameraMotion);
+    return { frame, regions, cameraMotion: matte.cameraMotion, droppedArea };
   }
 
-  /** Adds the next frame as regions already traced (with this builder's minimum area). */
-  addRegions(regions: Region[]): void {
+  /** Adds the next frame as regions already traced (with this builder's minimum area), and its camera motion if known. */
+  addRegions(regions: Region[], cameraMotion?: Similarity): void {
     if (!this.tracker) {
       if (regions.length === 0) {
         this.emptyFrames++;
@@ -92,7 +93,7 @@ export class RotoBuilder {
       }
       this.tracker = this.startTracker(regions);
     }
-    this.tracker.addFrame(regions);
+    this.tracker.addFrame(regions, cameraMotion);
   }
 
   private startTracker(regions: Region[]): Tracker {

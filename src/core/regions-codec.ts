@@ -2,16 +2,19 @@
  * Traced regions of a range of frames, as bytes: what `autoroto sky --frames a-b` leaves for
  * `autoroto merge`, which tracks the ranges of one shot as if they had been one run.
  *
- * Layout: one JSON header line (`format: autoroto.regions/1`, the shot and the range), then per frame
- * a u32 region count and per region a u32 hole count and its contours (outer first), each a u32 point
- * count, f64 area, f64 ramp width and f32 x, y pairs. Little-endian.
+ * Layout: one JSON header line (`format: autoroto.regions/2`, the shot and the range), then per frame
+ * a u32 that is 1 when the frame's camera motion follows as f64 a, b, tx, ty (0 when the footage gave
+ * none), a u32 region count and per region a u32 hole count and its contours (outer first), each a u32
+ * point count, f64 area, f64 ramp width and f32 x, y pairs. Little-endian. Version 1 files (no camera
+ * motion field) still read, as frames without camera motion.
  */
-import type { Contour, Region } from './types.ts';
+import type { Contour, Region, Similarity } from './types.ts';
 
-export const REGIONS_FORMAT = 'autoroto.regions/1';
+export const REGIONS_FORMAT = 'autoroto.regions/2';
+const REGIONS_FORMAT_1 = 'autoroto.regions/1';
 
 export interface RegionsHeader {
-  format: typeof REGIONS_FORMAT;
+  format: typeof REGIONS_FORMAT | typeof REGIONS_FORMAT_1;
   /** The footage, as given to the command. */
   path: string;
   width: number;
@@ -25,10 +28,15 @@ export interface RegionsHeader {
   minArea: number;
 }
 
+/** One frame of the range: what RotoBuilder.addRegions takes. */
+export interface RegionsFrame {
+  regions: Region[];
+  cameraMotion?: Similarity;
+}
+
 export interface RegionsFile {
   header: RegionsHeader;
-  /** Per frame of the range, its regions. */
-  frames: Region[][];
+  frames: RegionsFrame[];
 }
 
 function contourBytes(c: Contour): number {
@@ -38,8 +46,8 @@ function contourBytes(c: Contour): number {
 export function encodeRegions(file: RegionsFile): Uint8Array {
   const head = new TextEncoder().encode(`${JSON.stringify(file.header)}\n`);
   let size = head.length;
-  for (const regions of file.frames) {
-    size += 4;
+  for (const { regions, cameraMotion } of file.frames) {
+    size += 8 + (cameraMotion ? 32 : 0);
     for (const r of regions) size += 4 + contourBytes(r.outer) + r.holes.reduce((s, h) => s + contourBytes(h), 0);
   }
   const bytes = new Uint8Array(size);
@@ -54,7 +62,13 @@ export function encodeRegions(file: RegionsFile): Uint8Array {
     at += 20;
     for (let i = 0; i < 2 * n; i++, at += 4) view.setFloat32(at, c.points[i], true);
   };
-  for (const regions of file.frames) {
+  for (const { regions, cameraMotion } of file.frames) {
+    view.setUint32(at, cameraMotion ? 1 : 0, true);
+    at += 4;
+    if (cameraMotion) {
+      [cameraMotion.a, cameraMotion.b, cameraMotion.tx, cameraMotion.ty].forEach((v, k) => view.setFloat64(at + 8 * k, v, true));
+      at += 32;
+    }
     view.setUint32(at, regions.length, true);
     at += 4;
     for (const r of regions) {
@@ -77,7 +91,10 @@ export function decodeRegions(bytes: Uint8Array): RegionsFile {
   } catch {
     throw new RangeError('the header line is not JSON');
   }
-  if (header.format !== REGIONS_FORMAT) throw new RangeError(`format ${JSON.stringify(header.format)}, expected ${REGIONS_FORMAT}`);
+  if (header.format !== REGIONS_FORMAT && header.format !== REGIONS_FORMAT_1) {
+    throw new RangeError(`format ${JSON.stringify(header.format)}, expected ${REGIONS_FORMAT}`);
+  }
+  const withMotion = header.format === REGIONS_FORMAT;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = newline + 1;
   const need = (n: number) => {
@@ -93,8 +110,21 @@ export function decodeRegions(bytes: Uint8Array): RegionsFile {
     for (let i = 0; i < 2 * n; i++, at += 4) points[i] = view.getFloat32(at, true);
     return { points, area, rampWidth };
   };
-  const frames: Region[][] = [];
+  const frames: RegionsFrame[] = [];
   while (at < bytes.length) {
+    let cameraMotion: Similarity | undefined;
+    if (withMotion) {
+      need(4);
+      const flag = view.getUint32(at, true);
+      at += 4;
+      if (flag > 1) throw new RangeError(`camera motion flag ${flag}`);
+      if (flag === 1) {
+        need(32);
+        const [a, b, tx, ty] = [0, 1, 2, 3].map((k) => view.getFloat64(at + 8 * k, true));
+        cameraMotion = { a, b, tx, ty };
+        at += 32;
+      }
+    }
     need(4);
     const count = view.getUint32(at, true);
     at += 4;
@@ -106,7 +136,7 @@ export function decodeRegions(bytes: Uint8Array): RegionsFile {
       const outer = contour();
       regions.push({ outer, holes: Array.from({ length: holes }, contour) });
     }
-    frames.push(regions);
+    frames.push(cameraMotion ? { regions, cameraMotion } : { regions });
   }
   return { header, frames };
 }

@@ -2,7 +2,8 @@
  * track: per-frame regions → region tracks. Each sky region (and each hole) is followed from frame to
  * frame by the overlap of where it is; for each frame the track keeps the region's traced outline
  * (simplified to a tenth of the tolerance: a few KB a frame, never the matte) and the camera-like
- * motion since the last frame (a similarity found by ICP). The shapes are made from these at the end
+ * motion since the last frame (a similarity found by ICP, starting from the camera motion measured
+ * on the footage where the segment stage gave one). The shapes are made from these at the end
  * (masks.ts): one scene shape when the region is rigid, else frame by frame (follow.ts).
  */
 import type { Contour, Region } from './types.ts';
@@ -54,8 +55,8 @@ export class Tracker {
 
   constructor(readonly options: TrackOptions) {}
 
-  /** Adds the next frame's regions. */
-  addFrame(regions: Region[]): void {
+  /** Adds the next frame's regions, with the camera's motion since the last frame where the footage told it. */
+  addFrame(regions: Region[], cameraMotion?: Similarity): void {
     const items = flattenRegions(regions);
     const next: Live[] = [];
     const matched = new Set<Item>();
@@ -63,7 +64,7 @@ export class Tracker {
     for (const [live, item] of associate(this.live, items)) {
       const points = item.contour.points;
       const motion = live.motionPoints.length >= 6
-        ? estimateMotion(live.motionPoints, new PolylineIndex(points, true), live.motion, diagonal / 8).transform
+        ? trackMotion(live, new PolylineIndex(points, true), cameraMotion, diagonal / 8, this.options.tolerance)
         : IDENTITY;
       record(live.track, item, motion, this.options);
       next.push({ track: live.track, footprint: item.footprint, motionPoints: motionPoints(points, this.options), motion });
@@ -83,6 +84,26 @@ export class Tracker {
   get frameCount(): number {
     return this.frame;
   }
+}
+
+/** A fit from the camera's motion this close to the outline (share of the tolerance) is taken as it is. */
+const CAMERA_FIT = 0.25;
+
+/**
+ * The region's motion since the last frame, by ICP from the camera's motion where the footage gave one,
+ * else from the region's last motion. An outline cannot tell how far a near-straight horizon slid along
+ * itself (ICP keeps whatever it starts from there), and a fast pan starting from the last motion
+ * catches up only a few px a frame; the picture's own motion can. Where the region moved otherwise
+ * than the camera (something moving on its own) and that fit is poor, the last motion is tried too and
+ * the closer fit wins.
+ */
+function trackMotion(live: Live, outline: PolylineIndex, camera: Similarity | undefined, reach: number, tolerance: number): Similarity {
+  const fromLast = () => estimateMotion(live.motionPoints, outline, live.motion, reach);
+  if (!camera) return fromLast().transform;
+  const fromCamera = estimateMotion(live.motionPoints, outline, camera, reach);
+  if (fromCamera.residual <= CAMERA_FIT * tolerance) return fromCamera.transform;
+  const other = fromLast();
+  return other.residual < fromCamera.residual ? other.transform : fromCamera.transform;
 }
 
 function record(track: RegionTrack, item: Item, motion: Similarity, options: TrackOptions): void {

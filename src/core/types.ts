@@ -2,11 +2,25 @@
 
 export type Vec2 = [number, number];
 
+/** x' = a·x − b·y + tx, y' = b·x + a·y + ty (a = s·cos θ, b = s·sin θ): scale, rotation, translation. */
+export interface Similarity {
+  a: number;
+  b: number;
+  tx: number;
+  ty: number;
+}
+
 /** A soft sky matte: `data[y * width + x]` in 0..1, 1 = sky. Pixel (x, y) covers [x, x+1] × [y, y+1]. */
 export interface Matte {
   width: number;
   height: number;
   data: Float32Array;
+  /**
+   * The camera's motion from the previous frame to this one, in pixels, where the segment stage
+   * measured it on the footage itself. Tracking starts from it: an outline alone cannot tell how far
+   * a near-straight horizon slid along itself.
+   */
+  cameraMotion?: Similarity;
 }
 
 /** One frame of footage: 8-bit RGB, `data[(y * width + x) * 3 + c]`, rows top to bottom. */

@@ -3,12 +3,16 @@
  *
  *   frame → working size (area average) → network → temporal stabilisation → guided-filter refinement
  *
+ * Each matte after a shot's first carries the camera motion the stabiliser measured on the footage
+ * (Matte.cameraMotion), which tracking starts from.
+ *
  * One Segmenter per shot: the stabiliser carries history from frame to frame. Mattes come out in
  * order, one per frame, as soon as each is ready; nothing else is kept. The working-size buffers
  * are made at a shot's first frame and reused for every frame after it: buffers freed per frame
  * pile up until V8 collects, and the allocator keeps what they took (tens of MB).
  */
 import type { Matte, RgbFrame } from '../types.ts';
+import { cameraMotionOf } from './camera-motion.ts';
 import { DEFAULT_GUIDED_FILTER, GuidedFilterBuffers, refineMatte, upsampleMatte, type GuidedFilterOptions } from './guided-filter.ts';
 import { lumaOfPlanes, PlaneResampler } from './resample.ts';
 import { SkyModel } from './session.ts';
@@ -86,6 +90,8 @@ export class Segmenter {
       const out = options.matteBuffer?.(frame);
       const matte = refine ? refineMatte(frame, planes, p, size, refine, shot.guided, out) : upsampleMatte(p, size, frame.width, frame.height, out);
       this.timings.refine += performance.now() - t3;
+      const motion = shot.stabiliser?.motion;
+      if (motion) matte.cameraMotion = cameraMotionOf(motion, size, frame.width, frame.height);
       yield matte;
     }
   }

@@ -81,8 +81,8 @@ export class TemporalStabiliser {
   private spare: Float32Array;
   /** A copy of the last frame's luma, so the caller may reuse its own buffer. */
   private readonly previousLuma: Float32Array;
-  private started = false;
-  private motion: Affine = IDENTITY_AFFINE;
+  private frames = 0;
+  private estimated: Affine = IDENTITY_AFFINE;
   private readonly estimator: MotionEstimator;
 
   constructor(readonly size: Size, readonly options: StabiliserOptions = DEFAULT_STABILISER) {
@@ -93,21 +93,25 @@ export class TemporalStabiliser {
     this.estimator = new MotionEstimator(size);
   }
 
+  /** The camera motion the last frame was stabilised with (estimateAffine's M); none at the first frame. */
+  get motion(): Affine | undefined {
+    return this.frames > 1 ? this.estimated : undefined;
+  }
+
   /**
    * Stabilises the next frame's probability `p`, given its luma at the same size. The result is the
    * stabiliser's own buffer, valid until the next call.
    */
   next(p: Float32Array, luma: Float32Array): Float32Array {
     const { width: w, height: h } = this.size;
-    if (!this.started) {
-      this.started = true;
+    if (this.frames++ === 0) {
       this.history.set(p);
       this.previousLuma.set(luma);
       return this.history;
     }
     // A smooth camera keeps moving as it did: start from the last motion.
-    this.motion = this.estimator.estimate(this.previousLuma, luma, this.motion);
-    const m = this.motion;
+    this.estimated = this.estimator.estimate(this.previousLuma, luma, this.estimated);
+    const m = this.estimated;
     const { blend, trustFrom, trustAt, mismatchFrom, mismatchAt } = this.options;
     const prev = this.history, prevLuma = this.previousLuma;
     const out = this.spare;
