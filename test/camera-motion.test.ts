@@ -1,7 +1,8 @@
 /**
  * The camera motion the segment stage measures on the footage, handed on to tracking: its conversion
  * from the stabiliser's working-size map, and what it does for a fast pan along a near-straight
- * horizon (where an outline alone cannot tell how far the camera moved), against known geometry.
+ * horizon (where an outline alone cannot tell how far the camera moved) and for a tilt down from all
+ * sky (where there is no outline to follow at all), against known geometry.
  * A wrong one must cost nothing; regions.bin keeps it, and version 1 files still read.
  */
 import assert from 'node:assert/strict';
@@ -73,6 +74,34 @@ describe('tracking from the camera motion', () => {
 
   it('a wrong one (the other way) costs nothing: the masks made without one', () => {
     assert.deepEqual(run(() => ({ a: 1, b: 0, tx: speed, ty: 0 })), without);
+  });
+});
+
+describe('tracking through all-sky frames', () => {
+  it('a tilt down from all sky: the camera motion carries the track through the frames with no outline, so one scene shape holds when the horizon rises in', () => {
+    const width = 960, height = 540, frames = 32, speed = 15;
+    // The horizon lies 700 px below the first frame's top and rises by `speed` a frame: in view from frame 11.
+    const horizon = (x: number) => 700 + 6 * Math.sin((2 * Math.PI * x) / 300) + 3 * Math.sin((2 * Math.PI * x) / 110 + 1);
+    const mattes = Array.from({ length: frames }, (_, f): Matte => {
+      const data = new Float32Array(width * height);
+      for (let x = 0; x < width; x++) {
+        const h = horizon(x + 0.5) - f * speed;
+        for (let y = 0; y < height; y++) data[y * width + x] = Math.max(0, Math.min(1, h - (y + 0.5) + 0.5));
+      }
+      return { width, height, data };
+    });
+    const run = (withMotion: boolean): RotoDocument => {
+      const builder = new RotoBuilder({ path: 'tilt', width, height, frameRate: 24 });
+      mattes.forEach((matte, f) => builder.addMatte({ ...matte, cameraMotion: withMotion && f > 0 ? { a: 1, b: 0, tx: 0, ty: -speed } : undefined }));
+      return builder.finish();
+    };
+    const keys = (doc: RotoDocument) => doc.masks.reduce((n, m) => n + m.path.length, 0);
+    const tilt = run(true), without = run(false);
+    assert.equal(tilt.masks.length, 1);
+    assert.ok(keys(tilt) <= 2, `${keys(tilt)} keyframes with the camera motion`);
+    assert.ok(keys(without) > keys(tilt), `${keys(without)} keyframes without it: the case this is for no longer fails`);
+    const quality = summarize(sequenceQuality(tilt, (f) => mattes[f], 0));
+    assert.ok(quality.minIou >= 0.995 && quality.worstMean <= 0.5, describeQuality(quality));
   });
 });
 

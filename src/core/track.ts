@@ -63,9 +63,11 @@ export class Tracker {
     const diagonal = hypot(this.options.width, this.options.height);
     for (const [live, item] of associate(this.live, items)) {
       const points = item.contour.points;
+      // A region with no outline inside the frame (all of it sky) shows no motion of its own: the
+      // camera's is all there is to go by.
       const motion = live.motionPoints.length >= 6
         ? trackMotion(live, new PolylineIndex(points, true), cameraMotion, diagonal / 8, this.options.tolerance)
-        : IDENTITY;
+        : cameraMotion ?? IDENTITY;
       record(live.track, item, motion, this.options);
       next.push({ track: live.track, footprint: item.footprint, motionPoints: motionPoints(points, this.options), motion });
       matched.add(item);
