@@ -103,6 +103,17 @@ describe('tracking through all-sky frames', () => {
     const quality = summarize(sequenceQuality(tilt, (f) => mattes[f], 0));
     assert.ok(quality.minIou >= 0.995 && quality.worstMean <= 0.5, describeQuality(quality));
   });
+
+  it('sky from edge to edge in every frame, under a moving camera: the frame\'s own rectangle, standing still', () => {
+    const width = 320, height = 180;
+    const builder = new RotoBuilder({ path: 'clouds', width, height, frameRate: 24 });
+    for (let f = 0; f < 8; f++) builder.addMatte({ width, height, data: new Float32Array(width * height).fill(1), cameraMotion: f ? { a: 1, b: 0, tx: -20, ty: 3 } : undefined });
+    const doc = builder.finish();
+    assert.equal(doc.masks.length, 1);
+    const [first, ...rest] = doc.masks[0].path;
+    for (const key of rest) assert.deepEqual(key.vertices, first.vertices, `frame ${key.frame}`);
+    for (const [x, y] of first.vertices) assert.ok(x >= -16 && x <= width + 16 && y >= -16 && y <= height + 16, `vertex (${x}, ${y}) far off the frame`);
+  });
 });
 
 describe('regions.bin', () => {

@@ -5,6 +5,7 @@ import { selectKeyframes } from './keyframes.ts';
 import type { RegionTrack, TrackOptions } from './track.ts';
 import { SCENE_FIT_SHARE, sceneShapes } from './scene-shape.ts';
 import { followShapes, type ShapeRun } from './follow.ts';
+import { IDENTITY } from './motion.ts';
 
 /** The 0.1–0.9 ramp of an anti-aliased hard edge measures up to about this; only softness beyond it feathers. */
 export const HARD_EDGE_RAMP = 1.5;
@@ -16,8 +17,11 @@ type UnnamedMask = Omit<RotoMask, 'name'>;
  * (few keyframes, vertices that slide in and out of frame); otherwise shapes followed frame by frame,
  * in one run or, where the region changed past following, a run per mask handing over to the next.
  */
-export function trackToMasks(track: RegionTrack, frameCount: number, options: TrackOptions): UnnamedMask[] {
+export function trackToMasks(tracked: RegionTrack, frameCount: number, options: TrackOptions): UnnamedMask[] {
   const { tolerance } = options;
+  // Sky from edge to edge in every frame: the mask is the frame's own rectangle, standing still, not
+  // a shape sliding with whatever the camera (or the clouds it measured) did.
+  const track = tracked.outlines.some((outline) => insideFrame(outline, options)) ? tracked : { ...tracked, motions: tracked.motions.map(() => IDENTITY) };
   const scene = sceneShapes({ motions: track.motions, outlines: track.outlines, hole: track.kind === 'hole' }, options, tolerance, SCENE_FIT_SHARE * tolerance);
   const runs: ShapeRun[] = scene ? [{ ...scene, firstFrame: track.firstFrame }] : followShapes(track, options);
   const ramp = track.rampCount > 0 ? track.rampSum / track.rampCount : 0;
@@ -38,6 +42,15 @@ export function trackToMasks(track: RegionTrack, frameCount: number, options: Tr
       path: keys.map((k) => ({ frame: run.firstFrame + k, interpolation: 'linear' as const, ...run.shapes.at(k)! })),
     };
   });
+}
+
+/** Whether any point of the outline lies inside the frame rather than on its edge. */
+function insideFrame(outline: Float32Array, { width, height }: TrackOptions): boolean {
+  for (let i = 0; i < outline.length; i += 2) {
+    const x = outline[i], y = outline[i + 1];
+    if (x > 0 && y > 0 && x < width && y < height) return true;
+  }
+  return false;
 }
 
 /** All tracks as masks, composited in nesting order (regions, then their holes, then islands in them). */
