@@ -122,23 +122,28 @@ export function applyColourModel(model: ColourModel, frame: RgbFrame, contrast =
   const { width: W, height: H, data } = frame;
   const { width: w, height: h } = model.size;
   const xs = lerpAxis(W, w), ys = lerpAxis(H, h);
+  const { i0, i1, t: tx } = xs;
   const planes = [model.ar, model.ag, model.ab, model.b0];
-  const row = planes.map(() => new Float32Array(w));
+  const ar = new Float32Array(w), ag = new Float32Array(w), ab = new Float32Array(w), b0 = new Float32Array(w);
+  const row = [ar, ag, ab, b0];
   for (let y = 0; y < H; y++) {
     const r0 = ys.i0[y] * w, r1 = ys.i1[y] * w, ty = ys.t[y];
     for (let k = 0; k < 4; k++) {
       const plane = planes[k], dst = row[k];
       for (let x = 0; x < w; x++) dst[x] = plane[r0 + x] + (plane[r1 + x] - plane[r0 + x]) * ty;
     }
-    const [ar, ag, ab, b0] = row;
-    for (let x = 0, o = y * W, s = o * 3; x < W; x++, s += 3) {
-      const a = xs.i0[x], b = xs.i1[x], t = xs.t[x];
-      const cr = ar[a] + (ar[b] - ar[a]) * t;
-      const cg = ag[a] + (ag[b] - ag[a]) * t;
-      const cb = ab[a] + (ab[b] - ab[a]) * t;
-      const c0 = b0[a] + (b0[b] - b0[a]) * t;
-      const q = 0.5 + ((cr * data[s] + cg * data[s + 1] + cb * data[s + 2]) / 255 + c0 - 0.5) * contrast;
-      out[o + x] = q < 0 ? 0 : q > 1 ? 1 : q;
+    // Pixel by pixel, in runs that lie between the same two working-size columns (about five at
+    // 1080p): their eight coefficients are read once a run rather than once a pixel.
+    let x = 0, o = y * W, s = o * 3;
+    while (x < W) {
+      const a = i0[x], b = i1[x];
+      const ra = ar[a], dr = ar[b] - ra, ga = ag[a], dg = ag[b] - ga, ba = ab[a], db = ab[b] - ba, ca = b0[a], dc = b0[b] - ca;
+      for (; x < W && i0[x] === a; x++, o++, s += 3) {
+        const t = tx[x];
+        const cr = ra + dr * t, cg = ga + dg * t, cb = ba + db * t, c0 = ca + dc * t;
+        const q = 0.5 + ((cr * data[s] + cg * data[s + 1] + cb * data[s + 2]) / 255 + c0 - 0.5) * contrast;
+        out[o] = q < 0 ? 0 : q > 1 ? 1 : q;
+      }
     }
   }
   return { width: W, height: H, data: out };
