@@ -72,16 +72,19 @@ export class PlaneResampler {
     const { width: W, height: H, data } = frame;
     if (W !== this.frameWidth || H !== this.frameHeight) throw new RangeError(`frame ${W}×${H}, resampler ${this.frameWidth}×${this.frameHeight}`);
     const { width: w, height: h } = this.size;
-    const { xs, ys, rows, planes } = this;
+    const { rows, planes } = this;
+    // The weights in locals: read through `this.xs` in the inner loops they cost a quarter of the time.
+    const { offset: xOffset, start: xStart, count: xCount, weights: xWeights } = this.xs;
+    const { offset: yOffset, start: yStart, count: yCount, weights: yWeights } = this.ys;
     // Rows first: each source row shrinks to w pixels, then target rows mix source rows.
     for (let y = 0; y < H; y++) {
       const src = y * W * 3;
       const dst = y * w * 3;
       for (let x = 0; x < w; x++) {
         let r = 0, g = 0, b = 0;
-        const o = xs.offset[x];
-        for (let k = 0, s = src + xs.start[x] * 3; k < xs.count[x]; k++, s += 3) {
-          const wt = xs.weights[o + k];
+        const o = xOffset[x], n = xCount[x];
+        for (let k = 0, s = src + xStart[x] * 3; k < n; k++, s += 3) {
+          const wt = xWeights[o + k];
           r += wt * data[s];
           g += wt * data[s + 1];
           b += wt * data[s + 2];
@@ -93,12 +96,12 @@ export class PlaneResampler {
     }
     const plane = w * h;
     for (let y = 0; y < h; y++) {
-      const o = ys.offset[y];
+      const o = yOffset[y], n = yCount[y], first = yStart[y];
       for (let x = 0; x < w; x++) {
         let r = 0, g = 0, b = 0;
-        for (let k = 0; k < ys.count[y]; k++) {
-          const wt = ys.weights[o + k];
-          const s = ((ys.start[y] + k) * w + x) * 3;
+        for (let k = 0; k < n; k++) {
+          const wt = yWeights[o + k];
+          const s = ((first + k) * w + x) * 3;
           r += wt * rows[s];
           g += wt * rows[s + 1];
           b += wt * rows[s + 2];
