@@ -8,7 +8,8 @@
  * thread, the CLI's backend) in the same process:
  *   - the network alone on frame 0 at its working size (planes in, probability read back), median
  *     and p95 of `--runs` runs after 10 warm-ups, and at any larger `--network-sizes`;
- *   - the whole Segmenter (resize, network, stabilise, refine) over `--frames` frames, per stage;
+ *   - the whole Segmenter (resize, network, stabilise, refine) over `--frames` frames, per stage,
+ *     after 8 untimed frames (V8 compiles the CPU stages on the first ones);
  *   - the WebGPU mattes against the WASM ones: IoU of sky at 0.5 and mean |Δ|, per frame.
  * Prints one JSON line (WebgpuRun) on stdout.
  *
@@ -42,8 +43,9 @@ export interface BackendRun {
   network: Summary;
   /** WebGPU only: the same at the `--network-sizes` asked for (what a larger working size would cost). */
   networkAt: { size: Size; ms: Summary }[];
-  /** The Segmenter over the frames: wall ms per frame, and each stage's total ms. */
+  /** The Segmenter over the frames, after a warm-up shot of WARM_UP_FRAMES: wall ms per frame (what the caller does with a matte left out), and each stage's total ms. */
   segmentPerFrame: number;
+  segmentFrame: Summary;
   stages: { resize: number; network: number; stabilise: number; refine: number };
 }
 
@@ -138,16 +140,25 @@ async function timeBackend(backend: Backend, modelBytes: Uint8Array, frames: Rgb
     const network = await timeNetwork(model, frames[0], size, runs);
     const networkAt = [];
     for (const s of networkSizes) networkAt.push({ size: s, ms: await timeNetwork(model, frames[0], s, Math.max(5, runs >> 2)) });
+    // The first frames through the CPU stages run while V8 still compiles them.
+    for await (const matte of new Segmenter(model).segment(frames.slice(0, WARM_UP_FRAMES))) void matte;
     const segmenter = new Segmenter(model);
-    const t1 = performance.now();
-    let i = 0;
-    for await (const matte of segmenter.segment(frames)) keep(i++, matte.data);
-    const segmentPerFrame = (performance.now() - t1) / frames.length;
-    return { backend, sessionMs, network, networkAt, segmentPerFrame, stages: { ...segmenter.timings } };
+    const perFrame: number[] = [];
+    let i = 0, t = performance.now();
+    for await (const matte of segmenter.segment(frames)) {
+      perFrame.push(performance.now() - t);
+      keep(i++, matte.data);
+      t = performance.now();
+    }
+    const segmentFrame = summarize(perFrame);
+    return { backend, sessionMs, network, networkAt, segmentPerFrame: segmentFrame.mean, segmentFrame, stages: { ...segmenter.timings } };
   } finally {
     await model.dispose();
   }
 }
+
+/** Frames segmented untimed before the timed shot, per backend. */
+const WARM_UP_FRAMES = 8;
 
 function meanAbsDiff(a: Float32Array, b: Float32Array): number {
   let sum = 0;
