@@ -9,7 +9,7 @@
  *   npm run bench -- --webgpu …                       # here, as a part of the benchmark
  */
 import { spawn } from 'node:child_process';
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -31,7 +31,7 @@ const WASM = 'ort-wasm-simd-threaded.jsep.wasm';
 
 /** Writes the self-contained folder: child.mjs, the .wasm, webgpu/, sky.onnx, still.rgb, run.sh. */
 export async function packWebgpuBench(dir: string): Promise<void> {
-  await mkdir(join(dir, 'webgpu', 'dist', 'linux-x64'), { recursive: true });
+  await mkdir(join(dir, 'webgpu'), { recursive: true });
   await build({
     entryPoints: [fileURLToPath(new URL('./webgpu-child.ts', import.meta.url))],
     outfile: join(dir, 'child.mjs'),
@@ -43,7 +43,10 @@ export async function packWebgpuBench(dir: string): Promise<void> {
     logLevel: 'error',
   });
   await copyFile(join(modules, 'onnxruntime-web/dist', WASM), join(dir, WASM));
-  for (const file of ['index.js', 'package.json', 'dist/linux-x64/dawn.node']) await copyFile(join(modules, 'webgpu', file), join(dir, 'webgpu', file));
+  for (const file of ['index.js', 'package.json']) await copyFile(join(modules, 'webgpu', file), join(dir, 'webgpu', file));
+  // Dawn for this machine (webgpu's index.js picks the folder the same way) and for a Linux GPU machine.
+  const here = `${process.platform}-${process.platform === 'darwin' ? 'universal' : process.arch}`;
+  for (const platform of new Set([here, 'linux-x64'])) await cp(join(modules, 'webgpu', 'dist', platform), join(dir, 'webgpu', 'dist', platform), { recursive: true });
   await copyFile(DEFAULT_MODEL_PATH, join(dir, 'sky.onnx'));
   const still = await loadStill();
   await writeFile(join(dir, 'still.rgb'), still.data);
