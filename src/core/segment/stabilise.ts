@@ -66,11 +66,18 @@ function cubicSample(src: Float32Array, w: number, h: number, u: number, v: numb
   catmullRom(u - x0, wx);
   catmullRom(v - y0, wy);
   let sum = 0;
-  for (let j = 0; j < 4; j++) {
-    const y = Math.max(0, Math.min(h - 1, y0 - 1 + j));
-    let row = 0;
-    for (let i = 0; i < 4; i++) row += wx[i] * src[y * w + Math.max(0, Math.min(w - 1, x0 - 1 + i))];
-    sum += wy[j] * row;
+  if (x0 >= 1 && y0 >= 1 && x0 + 2 < w && y0 + 2 < h) {
+    // All sixteen samples inside: no edge to repeat (the same sums, without clamping every index).
+    for (let j = 0, r = (y0 - 1) * w + x0 - 1; j < 4; j++, r += w) {
+      sum += wy[j] * (wx[0] * src[r] + wx[1] * src[r + 1] + wx[2] * src[r + 2] + wx[3] * src[r + 3]);
+    }
+  } else {
+    for (let j = 0; j < 4; j++) {
+      const y = Math.max(0, Math.min(h - 1, y0 - 1 + j));
+      let row = 0;
+      for (let i = 0; i < 4; i++) row += wx[i] * src[y * w + Math.max(0, Math.min(w - 1, x0 - 1 + i))];
+      sum += wy[j] * row;
+    }
   }
   return sum < 0 ? 0 : sum > 1 ? 1 : sum;
 }
