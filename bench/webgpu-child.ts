@@ -44,7 +44,6 @@ export interface BackendRun {
   /** WebGPU only: the same at the `--network-sizes` asked for (what a larger working size would cost). */
   networkAt: { size: Size; ms: Summary }[];
   /** The Segmenter over the frames, after a warm-up shot of WARM_UP_FRAMES: wall ms per frame (what the caller does with a matte left out), and each stage's total ms. */
-  segmentPerFrame: number;
   segmentFrame: Summary;
   stages: { resize: number; network: number; stabilise: number; refine: number };
 }
@@ -92,7 +91,7 @@ function acceptSharedMemory(queue: { writeBuffer: WriteBuffer }): void {
     if (!(memory instanceof SharedArrayBuffer)) return write.call(this, buffer, offset, data, dataOffset, size);
     const unit = isView ? (data as unknown as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT ?? 1 : 1;
     const start = (isView ? data.byteOffset : 0) + dataOffset * unit;
-    const length = size === undefined ? (isView ? data.byteLength : data.byteLength) - dataOffset * unit : size * unit;
+    const length = size === undefined ? data.byteLength - dataOffset * unit : size * unit;
     return write.call(this, buffer, offset, new Uint8Array(memory, start, length).slice());
   };
 }
@@ -150,8 +149,7 @@ async function timeBackend(backend: Backend, modelBytes: Uint8Array, frames: Rgb
       keep(i++, matte.data);
       t = performance.now();
     }
-    const segmentFrame = summarize(perFrame);
-    return { backend, sessionMs, network, networkAt, segmentPerFrame: segmentFrame.mean, segmentFrame, stages: { ...segmenter.timings } };
+    return { backend, sessionMs, network, networkAt, segmentFrame: summarize(perFrame), stages: { ...segmenter.timings } };
   } finally {
     await model.dispose();
   }

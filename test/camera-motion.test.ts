@@ -33,27 +33,37 @@ describe('cameraMotionOf', () => {
   });
 });
 
-describe('tracking from the camera motion', () => {
-  const width = 960, height = 540, frames = 32, speed = 20;
-  /** Sky above a gently rolling horizon (bumps of 1.5–6 px over 90–700 px), panning left by `speed` px a frame. */
-  const horizon = (x: number) => 0.55 * height + 6 * Math.sin((2 * Math.PI * x) / 700) + 3 * Math.sin((2 * Math.PI * x) / 260 + 1) + 1.5 * Math.sin((2 * Math.PI * x) / 90);
-  const matteAt = (f: number): Matte => {
+/** Sky above the line y = horizonAt(x, frame), with a one-pixel ramp: `frames` mattes of width × height. */
+function horizonMattes(width: number, height: number, frames: number, horizonAt: (x: number, frame: number) => number): Matte[] {
+  return Array.from({ length: frames }, (_, f): Matte => {
     const data = new Float32Array(width * height);
     for (let x = 0; x < width; x++) {
-      const h = horizon(x + 0.5 + f * speed);
+      const h = horizonAt(x + 0.5, f);
       for (let y = 0; y < height; y++) data[y * width + x] = Math.max(0, Math.min(1, h - (y + 0.5) + 0.5));
     }
     return { width, height, data };
-  };
-  const mattes = Array.from({ length: frames }, (_, f) => matteAt(f));
-  const run = (motionAt: (f: number) => Similarity | undefined): RotoDocument => {
-    const builder = new RotoBuilder({ path: 'pan', width, height, frameRate: 24 });
-    mattes.forEach((matte, f) => builder.addMatte({ ...matte, cameraMotion: f === 0 ? undefined : motionAt(f) }));
-    return builder.finish();
-  };
-  const keys = (doc: RotoDocument) => doc.masks.reduce((n, m) => n + m.path.length, 0);
-  const without = run(() => undefined);
-  const exact = run(() => ({ a: 1, b: 0, tx: -speed, ty: 0 }));
+  });
+}
+
+/** The document of `mattes`, each after the first carrying `motionAt(frame)` as its camera motion. */
+function rotoOf(mattes: Matte[], motionAt: (frame: number) => Similarity | undefined): RotoDocument {
+  const { width, height } = mattes[0];
+  const builder = new RotoBuilder({ path: 'shot', width, height, frameRate: 24 });
+  mattes.forEach((matte, f) => builder.addMatte({ ...matte, cameraMotion: f === 0 ? undefined : motionAt(f) }));
+  return builder.finish();
+}
+
+const keys = (doc: RotoDocument) => doc.masks.reduce((n, m) => n + m.path.length, 0);
+
+describe('tracking from the camera motion', () => {
+  const speed = 20;
+  /** A gently rolling horizon (bumps of 1.5–6 px over 90–700 px), panning left by `speed` px a frame. */
+  const mattes = horizonMattes(960, 540, 32, (x, f) => {
+    const wx = x + f * speed;
+    return 0.55 * 540 + 6 * Math.sin((2 * Math.PI * wx) / 700) + 3 * Math.sin((2 * Math.PI * wx) / 260 + 1) + 1.5 * Math.sin((2 * Math.PI * wx) / 90);
+  });
+  const without = rotoOf(mattes, () => undefined);
+  const exact = rotoOf(mattes, () => ({ a: 1, b: 0, tx: -speed, ty: 0 }));
 
   it('with it a fast pan keeps one scene shape (2 keyframes of 32); without, the outline alone falls behind and keys most frames', () => {
     assert.equal(exact.masks.length, 1);
@@ -66,37 +76,23 @@ describe('tracking from the camera motion', () => {
   it('a measured one, off by 0.3 px (sd) each frame, does as well', () => {
     const noise = prng(3);
     const gauss = () => Math.sqrt(-2 * Math.log(1 - noise())) * Math.cos(2 * Math.PI * noise());
-    const noisy = run(() => ({ a: 1, b: 0, tx: -speed + 0.3 * gauss(), ty: 0.3 * gauss() }));
+    const noisy = rotoOf(mattes, () => ({ a: 1, b: 0, tx: -speed + 0.3 * gauss(), ty: 0.3 * gauss() }));
     assert.ok(keys(noisy) <= 3, `${keys(noisy)} keyframes`);
     const quality = summarize(sequenceQuality(noisy, (f) => mattes[f], 0));
     assert.ok(quality.minIou >= 0.995 && quality.worstMean <= 0.5, describeQuality(quality));
   });
 
   it('a wrong one (the other way) costs nothing: the masks made without one', () => {
-    assert.deepEqual(run(() => ({ a: 1, b: 0, tx: speed, ty: 0 })), without);
+    assert.deepEqual(rotoOf(mattes, () => ({ a: 1, b: 0, tx: speed, ty: 0 })), without);
   });
 });
 
 describe('tracking through all-sky frames', () => {
   it('a tilt down from all sky: the camera motion carries the track through the frames with no outline, so one scene shape holds when the horizon rises in', () => {
-    const width = 960, height = 540, frames = 32, speed = 15;
+    const speed = 15;
     // The horizon lies 700 px below the first frame's top and rises by `speed` a frame: in view from frame 11.
-    const horizon = (x: number) => 700 + 6 * Math.sin((2 * Math.PI * x) / 300) + 3 * Math.sin((2 * Math.PI * x) / 110 + 1);
-    const mattes = Array.from({ length: frames }, (_, f): Matte => {
-      const data = new Float32Array(width * height);
-      for (let x = 0; x < width; x++) {
-        const h = horizon(x + 0.5) - f * speed;
-        for (let y = 0; y < height; y++) data[y * width + x] = Math.max(0, Math.min(1, h - (y + 0.5) + 0.5));
-      }
-      return { width, height, data };
-    });
-    const run = (withMotion: boolean): RotoDocument => {
-      const builder = new RotoBuilder({ path: 'tilt', width, height, frameRate: 24 });
-      mattes.forEach((matte, f) => builder.addMatte({ ...matte, cameraMotion: withMotion && f > 0 ? { a: 1, b: 0, tx: 0, ty: -speed } : undefined }));
-      return builder.finish();
-    };
-    const keys = (doc: RotoDocument) => doc.masks.reduce((n, m) => n + m.path.length, 0);
-    const tilt = run(true), without = run(false);
+    const mattes = horizonMattes(960, 540, 32, (x, f) => 700 + 6 * Math.sin((2 * Math.PI * x) / 300) + 3 * Math.sin((2 * Math.PI * x) / 110 + 1) - f * speed);
+    const tilt = rotoOf(mattes, () => ({ a: 1, b: 0, tx: 0, ty: -speed })), without = rotoOf(mattes, () => undefined);
     assert.equal(tilt.masks.length, 1);
     assert.ok(keys(tilt) <= 2, `${keys(tilt)} keyframes with the camera motion`);
     assert.ok(keys(without) > keys(tilt), `${keys(without)} keyframes without it: the case this is for no longer fails`);
@@ -106,9 +102,8 @@ describe('tracking through all-sky frames', () => {
 
   it('sky from edge to edge in every frame, under a moving camera: the frame\'s own rectangle, standing still', () => {
     const width = 320, height = 180;
-    const builder = new RotoBuilder({ path: 'clouds', width, height, frameRate: 24 });
-    for (let f = 0; f < 8; f++) builder.addMatte({ width, height, data: new Float32Array(width * height).fill(1), cameraMotion: f ? { a: 1, b: 0, tx: -20, ty: 3 } : undefined });
-    const doc = builder.finish();
+    const allSky = Array.from({ length: 8 }, (): Matte => ({ width, height, data: new Float32Array(width * height).fill(1) }));
+    const doc = rotoOf(allSky, () => ({ a: 1, b: 0, tx: -20, ty: 3 }));
     assert.equal(doc.masks.length, 1);
     const [first, ...rest] = doc.masks[0].path;
     for (const key of rest) assert.deepEqual(key.vertices, first.vertices, `frame ${key.frame}`);

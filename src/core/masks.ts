@@ -2,7 +2,7 @@
 import type { RotoMask } from './document.ts';
 import { MASK_NAME_PREFIX } from './document.ts';
 import { selectKeyframes } from './keyframes.ts';
-import type { RegionTrack, TrackOptions } from './track.ts';
+import { insideFrame, type RegionTrack, type TrackOptions } from './track.ts';
 import { SCENE_FIT_SHARE, sceneShapes } from './scene-shape.ts';
 import { followShapes, type ShapeRun } from './follow.ts';
 import { IDENTITY } from './motion.ts';
@@ -21,7 +21,7 @@ export function trackToMasks(tracked: RegionTrack, frameCount: number, options: 
   const { tolerance } = options;
   // Sky from edge to edge in every frame: the mask is the frame's own rectangle, standing still, not
   // a shape sliding with whatever the camera (or the clouds it measured) did.
-  const track = tracked.outlines.some((outline) => insideFrame(outline, options)) ? tracked : { ...tracked, motions: tracked.motions.map(() => IDENTITY) };
+  const track = tracked.outlines.some((outline) => outlinedInFrame(outline, options)) ? tracked : { ...tracked, motions: tracked.motions.map(() => IDENTITY) };
   const scene = sceneShapes({ motions: track.motions, outlines: track.outlines, hole: track.kind === 'hole' }, options, tolerance, SCENE_FIT_SHARE * tolerance);
   const runs: ShapeRun[] = scene ? [{ ...scene, firstFrame: track.firstFrame }] : followShapes(track, options);
   const ramp = track.rampCount > 0 ? track.rampSum / track.rampCount : 0;
@@ -45,11 +45,8 @@ export function trackToMasks(tracked: RegionTrack, frameCount: number, options: 
 }
 
 /** Whether any point of the outline lies inside the frame rather than on its edge. */
-function insideFrame(outline: Float32Array, { width, height }: TrackOptions): boolean {
-  for (let i = 0; i < outline.length; i += 2) {
-    const x = outline[i], y = outline[i + 1];
-    if (x > 0 && y > 0 && x < width && y < height) return true;
-  }
+function outlinedInFrame(outline: Float32Array, options: TrackOptions): boolean {
+  for (let i = 0; i < outline.length; i += 2) if (insideFrame(outline[i], outline[i + 1], options)) return true;
   return false;
 }
 

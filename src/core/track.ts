@@ -170,12 +170,14 @@ function associate(tracks: Live[], items: Item[]): [Live, Item][] {
   return pairs;
 }
 
+/** Whether (x, y) lies inside the frame rather than on its edge (where outlines follow the frame, not the scene). */
+export function insideFrame(x: number, y: number, { width, height }: TrackOptions): boolean {
+  return x > 0 && y > 0 && x < width && y < height;
+}
+
 /** Up to 256 contour points off the frame edge: every stride-th of them, from the first. */
-function motionPoints(points: Float64Array, { width, height }: TrackOptions): Float64Array {
-  const inner = (i: number): boolean => {
-    const x = points[i], y = points[i + 1];
-    return x > 0 && y > 0 && x < width && y < height;
-  };
+function motionPoints(points: Float64Array, options: TrackOptions): Float64Array {
+  const inner = (i: number): boolean => insideFrame(points[i], points[i + 1], options);
   let count = 0;
   for (let i = 0; i < points.length; i += 2) if (inner(i)) count++;
   const stride = Math.max(1, Math.floor(count / 256));
