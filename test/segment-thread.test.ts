@@ -43,17 +43,21 @@ async function collect(mattes: AsyncIterable<Matte>): Promise<Matte[]> {
   return out;
 }
 
+/** The frames' mattes from a Segmenter in this thread, on a model loaded for them. */
+async function segmentHere(frames: RgbFrame[]): Promise<Matte[]> {
+  const model = await loadSkyModel(undefined, { threads: 1 });
+  try {
+    return await collect(new Segmenter(model).segment(stream(frames)));
+  } finally {
+    await model.dispose();
+  }
+}
+
 describe('SegmentThread', () => {
   it('gives the mattes a Segmenter in this thread gives, in order, and leaves the frames to the caller', async () => {
     const frames = await sampleFrames();
     const copies = frames.map((f) => Uint8Array.from(f.data));
-    const model = await loadSkyModel(undefined, { threads: 1 });
-    let here: Matte[];
-    try {
-      here = await collect(new Segmenter(model).segment(stream(frames)));
-    } finally {
-      await model.dispose();
-    }
+    const here = await segmentHere(frames);
     const thread = await SegmentThread.start({ threads: 1 });
     let there: Matte[];
     try {
@@ -75,13 +79,7 @@ describe('SegmentThread', () => {
 
   it("each matte after the first carries the camera's motion measured on the footage, within 0.25 px of the sample's true move", async () => {
     const frames = await sampleFrames();
-    const model = await loadSkyModel(undefined, { threads: 1 });
-    let mattes: Matte[];
-    try {
-      mattes = await collect(new Segmenter(model).segment(stream(frames)));
-    } finally {
-      await model.dispose();
-    }
+    const mattes = await segmentHere(frames);
     assert.equal(mattes[0].cameraMotion, undefined, 'the first frame has no previous one');
     const maps = skyPanMaps();
     const { width, height } = mattes[0];
