@@ -21,7 +21,7 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import * as ort from 'onnxruntime-web';
 import { iou, threshold } from '../src/core/metrics.ts';
-import { Segmenter, SkyModel, workingSize, type Backend, type Size } from '../src/core/segment/index.ts';
+import { requestStagesDevice, Segmenter, SkyModel, workingSize, type Backend, type Size } from '../src/core/segment/index.ts';
 import { rgbPlanes } from '../src/core/segment/resample.ts';
 import type { RgbFrame } from '../src/core/types.ts';
 import { warpRgb } from '../src/synthetic/camera-move.ts';
@@ -46,6 +46,10 @@ export interface BackendRun {
   /** The Segmenter over the frames, after a warm-up shot of WARM_UP_FRAMES: wall ms per frame (what the caller does with a matte left out), and each stage's total ms. */
   segmentFrame: Summary;
   stages: { resize: number; network: number; stabilise: number; refine: number };
+  /** Where resize, stabilisation and refinement ran (WebGPU: as shaders on their own device). */
+  stagesOn: 'cpu' | 'gpu';
+  /** WebGPU only: the same shot with those stages in TypeScript, as before they had shaders. */
+  cpuStages?: { segmentFrame: Summary; stages: BackendRun['stages'] };
 }
 
 export interface WebgpuRun {
@@ -139,20 +143,28 @@ async function timeBackend(backend: Backend, modelBytes: Uint8Array, frames: Rgb
     const network = await timeNetwork(model, frames[0], size, runs);
     const networkAt = [];
     for (const s of networkSizes) networkAt.push({ size: s, ms: await timeNetwork(model, frames[0], s, Math.max(5, runs >> 2)) });
-    // The first frames through the CPU stages run while V8 still compiles them.
-    for await (const matte of new Segmenter(model).segment(frames.slice(0, WARM_UP_FRAMES))) void matte;
-    const segmenter = new Segmenter(model);
-    const perFrame: number[] = [];
-    let i = 0, t = performance.now();
-    for await (const matte of segmenter.segment(frames)) {
-      perFrame.push(performance.now() - t);
-      keep(i++, matte.data);
-      t = performance.now();
-    }
-    return { backend, sessionMs, network, networkAt, segmentFrame: summarize(perFrame), stages: { ...segmenter.timings } };
+    const gpu = backend === 'webgpu' ? await requestStagesDevice() : undefined;
+    const shot = await segmentShot(model, frames, gpu, keep);
+    const cpuStages = gpu ? await segmentShot(model, frames, undefined, () => {}) : undefined;
+    gpu?.destroy();
+    return { backend, sessionMs, network, networkAt, ...shot, cpuStages: cpuStages && { segmentFrame: cpuStages.segmentFrame, stages: cpuStages.stages } };
   } finally {
     await model.dispose();
   }
+}
+
+/** The Segmenter over `frames` after an untimed warm-up shot (V8 compiles the CPU stages on the first frames). */
+async function segmentShot(model: SkyModel, frames: RgbFrame[], gpu: GPUDevice | undefined, keep: (i: number, matte: Float32Array) => void) {
+  for await (const matte of new Segmenter(model, { gpu }).segment(frames.slice(0, WARM_UP_FRAMES))) void matte;
+  const segmenter = new Segmenter(model, { gpu });
+  const perFrame: number[] = [];
+  let i = 0, t = performance.now();
+  for await (const matte of segmenter.segment(frames)) {
+    perFrame.push(performance.now() - t);
+    keep(i++, matte.data);
+    t = performance.now();
+  }
+  return { segmentFrame: summarize(perFrame), stages: { ...segmenter.timings }, stagesOn: segmenter.stagesRanOn ?? 'cpu' };
 }
 
 /** Frames segmented untimed before the timed shot, per backend. */

@@ -150,10 +150,11 @@ describe('segment stage in Chromium (WebGPU on SwiftShader, WASM) against WASM i
     }
   }
 
-  it('segments on WebGPU with the matte WASM gives in Node: IoU ≥ 0.999', async (t) => {
+  it('segments on WebGPU (network and the stages around it) with the matte WASM gives in Node: IoU ≥ 0.999', async (t) => {
     if (gpu.missing) return t.skip(`no WebGPU adapter in headless Chromium with ${WEBGPU_FLAGS.join(' ')}: ${gpu.missing}`);
     const result = await segmentInPage('webgpu');
     assert.equal(result.backend, 'webgpu');
+    assert.equal(result.stages, 'gpu', 'resize, stabilisation and refinement ran as WebGPU shaders');
     const r = agreement(nodeMatte, decode(result));
     const sky = threshold(nodeMatte).reduce((s, v) => s + v, 0) / nodeMatte.data.length;
     t.diagnostic(`WebGPU (${gpu.vendor}/${gpu.architecture}) vs Node WASM, ${frame.width}×${frame.height} (${(100 * sky).toFixed(1)} % sky): ${show(r)}; ` +
@@ -165,6 +166,7 @@ describe('segment stage in Chromium (WebGPU on SwiftShader, WASM) against WASM i
   it('segments on WASM in the browser with the matte WASM gives in Node', async (t) => {
     const result = await segmentInPage('wasm');
     assert.equal(result.backend, 'wasm');
+    assert.equal(result.stages, 'cpu');
     const r = agreement(nodeMatte, decode(result));
     t.diagnostic(`browser WASM vs Node WASM: ${show(r)}; load ${result.loadMs.toFixed(0)} ms, segment ${result.segmentMs.toFixed(0)} ms`);
     assert.ok(r.iou >= 0.999, show(r));

@@ -7,6 +7,7 @@
  * requiredPermissions.webview.enableMessageBridge = "localAndRemote").
  */
 import * as ort from 'onnxruntime-web';
+import { requestStagesDevice } from '../../src/core/segment/gpu-stages.ts';
 import { SkyModel } from '../../src/core/segment/session.ts';
 import { Segmenter } from '../../src/core/segment/segmenter.ts';
 import type { RgbFrame } from '../../src/core/types.ts';
@@ -92,7 +93,10 @@ serveInference(port, {
   async load(backend) {
     const bytes = new Uint8Array(await (await fetch(new URL('sky.onnx', location.href))).arrayBuffer());
     const model = await SkyModel.load(bytes, { backend, threads: 1, source: 'sky.onnx' });
-    return { backend: model.backend, segmenter: () => new Segmenter(model) };
+    // With the network on WebGPU, resize, stabilisation and refinement run there too (one device for
+    // the page's shots; a device that cannot be had leaves them in TypeScript).
+    const gpu = model.backend === 'webgpu' ? await requestStagesDevice().catch(() => undefined) : undefined;
+    return { backend: model.backend, segmenter: () => new Segmenter(model, { gpu }) };
   },
   openFootage: openVideo,
   png,

@@ -4,7 +4,7 @@
  * onnxruntime-web's .wasm from localhost; the page segments the frame with the backend it is asked for
  * and hands the matte back as base64 of its Float32Array bytes.
  */
-import { Segmenter, SkyModel, type Backend } from '../../src/core/segment/index.ts';
+import { requestStagesDevice, Segmenter, SkyModel, type Backend } from '../../src/core/segment/index.ts';
 import type { RgbFrame } from '../../src/core/types.ts';
 import { base64, fetchBytes } from './page-io.ts';
 
@@ -21,6 +21,8 @@ export interface PageMatte {
   height: number;
   /** The matte's Float32Array, little-endian bytes in base64. */
   data: string;
+  /** Where resize, stabilisation and refinement ran. */
+  stages?: 'cpu' | 'gpu';
   /** Model load and segmentation, ms. */
   loadMs: number;
   segmentMs: number;
@@ -45,15 +47,22 @@ async function segment(backend: Backend, width: number, height: number): Promise
   const t0 = performance.now();
   const model = await SkyModel.load(modelBytes, { backend, threads: 1, source: '/sky.onnx' });
   const t1 = performance.now();
+  let gpu: GPUDevice | undefined;
   try {
     if (model.backend !== backend) throw new Error(`asked for ${backend}, got ${model.backend}`);
-    for await (const matte of new Segmenter(model).segment([frame])) {
+    // As the panel does: with the network on WebGPU, the stages around it run there too.
+    gpu = backend === 'webgpu' ? await requestStagesDevice() : undefined;
+    const segmenter = new Segmenter(model, { gpu });
+    for await (const matte of segmenter.segment([frame])) {
       const t2 = performance.now();
       const bytes = new Uint8Array(matte.data.buffer, matte.data.byteOffset, matte.data.byteLength);
-      return { backend: model.backend, width: matte.width, height: matte.height, data: base64(bytes), loadMs: t1 - t0, segmentMs: t2 - t1 };
+      return {
+        backend: model.backend, stages: segmenter.stagesRanOn, width: matte.width, height: matte.height, data: base64(bytes), loadMs: t1 - t0, segmentMs: t2 - t1,
+      };
     }
     throw new Error('the segmenter returned no matte');
   } finally {
+    gpu?.destroy();
     await model.dispose();
   }
 }

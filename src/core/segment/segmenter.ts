@@ -7,17 +7,17 @@
  * (Matte.cameraMotion), which tracking starts from.
  *
  * One Segmenter per shot: the stabiliser carries history from frame to frame. Mattes come out in
- * order, one per frame, as soon as each is ready; nothing else is kept. The working-size buffers
- * are made at a shot's first frame and reused for every frame after it: buffers freed per frame
- * pile up until V8 collects, and the allocator keeps what they took (tens of MB).
+ * order, one per frame, as soon as each is ready; nothing else is kept. The stages around the network
+ * (shot-stages.ts) run in TypeScript, or as WebGPU shaders when the segmenter is given a GPUDevice.
  */
 import type { Matte, RgbFrame } from '../types.ts';
 import { cameraMotionOf } from './camera-motion.ts';
-import { DEFAULT_GUIDED_FILTER, GuidedFilterBuffers, refineMatte, upsampleMatte, type GuidedFilterOptions } from './guided-filter.ts';
-import { lumaOfPlanes, PlaneResampler } from './resample.ts';
+import { GpuStages } from './gpu-stages.ts';
+import { DEFAULT_GUIDED_FILTER, type GuidedFilterOptions } from './guided-filter.ts';
 import { SkyModel } from './session.ts';
-import { DEFAULT_STABILISER, TemporalStabiliser, type StabiliserOptions } from './stabilise.ts';
-import { workingSize, type Size } from './working-size.ts';
+import { CpuStages, type ShotStages } from './shot-stages.ts';
+import { DEFAULT_STABILISER, type StabiliserOptions } from './stabilise.ts';
+import { workingSize } from './working-size.ts';
 
 export interface SegmentOptions {
   /** Guided-filter refinement at full resolution; false gives the plain bilinear upsampling. */
@@ -59,68 +59,63 @@ export class CancelledError extends Error {
   }
 }
 
+export interface SegmenterOptions {
+  /**
+   * Runs resize, stabilisation and refinement as WebGPU compute shaders on this device (the
+   * network's backend is the model's own choice). A shot whose buffers pass the device's limits,
+   * or one segmented without refinement, runs them in TypeScript.
+   */
+  gpu?: GPUDevice;
+}
+
 export class Segmenter {
   readonly timings: SegmentTimings = { resize: 0, network: 0, stabilise: 0, refine: 0 };
+  /** Where the last shot's stages ran. */
+  stagesRanOn: ShotStages['device'] | undefined;
 
-  constructor(readonly model: SkyModel) {}
+  constructor(readonly model: SkyModel, private readonly options: SegmenterOptions = {}) {}
 
   async *segment(frames: AsyncIterable<RgbFrame> | Iterable<RgbFrame>, options: SegmentOptions = {}): AsyncGenerator<Matte> {
     const refine = options.refine === undefined ? DEFAULT_GUIDED_FILTER : options.refine;
     const stabiliserOptions = options.stabilise === undefined ? DEFAULT_STABILISER : options.stabilise;
     const warmUp = options.warmUp ?? 0;
-    let shot: ShotBuffers | undefined;
+    let shot: ShotStages | undefined;
+    let probability: Float32Array | undefined;
     let count = 0;
-    for await (const frame of frames) {
-      if (options.signal?.aborted) throw new CancelledError();
-      shot ??= new ShotBuffers(workingSize(frame.width, frame.height), stabiliserOptions);
-      const { size } = shot;
-      const t0 = performance.now();
-      const planes = shot.resampler(frame).resample(frame);
-      const t1 = performance.now();
-      let p = await this.model.run(planes, size, shot.probability);
-      const t2 = performance.now();
-      if (shot.stabiliser) p = shot.stabiliser.next(p, lumaOfPlanes(planes, size, shot.luma));
-      const t3 = performance.now();
-      this.timings.resize += t1 - t0;
-      this.timings.network += t2 - t1;
-      this.timings.stabilise += t3 - t2;
-      count++;
-      options.onProgress?.({ frames: count });
-      if (count <= warmUp) continue;
-      const out = options.matteBuffer?.(frame);
-      const matte = refine ? refineMatte(frame, planes, p, size, refine, shot.guided, out) : upsampleMatte(p, size, frame.width, frame.height, out);
-      this.timings.refine += performance.now() - t3;
-      const motion = shot.stabiliser?.motion;
-      if (motion) matte.cameraMotion = cameraMotionOf(motion, size, frame.width, frame.height);
-      yield matte;
+    try {
+      for await (const frame of frames) {
+        if (options.signal?.aborted) throw new CancelledError();
+        shot ??= await this.stages(frame, stabiliserOptions, refine);
+        probability ??= new Float32Array(shot.size.width * shot.size.height);
+        const t0 = performance.now();
+        const planes = await shot.resize(frame);
+        const t1 = performance.now();
+        const p = await this.model.run(planes, shot.size, probability);
+        const t2 = performance.now();
+        shot.stabilise(p);
+        const t3 = performance.now();
+        this.timings.resize += t1 - t0;
+        this.timings.network += t2 - t1;
+        this.timings.stabilise += t3 - t2;
+        count++;
+        options.onProgress?.({ frames: count });
+        if (count <= warmUp) continue;
+        const matte = await shot.refine(frame, options.matteBuffer?.(frame));
+        this.timings.refine += performance.now() - t3;
+        const motion = shot.motion;
+        if (motion) matte.cameraMotion = cameraMotionOf(motion, shot.size, frame.width, frame.height);
+        yield matte;
+      }
+    } finally {
+      shot?.dispose();
     }
   }
-}
 
-/** A shot's working-size buffers and stabiliser, made at its first frame (its working size). */
-class ShotBuffers {
-  readonly probability: Float32Array;
-  readonly luma: Float32Array;
-  readonly stabiliser: TemporalStabiliser | undefined;
-  private planes: PlaneResampler | undefined;
-  private guidedBuffers: GuidedFilterBuffers | undefined;
-
-  constructor(readonly size: Size, stabilise: StabiliserOptions | false) {
-    this.probability = new Float32Array(size.width * size.height);
-    this.luma = new Float32Array(size.width * size.height);
-    this.stabiliser = stabilise ? new TemporalStabiliser(size, stabilise) : undefined;
-  }
-
-  /** The resampler for this frame's size (a new one only if the frames change size). */
-  resampler(frame: RgbFrame): PlaneResampler {
-    if (this.planes?.frameWidth !== frame.width || this.planes.frameHeight !== frame.height) {
-      this.planes = new PlaneResampler(frame.width, frame.height, this.size);
-    }
-    return this.planes;
-  }
-
-  get guided(): GuidedFilterBuffers {
-    this.guidedBuffers ??= new GuidedFilterBuffers(this.size);
-    return this.guidedBuffers;
+  private async stages(frame: RgbFrame, stabilise: StabiliserOptions | false, refine: GuidedFilterOptions | false): Promise<ShotStages> {
+    const size = workingSize(frame.width, frame.height);
+    const { gpu } = this.options;
+    const stages = (gpu && refine && (await GpuStages.create(gpu, frame.width, frame.height, size, stabilise, refine))) || new CpuStages(size, stabilise, refine);
+    this.stagesRanOn = stages.device;
+    return stages;
   }
 }

@@ -82,27 +82,62 @@ function cubicSample(src: Float32Array, w: number, h: number, u: number, v: numb
   return sum < 0 ? 0 : sum > 1 ? 1 : sum;
 }
 
+/**
+ * The camera's motion from each frame to the one before, estimated on luma at the working size (a
+ * smooth camera keeps moving as it did, so each estimate starts from the last). Both stabilisers, on
+ * the CPU and on the GPU, take their motion from here.
+ */
+export class LumaMotion {
+  /** Copies of the last two frames' luma, so the caller may reuse its own buffer. */
+  private latest: Float32Array;
+  private before: Float32Array;
+  private frames = 0;
+  private estimated: Affine = IDENTITY_AFFINE;
+  private readonly estimator: MotionEstimator;
+
+  constructor(readonly size: Size) {
+    const n = size.width * size.height;
+    this.latest = new Float32Array(n);
+    this.before = new Float32Array(n);
+    this.estimator = new MotionEstimator(size);
+  }
+
+  /** Takes the next frame's luma and returns M from it to the frame before; none for the first frame. */
+  next(luma: Float32Array): Affine | undefined {
+    [this.latest, this.before] = [this.before, this.latest];
+    this.latest.set(luma);
+    if (this.frames++ === 0) return undefined;
+    this.estimated = this.estimator.estimate(this.before, this.latest, this.estimated);
+    return this.estimated;
+  }
+
+  /** The luma of the frame before the last one given (where the last motion carries to). */
+  get previousLuma(): Float32Array {
+    return this.before;
+  }
+
+  /** The last frame's motion (estimateAffine's M); none at the first frame. */
+  get motion(): Affine | undefined {
+    return this.frames > 1 ? this.estimated : undefined;
+  }
+}
+
 export class TemporalStabiliser {
   /** The last output, and the buffer the next one is written to: outputs alternate between the two. */
   private history: Float32Array;
   private spare: Float32Array;
-  /** A copy of the last frame's luma, so the caller may reuse its own buffer. */
-  private readonly previousLuma: Float32Array;
-  private frames = 0;
-  private estimated: Affine = IDENTITY_AFFINE;
-  private readonly estimator: MotionEstimator;
+  private readonly lumaMotion: LumaMotion;
 
   constructor(readonly size: Size, readonly options: StabiliserOptions = DEFAULT_STABILISER) {
     const n = size.width * size.height;
     this.history = new Float32Array(n);
     this.spare = new Float32Array(n);
-    this.previousLuma = new Float32Array(n);
-    this.estimator = new MotionEstimator(size);
+    this.lumaMotion = new LumaMotion(size);
   }
 
   /** The camera motion the last frame was stabilised with (estimateAffine's M); none at the first frame. */
   get motion(): Affine | undefined {
-    return this.frames > 1 ? this.estimated : undefined;
+    return this.lumaMotion.motion;
   }
 
   /**
@@ -111,16 +146,13 @@ export class TemporalStabiliser {
    */
   next(p: Float32Array, luma: Float32Array): Float32Array {
     const { width: w, height: h } = this.size;
-    if (this.frames++ === 0) {
+    const m = this.lumaMotion.next(luma);
+    if (!m) {
       this.history.set(p);
-      this.previousLuma.set(luma);
       return this.history;
     }
-    // A smooth camera keeps moving as it did: start from the last motion.
-    this.estimated = this.estimator.estimate(this.previousLuma, luma, this.estimated);
-    const m = this.estimated;
     const { blend, trustFrom, trustAt, mismatchFrom, mismatchAt } = this.options;
-    const prev = this.history, prevLuma = this.previousLuma;
+    const prev = this.history, prevLuma = this.lumaMotion.previousLuma;
     const out = this.spare;
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {
@@ -140,7 +172,6 @@ export class TemporalStabiliser {
     }
     this.spare = prev;
     this.history = out;
-    this.previousLuma.set(luma);
     return out;
   }
 }

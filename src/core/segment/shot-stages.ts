@@ -1,0 +1,74 @@
+/**
+ * The per-frame stages around the network, for one shot: resize to the working size, temporal
+ * stabilisation, refinement at full resolution. Two implementations: CpuStages (TypeScript, any
+ * runtime) and GpuStages (WebGPU compute shaders, where the page has a GPU). The Segmenter drives
+ * either one the same way, one frame at a time: resize → (network) → stabilise → refine.
+ */
+import type { Matte, RgbFrame } from '../types.ts';
+import { DEFAULT_GUIDED_FILTER, GuidedFilterBuffers, refineMatte, upsampleMatte, type GuidedFilterOptions } from './guided-filter.ts';
+import type { Affine } from './global-motion.ts';
+import { lumaOfPlanes, PlaneResampler } from './resample.ts';
+import { TemporalStabiliser, type StabiliserOptions } from './stabilise.ts';
+import type { Size } from './working-size.ts';
+
+export interface ShotStages {
+  readonly size: Size;
+  /** Where the stages run (for the caller's report). */
+  readonly device: 'cpu' | 'gpu';
+  /** The frame at the working size, as the network's r, g, b planes in 0..1: the stages' own buffer, valid until the next frame. */
+  resize(frame: RgbFrame): Promise<Float32Array>;
+  /** Takes the network's probability for the frame just resized and stabilises it (kept for refine). */
+  stabilise(p: Float32Array): void;
+  /** The stabilised probability refined on the full-resolution frame just resized: the matte, in `out` when given. */
+  refine(frame: RgbFrame, out?: Float32Array): Promise<Matte>;
+  /** The camera motion the last frame was stabilised with (estimateAffine's M); none at the first frame or without stabilisation. */
+  readonly motion: Affine | undefined;
+  /** Frees what the stages hold outside the JavaScript heap (GPU buffers). */
+  dispose(): void;
+}
+
+/**
+ * The stages in TypeScript. The working-size buffers are made at the shot's first frame and reused
+ * for every frame after it: buffers freed per frame pile up until V8 collects, and the allocator
+ * keeps what they took (tens of MB).
+ */
+export class CpuStages implements ShotStages {
+  readonly device = 'cpu';
+  private readonly luma: Float32Array;
+  private readonly stabiliser: TemporalStabiliser | undefined;
+  private planes: Float32Array | undefined;
+  private probability: Float32Array | undefined;
+  private resampler: PlaneResampler | undefined;
+  private guidedBuffers: GuidedFilterBuffers | undefined;
+
+  constructor(readonly size: Size, stabilise: StabiliserOptions | false, private readonly refineOptions: GuidedFilterOptions | false = DEFAULT_GUIDED_FILTER) {
+    this.luma = new Float32Array(size.width * size.height);
+    this.stabiliser = stabilise ? new TemporalStabiliser(size, stabilise) : undefined;
+  }
+
+  async resize(frame: RgbFrame): Promise<Float32Array> {
+    // A new resampler only if the frames change size.
+    if (this.resampler?.frameWidth !== frame.width || this.resampler.frameHeight !== frame.height) {
+      this.resampler = new PlaneResampler(frame.width, frame.height, this.size);
+    }
+    this.planes = this.resampler.resample(frame);
+    return this.planes;
+  }
+
+  stabilise(p: Float32Array): void {
+    this.probability = this.stabiliser ? this.stabiliser.next(p, lumaOfPlanes(this.planes!, this.size, this.luma)) : p;
+  }
+
+  async refine(frame: RgbFrame, out?: Float32Array): Promise<Matte> {
+    const p = this.probability!;
+    if (!this.refineOptions) return upsampleMatte(p, this.size, frame.width, frame.height, out);
+    this.guidedBuffers ??= new GuidedFilterBuffers(this.size);
+    return refineMatte(frame, this.planes!, p, this.size, this.refineOptions, this.guidedBuffers, out);
+  }
+
+  get motion(): Affine | undefined {
+    return this.stabiliser?.motion;
+  }
+
+  dispose(): void {}
+}

@@ -1,0 +1,83 @@
+/**
+ * Browser entry for test/webgpu-stages.test.ts: the stages around the network (resize, stabilise,
+ * refine) run on the same frames as WebGPU shaders (GpuStages) and in TypeScript (CpuStages), and
+ * each frame's results are compared here, in the page, so only numbers go back to the test.
+ * For a shot `name` the test serves /<name>.rgb (its frames, interleaved RGB, one after another) and
+ * /<name>.f32 (the probability the network would give each frame at the working size).
+ */
+import { iou, threshold } from '../../src/core/metrics.ts';
+import { GpuStages } from '../../src/core/segment/gpu-stages.ts';
+import { DEFAULT_GUIDED_FILTER } from '../../src/core/segment/guided-filter.ts';
+import { CpuStages } from '../../src/core/segment/shot-stages.ts';
+import { DEFAULT_STABILISER } from '../../src/core/segment/stabilise.ts';
+import { workingSize } from '../../src/core/segment/working-size.ts';
+import { fetchBytes } from './page-io.ts';
+
+export interface FrameAgreement {
+  /** Largest |GPU − CPU| over the working-size planes. */
+  planesMaxAbs: number;
+  /** Largest difference between the two camera motions' coefficients (none at the first frame: 0). */
+  motionMaxAbs: number;
+  matteMaxAbs: number;
+  matteMeanAbs: number;
+  /** Full-resolution pixels on different sides of 0.5, and IoU of sky at 0.5. */
+  flipped: number;
+  iou: number;
+  /** Share of the frame that is sky in the CPU matte. */
+  sky: number;
+}
+
+export interface StagesRun {
+  /** Why there is no device, or undefined when there is one. */
+  missing?: string;
+  /** GPU stages were declined for the device's limits. */
+  declined?: boolean;
+  frames: FrameAgreement[];
+}
+
+function maxAbs(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+  return max;
+}
+
+async function compare(name: string, width: number, height: number, frameCount: number, stabilise: boolean): Promise<StagesRun> {
+  const adapter = await navigator.gpu?.requestAdapter();
+  if (!adapter) return { missing: navigator.gpu ? 'requestAdapter() returned null' : 'navigator.gpu is undefined', frames: [] };
+  const device = await adapter.requestDevice();
+  const [rgb, pBytes] = await Promise.all([fetchBytes(`/${name}.rgb`), fetchBytes(`/${name}.f32`)]);
+  const probabilities = new Float32Array(pBytes.buffer, pBytes.byteOffset, pBytes.byteLength / 4);
+  const size = workingSize(width, height);
+  const n = size.width * size.height, pixels = width * height;
+  const stabiliser = stabilise ? DEFAULT_STABILISER : false;
+  device.pushErrorScope('validation');
+  const gpu = await GpuStages.create(device, width, height, size, stabiliser, DEFAULT_GUIDED_FILTER);
+  if (!gpu) return { declined: true, frames: [] };
+  const cpu = new CpuStages(size, stabiliser, DEFAULT_GUIDED_FILTER);
+  const frames: FrameAgreement[] = [];
+  for (let f = 0; f < frameCount; f++) {
+    const frame = { width, height, data: rgb.subarray(f * pixels * 3, (f + 1) * pixels * 3) };
+    const cpuPlanes = (await cpu.resize(frame)).slice();
+    const planesMaxAbs = maxAbs(cpuPlanes, await gpu.resize(frame));
+    const p = probabilities.subarray(f * n, (f + 1) * n);
+    cpu.stabilise(p);
+    gpu.stabilise(p);
+    const a = await cpu.refine(frame), b = await gpu.refine(frame);
+    const ta = threshold(a), tb = threshold(b);
+    let flipped = 0, sum = 0, sky = 0;
+    for (let i = 0; i < pixels; i++) {
+      flipped += ta[i] ^ tb[i];
+      sky += ta[i];
+      sum += Math.abs(a.data[i] - b.data[i]);
+    }
+    const motionMaxAbs = cpu.motion && gpu.motion ? maxAbs(cpu.motion, gpu.motion) : cpu.motion || gpu.motion ? Infinity : 0;
+    frames.push({ planesMaxAbs, motionMaxAbs, matteMaxAbs: maxAbs(a.data, b.data), matteMeanAbs: sum / pixels, flipped, iou: iou(ta, tb), sky: sky / pixels });
+  }
+  gpu.dispose();
+  const error = await device.popErrorScope();
+  device.destroy();
+  if (error) throw new Error(`WebGPU validation: ${error.message}`);
+  return { frames };
+}
+
+(globalThis as { autoroto?: unknown }).autoroto = { compare };
