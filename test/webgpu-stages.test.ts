@@ -16,13 +16,9 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { build } from 'esbuild';
-import { chromium, type Browser, type Page } from 'playwright-core';
 import { rgbPlanes } from '../src/core/segment/resample.ts';
 import { workingSize } from '../src/core/segment/working-size.ts';
 import type { RgbFrame } from '../src/core/types.ts';
@@ -31,13 +27,11 @@ import { readMattePng } from '../src/node/png.ts';
 import { cameraMove, warpMatte, warpRgb } from '../src/synthetic/camera-move.ts';
 import { SKY_PAN_MOVE, SKY_PAN_SAMPLE } from '../src/synthetic/sky-pan-sample.ts';
 import type { FrameAgreement, StagesRun } from './browser/stages-page.ts';
-import { CHROMIUM_PATH, chromiumSkip } from './helpers/chromium.ts';
-import { servePage } from './helpers/page-server.ts';
+import { chromiumSkip } from './helpers/chromium.ts';
+import { openWebgpuPage, WEBGPU_FLAGS, type WebgpuPage } from './helpers/webgpu-page.ts';
 
 const ENTRY = fileURLToPath(new URL('./browser/stages-page.ts', import.meta.url));
 const DATA = fileURLToPath(new URL(`../../shared/data/${SKY_PAN_SAMPLE.dataset}/`, import.meta.url));
-const WEBGPU_FLAGS = ['--enable-unsafe-webgpu', '--use-angle=swiftshader', '--use-webgpu-adapter=swiftshader'];
-const PAGE = '<!doctype html><meta charset="utf-8"><title>autoroto stages</title><script type="module" src="/stages-page.js"></script>';
 
 interface Shot {
   name: string;
@@ -79,11 +73,7 @@ const show = (f: FrameAgreement) =>
   `mean ${f.matteMeanAbs.toExponential(1)}, ${f.flipped} px flipped, IoU ${f.iou.toFixed(6)}, sky ${(100 * f.sky).toFixed(0)} %`;
 
 describe('resize, stabilise and refine as WebGPU shaders (SwiftShader) against TypeScript', { skip: chromiumSkip, timeout: 240_000 }, () => {
-  let browser: Browser | undefined;
-  let server: Server | undefined;
-  let page: Page;
-  const missing: string[] = [];
-  const pageErrors: string[] = [];
+  let page: WebgpuPage | undefined;
 
   before(async () => {
     const images = join(DATA, 'images'), masks = join(DATA, 'masks');
@@ -93,38 +83,15 @@ describe('resize, stabilise and refine as WebGPU shaders (SwiftShader) against T
     const mask = await readMattePng(join(masks, `${SKY_PAN_SAMPLE.still}.png`));
     const files: Record<string, Uint8Array> = {};
     for (const shot of SHOTS) Object.assign(files, await shotFiles(shot, still!, mask));
-    const bundled = await build({ entryPoints: [ENTRY], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', write: false, logLevel: 'silent' });
-    server = await servePage(PAGE, { '/stages-page.js': bundled.outputFiles[0].contents, ...files }, missing);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: ['--no-sandbox', ...WEBGPU_FLAGS, '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    page = await browser.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => { if (message.type() === 'error') pageErrors.push(message.text()); });
-    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-    await page.waitForFunction(() => 'autoroto' in globalThis, undefined, { timeout: 10_000 });
+    page = await openWebgpuPage(ENTRY, files);
   });
 
-  after(async () => {
-    await browser?.close();
-    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
-  });
+  after(() => page?.close());
 
   for (const shot of SHOTS) {
     const what = `${shot.width}×${shot.height}, ${shot.frames} frames${shot.stabilise ? ', stabilised' : ', unstabilised'}`;
     it(`${what}: the same planes, motion and matte (|Δ| < 1e-4, mean |Δ| < 1e-6, IoU ≥ 0.9999 every frame)`, async (t) => {
-      let run: StagesRun;
-      try {
-        run = await page.evaluate(
-          ([name, w, h, frames, stabilise]) => (globalThis as unknown as { autoroto: { compare(...a: unknown[]): Promise<StagesRun> } }).autoroto.compare(name, w, h, frames, stabilise),
-          [shot.name, shot.width, shot.height, shot.frames, shot.stabilise] as const,
-        );
-      } catch (error) {
-        const extra = [...(missing.length ? [`not served: ${missing.join(', ')}`] : []), ...pageErrors].join('; ');
-        throw new Error(`the page failed: ${(error as Error).message.split('\n')[0]}${extra ? ` (${extra})` : ''}`, { cause: error });
-      }
+      const run = await page!.call<StagesRun>('compare', shot.name, shot.width, shot.height, shot.frames, shot.stabilise);
       if (run.missing) return t.skip(`no WebGPU adapter in headless Chromium with ${WEBGPU_FLAGS.join(' ')}: ${run.missing}`);
       assert.ok(!run.declined, 'SwiftShader\'s limits declined a shot this small');
       assert.equal(run.frames.length, shot.frames);

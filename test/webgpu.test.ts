@@ -19,13 +19,8 @@
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { build } from 'esbuild';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { servePage } from './helpers/page-server.ts';
 import { iou, threshold } from '../src/core/metrics.ts';
 import { Segmenter, SkyModel } from '../src/core/segment/index.ts';
 import { rgbPlanes } from '../src/core/segment/resample.ts';
@@ -34,13 +29,12 @@ import { validationImages } from '../src/eval/validation.ts';
 import { openFootage } from '../src/node/footage.ts';
 import { DEFAULT_MODEL_PATH } from '../src/node/model.ts';
 import type { PageAdapter, PageMatte } from './browser/segment-page.ts';
-import { CHROMIUM_PATH, chromiumSkip } from './helpers/chromium.ts';
+import { chromiumSkip } from './helpers/chromium.ts';
+import { openWebgpuPage, WEBGPU_FLAGS, type WebgpuPage } from './helpers/webgpu-page.ts';
 
 const ENTRY = fileURLToPath(new URL('./browser/segment-page.ts', import.meta.url));
 /** A held-out CamVid frame (480×360, street with buildings, trees and poles against the sky). */
 const FRAME = { set: 'camvid', name: '0001TP_008550', width: 160, height: 120 };
-/** SwiftShader's WebGPU adapter; Chromium only exposes WebGPU on Linux behind the unsafe flag. */
-const WEBGPU_FLAGS = ['--enable-unsafe-webgpu', '--use-angle=swiftshader', '--use-webgpu-adapter=swiftshader'];
 
 /** The validation image, shrunk by area averaging to `width` × `height` 8-bit RGB. */
 async function smallFrame(): Promise<RgbFrame> {
@@ -65,8 +59,6 @@ async function segmentInNode(modelBytes: Uint8Array, frame: RgbFrame): Promise<M
     await model.dispose();
   }
 }
-
-const PAGE = '<!doctype html><meta charset="utf-8"><title>autoroto segment</title><script type="module" src="/segment-page.js"></script>';
 
 function decode(result: PageMatte): Matte {
   const bytes = Buffer.from(result.data, 'base64');
@@ -102,12 +94,8 @@ const show = (r: Agreement) =>
 describe('segment stage in Chromium (WebGPU on SwiftShader, WASM) against WASM in Node', { skip: chromiumSkip, timeout: 240_000 }, () => {
   let frame: RgbFrame;
   let nodeMatte: Matte;
-  let browser: Browser | undefined;
-  let server: Server | undefined;
-  let page: Page;
+  let page: WebgpuPage | undefined;
   let gpu: PageAdapter;
-  const missing: string[] = [];
-  const pageErrors: string[] = [];
 
   before(async () => {
     const modelBytes = new Uint8Array(await readFile(DEFAULT_MODEL_PATH));
@@ -118,37 +106,13 @@ describe('segment stage in Chromium (WebGPU on SwiftShader, WASM) against WASM i
     assert.ok(sky > 0 && sky < frame.width * frame.height,
       `the Node matte of ${FRAME.name} is all ${sky ? 'sky' : 'ground'}: the comparison would say nothing`);
 
-    const bundled = await build({ entryPoints: [ENTRY], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', write: false, logLevel: 'silent' });
-    server = await servePage(PAGE, { '/segment-page.js': bundled.outputFiles[0].contents, '/sky.onnx': modelBytes, '/frame.rgb': frame.data }, missing);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: ['--no-sandbox', ...WEBGPU_FLAGS, '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    page = await browser.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => { if (message.type() === 'error') pageErrors.push(message.text()); });
-    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-    await page.waitForFunction(() => 'autoroto' in globalThis, undefined, { timeout: 10_000 });
-    gpu = await page.evaluate(() => (globalThis as unknown as { autoroto: { adapter(): Promise<PageAdapter> } }).autoroto.adapter());
+    page = await openWebgpuPage(ENTRY, { '/sky.onnx': modelBytes, '/frame.rgb': frame.data });
+    gpu = await page.call<PageAdapter>('adapter');
   });
 
-  after(async () => {
-    await browser?.close();
-    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
-  });
+  after(() => page?.close());
 
-  async function segmentInPage(backend: 'webgpu' | 'wasm'): Promise<PageMatte> {
-    try {
-      return await page.evaluate(
-        ([b, w, h]) => (globalThis as unknown as { autoroto: { segment(b: string, w: number, h: number): Promise<PageMatte> } }).autoroto.segment(b, w, h),
-        [backend, frame.width, frame.height] as const,
-      );
-    } catch (error) {
-      const extra = [...(missing.length ? [`not served: ${missing.join(', ')}`] : []), ...pageErrors].join('; ');
-      throw new Error(`${backend} in the page failed: ${(error as Error).message.split('\n')[0]}${extra ? ` (${extra})` : ''}`, { cause: error });
-    }
-  }
+  const segmentInPage = (backend: 'webgpu' | 'wasm') => page!.call<PageMatte>('segment', backend, frame.width, frame.height);
 
   it('segments on WebGPU (network and the stages around it) with the matte WASM gives in Node: IoU ≥ 0.999', async (t) => {
     if (gpu.missing) return t.skip(`no WebGPU adapter in headless Chromium with ${WEBGPU_FLAGS.join(' ')}: ${gpu.missing}`);
