@@ -22,6 +22,8 @@ import type { Size } from './working-size.ts';
 const QUANTITIES = 13;
 const COEFFICIENTS = 4;
 const WORKGROUP = 64;
+/** The most storage buffers one shader binds (STABILISE). */
+const STORAGE_BUFFERS = 6;
 
 /** One shader dispatch: its pipeline, its bind group, and the grid it runs over (columns, rows). */
 interface Pass {
@@ -62,9 +64,10 @@ export class GpuStages implements ShotStages {
   private readonly lumaMotion: LumaMotion | undefined;
 
   /**
-   * The stages for a shot of `frameWidth` × `frameHeight` frames on `gpu`, or undefined where one of
-   * its buffers would pass the device's limits (an 8K frame's matte on a device with the default
-   * 128 MB binding limit): the caller then runs the CPU stages.
+   * The stages for a shot of `frameWidth` × `frameHeight` frames on `gpu`, or undefined where they
+   * would pass the device's limits (a frame larger than 8K on a device with the default 128 MB binding
+   * limit, or fewer storage buffers per shader than the stabiliser binds): the caller then runs the
+   * CPU stages.
    */
   static async create(
     gpu: GPUDevice, frameWidth: number, frameHeight: number, size: Size, stabilise: StabiliserOptions | false, refine: GuidedFilterOptions,
@@ -72,6 +75,8 @@ export class GpuStages implements ShotStages {
     const n = size.width * size.height;
     const largest = 4 * Math.max(frameWidth * frameHeight, frameHeight * size.width * 3, QUANTITIES * n);
     if (largest > gpu.limits.maxStorageBufferBindingSize || largest > gpu.limits.maxBufferSize) return undefined;
+    // The stabiliser's shader binds six storage buffers; WebGPU's compatibility mode promises four.
+    if (gpu.limits.maxStorageBuffersPerShaderStage < STORAGE_BUFFERS) return undefined;
     gpu.pushErrorScope('validation');
     const stages = new GpuStages(gpu, frameWidth, frameHeight, size, stabilise, refine);
     const error = await gpu.popErrorScope();
@@ -221,12 +226,13 @@ export class GpuStages implements ShotStages {
 
 /**
  * A device for GpuStages from the runtime's WebGPU (navigator.gpu), with the adapter's largest
- * buffers (an 8K frame's matte, 133 MB, is just under the default limit; larger frames need more);
+ * buffers (an 8K frame's matte, 133 MB, is just under the default limit; larger frames need more)
+ * and as many storage buffers per shader as it has (a compatibility-mode adapter's default is four);
  * none where the runtime has no WebGPU adapter.
  */
 export async function requestStagesDevice(): Promise<GPUDevice | undefined> {
   const adapter = typeof navigator === 'undefined' ? undefined : await navigator.gpu?.requestAdapter();
   if (!adapter) return undefined;
-  const { maxStorageBufferBindingSize, maxBufferSize } = adapter.limits;
-  return adapter.requestDevice({ requiredLimits: { maxStorageBufferBindingSize, maxBufferSize } });
+  const { maxStorageBufferBindingSize, maxBufferSize, maxStorageBuffersPerShaderStage } = adapter.limits;
+  return adapter.requestDevice({ requiredLimits: { maxStorageBufferBindingSize, maxBufferSize, maxStorageBuffersPerShaderStage } });
 }
