@@ -107,4 +107,10 @@ describe('resize, stabilise and refine as WebGPU shaders (SwiftShader) against T
       if (shot.stabilise) assert.ok(run.frames.slice(1).every((f) => f.motionMaxAbs < Infinity), 'both stabilisers measured a camera motion after the first frame');
     });
   }
+
+  it('a device lost mid-shot gives an error that says what happened and what to do', async (t) => {
+    const { missing, message } = await page!.call<{ missing?: string; message?: string }>('loseDevice', 'small', 160, 120);
+    if (missing) return t.skip(`no WebGPU adapter in headless Chromium with ${WEBGPU_FLAGS.join(' ')}: ${missing}`);
+    assert.match(message!, /^the GPU stopped while segmenting \(.+\); run again, or choose the WASM backend$/);
+  });
 });

@@ -80,4 +80,23 @@ async function compare(name: string, width: number, height: number, frameCount: 
   return { frames };
 }
 
-(globalThis as { autoroto?: unknown }).autoroto = { compare };
+/** The error GpuStages gives when its device is lost mid-shot (destroyed here, as a driver reset would). */
+async function loseDevice(name: string, width: number, height: number): Promise<{ missing?: string; message?: string }> {
+  const adapter = await navigator.gpu?.requestAdapter();
+  if (!adapter) return { missing: navigator.gpu ? 'requestAdapter() returned null' : 'navigator.gpu is undefined' };
+  const device = await adapter.requestDevice();
+  const frame = { width, height, data: (await fetchBytes(`/${name}.rgb`)).subarray(0, width * height * 3) };
+  const size = workingSize(width, height);
+  const gpu = (await GpuStages.create(device, width, height, size, DEFAULT_STABILISER, DEFAULT_GUIDED_FILTER))!;
+  await gpu.resize(frame);
+  gpu.stabilise(new Float32Array(size.width * size.height).fill(0.5));
+  device.destroy();
+  try {
+    await gpu.refine(frame);
+    return { message: 'no error' };
+  } catch (error) {
+    return { message: (error as Error).message };
+  }
+}
+
+(globalThis as { autoroto?: unknown }).autoroto = { compare, loseDevice };

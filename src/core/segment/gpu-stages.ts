@@ -176,7 +176,12 @@ export class GpuStages implements ShotStages {
 
   /** Waits for the GPU's work so far and copies `read` (a MAP_READ buffer) into `into`. */
   private async readBack(read: GPUBuffer, into: Float32Array): Promise<void> {
-    await read.mapAsync(GPUMapMode.READ, 0, into.byteLength);
+    try {
+      await read.mapAsync(GPUMapMode.READ, 0, into.byteLength);
+    } catch (error) {
+      // A device lost to a driver reset, sleep or another app rejects every read after it.
+      throw new Error(`the GPU stopped while segmenting (${(error as Error).message}); run again, or choose the WASM backend`, { cause: error });
+    }
     into.set(new Float32Array(read.getMappedRange(0, into.byteLength)));
     read.unmap();
   }
