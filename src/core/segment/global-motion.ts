@@ -162,7 +162,12 @@ function refine(previous: Level, current: Level, GX: Float32Array, GY: Float32Ar
     // which gives pixels that move on their own (a bird, a car, parallax) no say at all.
     const huber = it === 0;
     const k = huber ? Math.max(1e-3, 1.5 * (absSum / count)) : Math.max(1e-3, 4.685 * robustScale(abs, count, samples.scratch));
-    const h = new Float64Array(36), g = new Float64Array(6), jac = new Float64Array(6);
+    // The normal equations' 21 distinct sums and 6 gradient sums in locals, written out: as arrays
+    // indexed in nested loops they took most of an estimate's time. Each sum takes the same terms in
+    // the same order, (w·J_i)·J_j, as the loops did.
+    let h00 = 0, h01 = 0, h02 = 0, h03 = 0, h04 = 0, h05 = 0, h11 = 0, h12 = 0, h13 = 0, h14 = 0, h15 = 0;
+    let h22 = 0, h23 = 0, h24 = 0, h25 = 0, h33 = 0, h34 = 0, h35 = 0, h44 = 0, h45 = 0, h55 = 0;
+    let g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0, g5 = 0;
     for (let n = 0; n < count; n++) {
       const r = res[n], a = Math.abs(r);
       let w: number;
@@ -170,14 +175,24 @@ function refine(previous: Level, current: Level, GX: Float32Array, GY: Float32Ar
       else if (a >= k) continue;
       else w = (1 - (r / k) ** 2) ** 2;
       const gx = sgx[n], gy = sgy[n], cx = sx[n], cy = sy[n];
-      jac[0] = gx * cx; jac[1] = gx * cy; jac[2] = gx;
-      jac[3] = gy * cx; jac[4] = gy * cy; jac[5] = gy;
-      for (let i = 0; i < 6; i++) {
-        g[i] -= w * jac[i] * r;
-        for (let j = i; j < 6; j++) h[i * 6 + j] += w * jac[i] * jac[j];
-      }
+      const j0 = gx * cx, j1 = gx * cy, j2 = gx, j3 = gy * cx, j4 = gy * cy, j5 = gy;
+      const w0 = w * j0, w1 = w * j1, w2 = w * j2, w3 = w * j3, w4 = w * j4, w5 = w * j5;
+      g0 -= w0 * r; g1 -= w1 * r; g2 -= w2 * r; g3 -= w3 * r; g4 -= w4 * r; g5 -= w5 * r;
+      h00 += w0 * j0; h01 += w0 * j1; h02 += w0 * j2; h03 += w0 * j3; h04 += w0 * j4; h05 += w0 * j5;
+      h11 += w1 * j1; h12 += w1 * j2; h13 += w1 * j3; h14 += w1 * j4; h15 += w1 * j5;
+      h22 += w2 * j2; h23 += w2 * j3; h24 += w2 * j4; h25 += w2 * j5;
+      h33 += w3 * j3; h34 += w3 * j4; h35 += w3 * j5;
+      h44 += w4 * j4; h45 += w4 * j5;
+      h55 += w5 * j5;
     }
-    for (let i = 0; i < 6; i++) for (let j = 0; j < i; j++) h[i * 6 + j] = h[j * 6 + i];
+    const h = Float64Array.of(
+      h00, h01, h02, h03, h04, h05,
+      h01, h11, h12, h13, h14, h15,
+      h02, h12, h22, h23, h24, h25,
+      h03, h13, h23, h33, h34, h35,
+      h04, h14, h24, h34, h44, h45,
+      h05, h15, h25, h35, h45, h55);
+    const g = Float64Array.of(g0, g1, g2, g3, g4, g5);
     // Damping keeps a textureless frame (all sky) at the current estimate instead of wandering.
     for (let i = 0; i < 6; i++) h[i * 7] = h[i * 7] * 1.001 + 1e-6;
     const delta = solve6(h, g);
