@@ -15,7 +15,7 @@
  *
  *   node webgpu-child.mjs --model sky.onnx --wasm ort-wasm-simd-threaded.jsep.wasm --still still.rgb
  *     --still-size 480x480 --dawn node_modules/webgpu/index.js [--size 1920x1080] [--frames 48]
- *     [--runs 100] [--network-sizes 768x448,…] [--dawn-flag backend=vulkan …] [--compat]
+ *     [--runs 100] [--network-sizes 768x448,…] [--dawn-flag backend=vulkan …]
  */
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -24,6 +24,7 @@ import { iou, threshold } from '../src/core/metrics.ts';
 import { requestStagesDevice, Segmenter, SkyModel, workingSize, type Backend, type Size } from '../src/core/segment/index.ts';
 import { rgbPlanes } from '../src/core/segment/resample.ts';
 import type { RgbFrame } from '../src/core/types.ts';
+import { installNodeWebgpu } from '../src/node/webgpu.ts';
 import { warpRgb } from '../src/synthetic/camera-move.ts';
 import { clipMaps, parseSize, type FrameSize } from './sky-move.ts';
 import { summarize, type Summary } from './stats.ts';
@@ -73,50 +74,13 @@ function required(name: string): string {
   return value;
 }
 
-interface GpuAdapterLike {
-  info?: { vendor?: string; architecture?: string; description?: string };
-}
-interface DawnModule {
-  create(flags: string[]): { requestAdapter(options?: object): Promise<GpuAdapterLike | null> };
-  globals: { GPUQueue: { prototype: { writeBuffer: WriteBuffer } } };
-}
-type WriteBuffer = (this: unknown, buffer: unknown, offset: number, data: ArrayBufferLike | ArrayBufferView, dataOffset?: number, size?: number) => void;
-
-/**
- * onnxruntime-web's threaded WASM build keeps its heap in a SharedArrayBuffer and uploads straight
- * from it. Browsers take shared memory in queue.writeBuffer; dawn.node's binding does not, so such
- * data is copied to a plain buffer first (the same bytes; a copy of the input, about 1 MB a frame).
- */
-function acceptSharedMemory(queue: { writeBuffer: WriteBuffer }): void {
-  const write = queue.writeBuffer;
-  queue.writeBuffer = function (buffer, offset, data, dataOffset = 0, size) {
-    const isView = ArrayBuffer.isView(data);
-    const memory = isView ? data.buffer : data;
-    if (!(memory instanceof SharedArrayBuffer)) return write.call(this, buffer, offset, data, dataOffset, size);
-    const unit = isView ? (data as unknown as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT ?? 1 : 1;
-    const start = (isView ? data.byteOffset : 0) + dataOffset * unit;
-    const length = size === undefined ? data.byteLength - dataOffset * unit : size * unit;
-    return write.call(this, buffer, offset, new Uint8Array(memory, start, length).slice());
-  };
-}
-
 /** Installs Dawn as navigator.gpu; says why when there is no adapter. */
-async function installDawn(path: string, flags: string[], compat: boolean): Promise<AdapterInfo> {
-  let dawn: DawnModule;
+async function installDawn(path: string, flags: string[]): Promise<AdapterInfo> {
   try {
-    dawn = (await import(pathToFileURL(path).href)) as DawnModule;
+    return await installNodeWebgpu({ module: pathToFileURL(path).href, flags });
   } catch (error) {
-    return { missing: `Dawn (npm webgpu) did not load from ${path}: ${(error as Error).message.split('\n')[0]}` };
+    return { missing: (error as Error).message };
   }
-  const gpu = dawn.create(flags);
-  const options = compat ? { featureLevel: 'compatibility' } : { powerPreference: 'high-performance' };
-  const adapter = await gpu.requestAdapter(options);
-  if (!adapter) return { missing: 'navigator.gpu.requestAdapter() returned null (no Vulkan driver with what Dawn needs?)' };
-  // onnxruntime-web asks navigator.gpu for its adapter, with the same options.
-  Object.assign(globalThis, dawn.globals);
-  acceptSharedMemory(dawn.globals.GPUQueue.prototype);
-  Object.defineProperty(globalThis, 'navigator', { value: { gpu: { requestAdapter: () => gpu.requestAdapter(options) } }, configurable: true });
-  return { vendor: adapter.info?.vendor, architecture: adapter.info?.architecture, description: adapter.info?.description };
 }
 
 /** ms per run of the network on `frame` area-resized to `size`, after 10 warm-up runs. */
@@ -186,7 +150,7 @@ const modelBytes = new Uint8Array(readFileSync(required('--model')));
 // The browser build finds its .wasm by URL; Node cannot fetch a file URL, so it gets the bytes.
 ort.env.wasm.wasmBinary = readFileSync(required('--wasm'));
 const dawnFlags = process.argv.flatMap((a, i) => (process.argv[i - 1] === '--dawn-flag' ? [a] : []));
-const adapter = await installDawn(required('--dawn'), dawnFlags, process.argv.includes('--compat'));
+const adapter = await installDawn(required('--dawn'), dawnFlags);
 const frames = clipMaps(size, frameCount).map((map) => warpRgb(still, map, size.width, size.height));
 
 const gpuMattes: Float32Array[] = [];

@@ -52,7 +52,7 @@ export async function packWebgpuBench(dir: string): Promise<void> {
   await writeFile(join(dir, 'still.rgb'), still.data);
   await writeFile(join(dir, 'run.sh'), [
     '#!/bin/sh',
-    '# Runs the WebGPU benchmark from this folder; extra arguments go to the child (--frames, --runs, --dawn-flag, --compat).',
+    '# Runs the WebGPU benchmark from this folder; extra arguments go to the child (--frames, --runs, --dawn-flag).',
     'cd "$(dirname "$0")"',
     `exec "\${NODE:-node}" child.mjs --model sky.onnx --wasm ${WASM} --dawn webgpu/index.js --still still.rgb --still-size ${sizeLabel(still).replace('×', 'x')} "$@"`,
     '',

@@ -122,7 +122,16 @@ describe('model file errors', () => {
   });
 
   it('WebGPU asked for where there is none is a clear error, not a silent fallback', async () => {
-    await assert.rejects(loadSkyModel(undefined, { backend: 'webgpu' }), (e: unknown) => e instanceof ModelError && /no WebGPU adapter/.test(e.message));
+    // Dawn told to use Direct3D 12, which Linux does not have: no adapter, whatever GPU the machine has.
+    const before = process.env.AUTOROTO_DAWN_FLAGS;
+    process.env.AUTOROTO_DAWN_FLAGS = 'backend=d3d12';
+    try {
+      await assert.rejects(loadSkyModel(undefined, { backend: 'webgpu' }),
+        (e: unknown) => e instanceof ModelError && /: WebGPU was asked for, but Dawn found no WebGPU adapter with backend=d3d12 .*; use --backend wasm$/.test(e.message));
+    } finally {
+      if (before === undefined) delete process.env.AUTOROTO_DAWN_FLAGS;
+      else process.env.AUTOROTO_DAWN_FLAGS = before;
+    }
   });
 });
 

@@ -81,7 +81,7 @@ Options:
                        at 1080 lines, scaled with the frame size; the feather covers the rest)
   --min-area <px²>     specks and pinholes smaller than this are left out (default: 1024 px² at
                        1080 lines, scaled)
-  --backend <name>     auto, wasm or webgpu (default auto: WebGPU where available)
+  --backend <name>     auto, wasm or webgpu (default auto: WASM; webgpu runs on the GPU through Dawn)
   --model <file>       another ONNX sky model (default: models/sky.onnx)
   --frame-rate <fps>   frame rate of a frame folder or image (default 24; videos have their own)
   --no-preview         skip preview.html and contact-sheet.png

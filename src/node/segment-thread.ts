@@ -45,7 +45,7 @@ export type FromWorker =
   | { type: 'matte'; matte: Matte; frame: Uint8Array }
   /** A warm-up frame is done: its buffer back, no matte. */
   | { type: 'warmed'; frame: Uint8Array }
-  | { type: 'done'; timings: SegmentTimings }
+  | { type: 'done'; timings: SegmentTimings; stages?: 'cpu' | 'gpu' }
   | { type: 'error'; error: ThreadError };
 
 /** Caller → worker: a frame with the array its matte is written to (none for a warm-up frame). */
@@ -70,13 +70,17 @@ export class SegmentThread {
   /** Frame buffers back from the worker, for the next frames' copies. */
   private readonly spareFrames: Uint8Array[] = [];
   private loaded = '';
+  private stages: 'cpu' | 'gpu' | undefined;
 
   /** `warmUp`: frames still to be sent that get no matte. */
   private constructor(private readonly worker: Worker, private warmUp: number) {}
 
-  /** The network's backend, as the model loaded. */
+  /**
+   * The network's backend, as the model loaded; on WebGPU, once the frames end, with a note where the
+   * stages around the network stayed on the CPU (a frame past the device's buffer limits).
+   */
   get backend(): string {
-    return this.loaded;
+    return this.loaded === 'webgpu' && this.stages === 'cpu' ? 'webgpu (stages on CPU)' : this.loaded;
   }
 
   /** Starts the worker and loads the model there; throws the model's ModelError as loading it would. */
@@ -122,7 +126,10 @@ export class SegmentThread {
       }
       const done = await this.mailbox.take();
       if (done.type === 'error') throw await revive(done.error);
-      if (done.type === 'done') Object.assign(this.timings, done.timings);
+      if (done.type === 'done') {
+        Object.assign(this.timings, done.timings);
+        this.stages = done.stages;
+      }
     } finally {
       await iterator.return?.();
     }

@@ -1,7 +1,7 @@
 /** Inside the segment thread (segment-thread.ts): loads the model, then frames in, mattes out. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { FileError } from '../core/file-error.ts';
-import { Segmenter } from '../core/segment/index.ts';
+import { requestStagesDevice, Segmenter } from '../core/segment/index.ts';
 import { loadSkyModel } from './model.ts';
 import { Mailbox } from './mailbox.ts';
 import type { FromWorker, SegmentThreadOptions, ThreadError, ToWorker } from './segment-thread.ts';
@@ -32,7 +32,9 @@ try {
   const options = workerData as SegmentThreadOptions;
   const model = await loadSkyModel(options.model, { backend: options.backend, threads: options.threads });
   send({ type: 'ready', backend: model.backend });
-  const segmenter = new Segmenter(model);
+  // With the network on WebGPU (Dawn), resize, stabilisation and refinement run there too.
+  const gpu = model.backend === 'webgpu' ? await requestStagesDevice() : undefined;
+  const segmenter = new Segmenter(model, { gpu });
   // The frame being segmented: the Segmenter asks for the next only after its matte is taken, or,
   // for a warm-up frame (no matte), once it is done with it, when its buffer goes back.
   let current: FrameMessage | undefined;
@@ -53,9 +55,10 @@ try {
       send({ type: 'matte', matte, frame }, [matte.data.buffer as ArrayBuffer, frame.buffer as ArrayBuffer]);
     }
   } finally {
+    gpu?.destroy();
     await model.dispose();
   }
-  send({ type: 'done', timings: segmenter.timings });
+  send({ type: 'done', timings: segmenter.timings, stages: segmenter.stagesRanOn });
 } catch (error) {
   send({ type: 'error', error: describe(error) });
 }

@@ -17,10 +17,14 @@ export interface Run {
 
 type Child = ReturnType<typeof spawn>;
 
-/** Runs the CLI; `onStderr` sees stderr as it arrives, `onStart` the child as it starts (to signal it). */
-export function cli(args: string[], onStderr?: (text: string, child: Child) => void, onStart?: (child: Child) => void): Promise<Run> {
+/**
+ * Runs the CLI; `onStderr` sees stderr as it arrives, `onStart` the child as it starts (to signal it),
+ * `extraEnv` is added to this process's environment for it.
+ */
+export function cli(args: string[], onStderr?: (text: string, child: Child) => void, onStart?: (child: Child) => void,
+  extraEnv: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const env = { ...process.env };
+    const env = { ...process.env, ...extraEnv };
     delete env.AUTOROTO_DEBUG;
     const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '', stderr = '';

@@ -13,8 +13,16 @@ export type BackendChoice = Backend | 'auto';
 /** The model file cannot be used: `path` names it (a path or URL), `reason` says why. */
 export class ModelError extends FileError {}
 
+/** An onnxruntime-web module: the one this file imports, or a build of it a host loads itself. */
+export type OrtRuntime = typeof ort;
+
 export interface SessionOptions {
   backend?: BackendChoice;
+  /**
+   * The onnxruntime-web build to run on (default: the one bundled with this module). Node's default
+   * build is WASM only, so Node hosts running WebGPU pass the browser build (onnxruntime-web/webgpu).
+   */
+  runtime?: OrtRuntime;
   /** WASM threads (1 where SharedArrayBuffer is missing). */
   threads?: number;
   /** Names the model in error messages. */
@@ -30,7 +38,7 @@ function describe(error: unknown): string {
 }
 
 export class SkyModel {
-  private constructor(private readonly session: ort.InferenceSession, readonly backend: Backend) {}
+  private constructor(private readonly runtime: OrtRuntime, private readonly session: ort.InferenceSession, readonly backend: Backend) {}
 
   static async load(bytes: Uint8Array, options: SessionOptions = {}): Promise<SkyModel> {
     const source = options.source ?? 'sky model';
@@ -40,10 +48,12 @@ export class SkyModel {
       throw new ModelError(source, 'WebGPU was asked for but this runtime has no WebGPU adapter; use --backend wasm (or auto)');
     }
     const backend: Backend = wanted === 'auto' ? (webgpuAvailable() ? 'webgpu' : 'wasm') : wanted;
-    ort.env.wasm.numThreads = options.threads ?? 1;
+    const runtime = options.runtime ?? ort;
+    runtime.env.wasm.numThreads = options.threads ?? 1;
     let session: ort.InferenceSession;
     try {
-      session = await ort.InferenceSession.create(bytes, { executionProviders: [backend], graphOptimizationLevel: 'all' });
+      // Errors only: on WebGPU the session warns on stderr that shape arithmetic stays on the CPU (by design).
+      session = await runtime.InferenceSession.create(bytes, { executionProviders: [backend], graphOptimizationLevel: 'all', logSeverityLevel: 3 });
     } catch (error) {
       if (wanted === 'auto' && backend === 'webgpu') return SkyModel.load(bytes, { ...options, backend: 'wasm' });
       throw new ModelError(source, `not a usable ONNX sky model (${describe(error)}); reinstall autoroto or pass a valid .onnx file`, { cause: error });
@@ -51,12 +61,12 @@ export class SkyModel {
     if (!session.inputNames.includes('rgb') || !session.outputNames.includes('sky')) {
       throw new ModelError(source, `not an Autoroto sky model (inputs ${session.inputNames.join(', ')}, outputs ${session.outputNames.join(', ')}; expected rgb → sky)`);
     }
-    return new SkyModel(session, backend);
+    return new SkyModel(runtime, session, backend);
   }
 
   /** Sky probability at `size` for planar RGB in 0..1 at the same size, in `out`. */
   async run(planes: Float32Array, size: Size, out: Float32Array = new Float32Array(size.width * size.height)): Promise<Float32Array> {
-    const input = new ort.Tensor('float32', planes, [1, 3, size.height, size.width]);
+    const input = new this.runtime.Tensor('float32', planes, [1, 3, size.height, size.width]);
     const output = await this.session.run({ rgb: input });
     const sky = output.sky;
     const data = (sky.location === 'gpu-buffer' ? await sky.getData(true) : sky.data) as Float32Array;
