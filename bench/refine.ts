@@ -1,14 +1,14 @@
 /**
  * The segment stage's full-resolution work per frame, as the Segmenter does it:
- *   resize  rgbPlanes: the frame area-averaged to the working size (the network's input)
+ *   resize  PlaneResampler.resample: the frame area-averaged to the working size (the network's input)
  *   fit     fitColourModel: the guided filter's colour model, at the working size
  *   apply   applyColourModel: the model evaluated on every full-resolution pixel (the refined matte)
  * refine = fit + apply (refineMatte). The frame is frame 0 of the benchmark clip at that size; the
  * probability is a ramp of its brightness (bright = sky), standing in for the network's output,
  * since no step's cost depends on the values.
  */
-import { applyColourModel, fitColourModel } from '../src/core/segment/guided-filter.ts';
-import { lumaOfPlanes, rgbPlanes } from '../src/core/segment/resample.ts';
+import { applyColourModel, DEFAULT_GUIDED_FILTER, fitColourModel, GuidedFilterBuffers } from '../src/core/segment/guided-filter.ts';
+import { lumaOfPlanes, PlaneResampler, rgbPlanes } from '../src/core/segment/resample.ts';
 import { workingSize, type Size } from '../src/core/segment/working-size.ts';
 import type { RgbFrame } from '../src/core/types.ts';
 import { warpRgb } from '../src/synthetic/camera-move.ts';
@@ -39,16 +39,21 @@ export function measureRefine(still: RgbFrame, size: FrameSize, frames: number, 
   const frame = warpRgb(still, clipMaps(size, 1)[0], size.width, size.height);
   const working = workingSize(size.width, size.height);
   const p = standInProbability(rgbPlanes(frame, working), working);
+  // Buffers made once and reused, as a shot's Segmenter does (fresh ones every frame cost their page
+  // faults again: about twice the time of each step).
+  const resampler = new PlaneResampler(size.width, size.height, working);
+  const buffers = new GuidedFilterBuffers(working);
+  const out = new Float32Array(size.width * size.height);
   const resize: number[] = [], fit: number[] = [], apply: number[] = [], refine: number[] = [], refineCpu: number[] = [];
   let check = 0;
   for (let i = 0; i < warmup + frames; i++) {
     globalThis.gc?.();
     const t0 = performance.now();
-    const planes = rgbPlanes(frame, working);
+    const planes = resampler.resample(frame);
     const t1 = performance.now(), c1 = process.cpuUsage();
-    const model = fitColourModel(planes, p, working);
+    const model = fitColourModel(planes, p, working, DEFAULT_GUIDED_FILTER, buffers);
     const t2 = performance.now();
-    const matte = applyColourModel(model, frame);
+    const matte = applyColourModel(model, frame, DEFAULT_GUIDED_FILTER.contrast, out);
     const t3 = performance.now(), c3 = process.cpuUsage(c1);
     check += matte.data[matte.data.length >> 1]; // keeps the work observable
     if (i < warmup) continue;
