@@ -57,8 +57,6 @@ export class GpuStages implements ShotStages {
   private readonly carry: [GPUBuffer, GPUBuffer][];
   private readonly planesCopy: [GPUBuffer, GPUBuffer];
   private readonly matteCopy: [GPUBuffer, GPUBuffer];
-  private readonly planesSize: number;
-  private readonly matteSize: number;
   private readonly planes: Float32Array;
   private readonly luma: Float32Array;
   private readonly lumaMotion: LumaMotion | undefined;
@@ -104,8 +102,7 @@ export class GpuStages implements ShotStages {
       gpu.queue.writeBuffer(made, 0, data as Int32Array<ArrayBuffer> | Float32Array<ArrayBuffer>);
       return made;
     };
-    this.planesSize = 3 * n * 4;
-    this.matteSize = W * H * 4;
+    const planesSize = 3 * n * 4, matteSize = W * H * 4;
     this.planes = new Float32Array(3 * n);
     this.luma = new Float32Array(n);
     this.lumaMotion = stabilise ? new LumaMotion(size) : undefined;
@@ -115,8 +112,8 @@ export class GpuStages implements ShotStages {
     const xs = axisBuffers(W, w), ys = axisBuffers(H, h);
     const xTaps = filled(xs.taps), xWeights = filled(xs.weights), yTaps = filled(ys.taps), yWeights = filled(ys.weights);
     const rows = buffer(H * w * 3 * 4, STORAGE);
-    const planes = buffer(this.planesSize, STORAGE | COPY_SRC);
-    this.planesRead = buffer(this.planesSize, MAP_READ | COPY_DST);
+    const planes = buffer(planesSize, STORAGE | COPY_SRC);
+    this.planesRead = buffer(planesSize, MAP_READ | COPY_DST);
     this.pBuffer = buffer(n * 4, STORAGE | COPY_DST);
     const history = buffer(n * 4, STORAGE | COPY_DST), previousLuma = buffer(n * 4, STORAGE | COPY_DST);
     const stabilised = buffer(n * 4, STORAGE | COPY_SRC), luma = buffer(n * 4, STORAGE | COPY_SRC);
@@ -124,11 +121,13 @@ export class GpuStages implements ShotStages {
     // (back in `quantities`) → coefficients → row means → the averaged model (back in `coefficients`).
     const quantities = buffer(QUANTITIES * n * 4, STORAGE), rowMeans = buffer(QUANTITIES * n * 4, STORAGE);
     const coefficients = buffer(COEFFICIENTS * n * 4, STORAGE);
-    const matte = buffer(this.matteSize, STORAGE | COPY_SRC);
-    this.matteRead = buffer(this.matteSize, MAP_READ | COPY_DST);
+    const matte = buffer(matteSize, STORAGE | COPY_SRC);
+    this.matteRead = buffer(matteSize, MAP_READ | COPY_DST);
 
+    const modules = new Map<string, GPUShaderModule>();
     const pass = (code: string, bindings: GPUBuffer[], columns: number, rows: number, constants?: Record<string, number>): Pass => {
-      const pipeline = gpu.createComputePipeline({ layout: 'auto', compute: { module: gpu.createShaderModule({ code }), entryPoint: 'main', constants } });
+      if (!modules.has(code)) modules.set(code, gpu.createShaderModule({ code }));
+      const pipeline = gpu.createComputePipeline({ layout: 'auto', compute: { module: modules.get(code)!, entryPoint: 'main', constants } });
       const entries = [this.shotBuffer, ...bindings].map((b, binding) => ({ binding, resource: { buffer: b } }));
       return { pipeline, bindGroup: gpu.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries }), columns, rows };
     };
