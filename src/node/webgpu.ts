@@ -86,6 +86,8 @@ export async function installNodeWebgpu(options: NodeWebgpuOptions = {}): Promis
   Object.assign(globalThis, dawn.globals);
   acceptSharedMemory(dawn.globals.GPUQueue.prototype);
   const navigatorGpu = { requestAdapter: () => gpu.requestAdapter(adapterOptions) };
-  Object.defineProperty(globalThis, 'navigator', { value: { ...(globalThis.navigator ?? {}), gpu: navigatorGpu }, configurable: true });
+  // Node 21 and later have a navigator of their own (language, hardwareConcurrency…): keep it, add gpu.
+  if (typeof globalThis.navigator === 'object') Object.defineProperty(globalThis.navigator, 'gpu', { value: navigatorGpu, configurable: true });
+  else Object.defineProperty(globalThis, 'navigator', { value: { gpu: navigatorGpu }, configurable: true });
   return { vendor: adapter.info?.vendor, architecture: adapter.info?.architecture, description: adapter.info?.description };
 }
