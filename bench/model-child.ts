@@ -20,7 +20,7 @@ import { DEFAULT_MODEL_PATH, loadSkyModel } from '../src/node/model.ts';
 import { warpRgb } from '../src/synthetic/camera-move.ts';
 import { fileFingerprint, sourceFingerprint } from './fingerprint.ts';
 import { loadStill } from './sky-clip.ts';
-import { clipMaps } from './sky-move.ts';
+import { skyPanMaps } from '../src/synthetic/sky-pan-sample.ts';
 import { summarize, type Summary } from './stats.ts';
 
 export type Runtime = 'web' | 'node';
@@ -82,7 +82,7 @@ const threads = Number(flag('--threads') ?? 1);
 const frames = Number(flag('--frames') ?? 20);
 const warmup = Number(flag('--warmup') ?? 3);
 
-const frame = warpRgb(await loadStill(), clipMaps({ width: 1920, height: 1080 }, 1)[0], 1920, 1080);
+const frame = warpRgb(await loadStill(), skyPanMaps({ width: 1920, height: 1080 }, 1)[0], 1920, 1080);
 const size = workingSize(frame.width, frame.height);
 const planes = rgbPlanes(frame, size);
 

@@ -13,7 +13,8 @@ import { workingSize, type Size } from '../src/core/segment/working-size.ts';
 import type { RgbFrame } from '../src/core/types.ts';
 import { warpRgb } from '../src/synthetic/camera-move.ts';
 import { ms, type Row } from './format.ts';
-import { clipMaps, sizeLabel, type FrameSize } from './sky-move.ts';
+import { skyPanMaps } from '../src/synthetic/sky-pan-sample.ts';
+import { sizeLabel, type FrameSize } from './sky-move.ts';
 import { summarize, type Summary } from './stats.ts';
 
 export interface RefineResult {
@@ -36,7 +37,7 @@ function standInProbability(planes: Float32Array, size: Size): Float32Array {
 }
 
 export function measureRefine(still: RgbFrame, size: FrameSize, frames: number, warmup: number): RefineResult {
-  const frame = warpRgb(still, clipMaps(size, 1)[0], size.width, size.height);
+  const frame = warpRgb(still, skyPanMaps(size, 1)[0], size.width, size.height);
   const working = workingSize(size.width, size.height);
   const p = standInProbability(rgbPlanes(frame, working), working);
   // Buffers made once and reused, as a shot's Segmenter does (fresh ones every frame cost their page

@@ -1,7 +1,7 @@
 /**
  * The footage the sky benchmarks run on: the bundled sample's hand-held camera move (pan, slight
  * zoom, jitter; src/synthetic/sky-pan-sample.ts) over its Horizon-UAV still, at any size and length,
- * encoded as H.264 yuv420p like a camera's file (the move itself is sky-move.ts). The move keeps its framing at every size (zoom and
+ * encoded as H.264 yuv420p like a camera's file (the move itself is skyPanMaps). The move keeps its framing at every size (zoom and
  * jitter scale with the width) and is stretched over `frameCount` frames, so a longer clip moves
  * slower per frame. The still is 480×480, so 1080p magnifies it about 4.5×: soft footage, which
  * changes no stage's cost much (decode, resize, network and refinement depend on the size alone).

@@ -11,7 +11,8 @@ import { runJsonChild } from './child.ts';
 import { mb, yes, type Row } from './format.ts';
 import type { SkyRun } from './sky-child.ts';
 import { CLIP_FRAME_RATE, TMP_DIR, writeClip } from './sky-clip.ts';
-import { clipMaps, sizeLabel, type FrameSize } from './sky-move.ts';
+import { skyPanMaps } from '../src/synthetic/sky-pan-sample.ts';
+import { sizeLabel, type FrameSize } from './sky-move.ts';
 
 export const GOAL_SECONDS_PER_240 = 60;
 const GOAL_FPS = 240 / GOAL_SECONDS_PER_240;
@@ -34,7 +35,7 @@ export async function measureE2e(still: RgbFrame, options: E2eOptions): Promise<
   const { size, frames } = options;
   options.log(`end to end: making a ${frames}-frame ${sizeLabel(size)} clip…`);
   const t = performance.now();
-  const path = await writeClip(still, clipMaps(size, frames), size, `e2e-${size.width}x${size.height}-${frames}.mp4`);
+  const path = await writeClip(still, skyPanMaps(size, frames), size, `e2e-${size.width}x${size.height}-${frames}.mp4`);
   const clip = { path, ...size, frames, bytes: (await stat(path)).size, makeSeconds: (performance.now() - t) / 1000 };
   const runs: SkyRun[] = [];
   for (const preview of options.previews) {

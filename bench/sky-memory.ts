@@ -13,7 +13,8 @@ import { runJsonChild } from './child.ts';
 import { mb, yes, type Row } from './format.ts';
 import type { SkyRun } from './sky-child.ts';
 import { TMP_DIR, writeClip } from './sky-clip.ts';
-import { clipMaps, sizeLabel, type FrameSize } from './sky-move.ts';
+import { skyPanMaps } from '../src/synthetic/sky-pan-sample.ts';
+import { sizeLabel, type FrameSize } from './sky-move.ts';
 import { MB, slopePer1000Frames } from './stats.ts';
 
 export interface SkyMemoryOptions {
@@ -37,7 +38,7 @@ export async function measureSkyMemory(still: RgbFrame, options: SkyMemoryOption
   const name = (frames: number) => `memory-${size.width}x${size.height}-${frames}-of-${long}`;
   options.log(`sky memory: making ${short}- and ${long}-frame ${sizeLabel(size)} clips…`);
   const t = performance.now();
-  const maps = clipMaps(size, long);
+  const maps = skyPanMaps(size, long);
   const clips = [
     await writeClip(still, maps.slice(0, short), size, `${name(short)}.mp4`),
     await writeClip(still, maps, size, `${name(long)}.mp4`),

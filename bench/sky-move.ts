@@ -1,10 +1,7 @@
 /**
- * The benchmark footage's camera move and frame sizes, apart from its encoding (sky-clip.ts) so that
- * code bundled to run without node_modules (webgpu-child.ts) can make the same frames.
+ * The benchmarks' frame sizes, apart from the clip's encoding (sky-clip.ts) so that code bundled to run
+ * without node_modules (webgpu-child.ts) can use them. The camera move is skyPanMaps (src/synthetic).
  */
-import { cameraMove, type AffineMap } from '../src/synthetic/camera-move.ts';
-import { SKY_PAN_MOVE, SKY_PAN_SAMPLE } from '../src/synthetic/sky-pan-sample.ts';
-
 export interface FrameSize {
   width: number;
   height: number;
@@ -18,16 +15,3 @@ export function parseSize(text: string): FrameSize {
 }
 
 export const sizeLabel = (s: FrameSize): string => `${s.width}×${s.height}`;
-
-/** The sample's move at `size` over `frameCount` frames: output pixel → still pixel, frame 0 first. */
-export function clipMaps(size: FrameSize, frameCount: number): AffineMap[] {
-  const k = size.width / SKY_PAN_SAMPLE.width;
-  return cameraMove({
-    ...SKY_PAN_MOVE,
-    output: size,
-    frameCount,
-    zoomFrom: SKY_PAN_MOVE.zoomFrom * k,
-    zoomTo: SKY_PAN_MOVE.zoomTo * k,
-    jitter: (SKY_PAN_MOVE.jitter ?? 1.5) * k,
-  });
-}

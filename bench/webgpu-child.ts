@@ -4,7 +4,7 @@
  * bundle, WebGPU through JSEP) runs the shipped model on it. webgpu.ts bundles this file with esbuild
  * into one .mjs that needs no node_modules, so it also runs on a GPU machine that has only Node.
  *
- * On the 1080p benchmark move (sky-move.ts) over the sample's still, for WebGPU and then WASM (1
+ * On the 1080p benchmark move (skyPanMaps at 1920×1080) over the sample's still, for WebGPU and then WASM (1
  * thread, the CLI's backend) in the same process:
  *   - the network alone on frame 0 at its working size (planes in, probability read back), median
  *     and p95 of `--runs` runs after 10 warm-ups, and at any larger `--network-sizes`;
@@ -21,20 +21,18 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import * as ort from 'onnxruntime-web';
 import { iou, threshold } from '../src/core/metrics.ts';
-import { requestStagesDevice, Segmenter, SkyModel, workingSize, type Backend, type Size } from '../src/core/segment/index.ts';
+import { requestStagesDevice, Segmenter, SkyModel, workingSize, type Backend, type Size, type StagesDevice } from '../src/core/segment/index.ts';
 import { rgbPlanes } from '../src/core/segment/resample.ts';
 import type { RgbFrame } from '../src/core/types.ts';
-import { installNodeWebgpu } from '../src/node/webgpu.ts';
+import { installNodeWebgpu, type WebgpuAdapterInfo } from '../src/node/webgpu.ts';
 import { warpRgb } from '../src/synthetic/camera-move.ts';
-import { clipMaps, parseSize, type FrameSize } from './sky-move.ts';
+import { skyPanMaps } from '../src/synthetic/sky-pan-sample.ts';
+import { parseSize, type FrameSize } from './sky-move.ts';
 import { summarize, type Summary } from './stats.ts';
 
-export interface AdapterInfo {
+export interface AdapterInfo extends WebgpuAdapterInfo {
   /** Why there is no adapter; absent when there is one. */
   missing?: string;
-  vendor?: string;
-  architecture?: string;
-  description?: string;
 }
 
 export interface BackendRun {
@@ -48,7 +46,7 @@ export interface BackendRun {
   segmentFrame: Summary;
   stages: { resize: number; network: number; stabilise: number; refine: number };
   /** Where resize, stabilisation and refinement ran (WebGPU: as shaders on their own device). */
-  stagesOn: 'cpu' | 'gpu';
+  stagesOn: StagesDevice;
   /** WebGPU only: the same shot with those stages in TypeScript, as before they had shaders. */
   cpuStages?: { segmentFrame: Summary; stages: BackendRun['stages'] };
 }
@@ -151,7 +149,7 @@ const modelBytes = new Uint8Array(readFileSync(required('--model')));
 ort.env.wasm.wasmBinary = readFileSync(required('--wasm'));
 const dawnFlags = process.argv.flatMap((a, i) => (process.argv[i - 1] === '--dawn-flag' ? [a] : []));
 const adapter = await installDawn(required('--dawn'), dawnFlags);
-const frames = clipMaps(size, frameCount).map((map) => warpRgb(still, map, size.width, size.height));
+const frames = skyPanMaps(size, frameCount).map((map) => warpRgb(still, map, size.width, size.height));
 
 const gpuMattes: Float32Array[] = [];
 const agreementIou: number[] = [];

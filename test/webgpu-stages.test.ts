@@ -24,8 +24,8 @@ import { workingSize } from '../src/core/segment/working-size.ts';
 import type { RgbFrame } from '../src/core/types.ts';
 import { openFootage } from '../src/node/footage.ts';
 import { readMattePng } from '../src/node/png.ts';
-import { cameraMove, warpMatte, warpRgb } from '../src/synthetic/camera-move.ts';
-import { SKY_PAN_MOVE, SKY_PAN_SAMPLE } from '../src/synthetic/sky-pan-sample.ts';
+import { warpMatte, warpRgb } from '../src/synthetic/camera-move.ts';
+import { SKY_PAN_SAMPLE, skyPanMaps } from '../src/synthetic/sky-pan-sample.ts';
 import type { FrameAgreement, StagesRun } from './browser/stages-page.ts';
 import { chromiumSkip } from './helpers/chromium.ts';
 import { openWebgpuPage, WEBGPU_FLAGS, type WebgpuPage } from './helpers/webgpu-page.ts';
@@ -49,7 +49,7 @@ const SHOTS: Shot[] = [
 /** The shot's frames and stand-in probabilities, as the page reads them. */
 async function shotFiles(shot: Shot, still: RgbFrame, mask: Awaited<ReturnType<typeof readMattePng>>): Promise<Record<string, Uint8Array>> {
   const { width, height, frames } = shot;
-  const maps = cameraMove({ ...SKY_PAN_MOVE, output: { width, height }, frameCount: frames, zoomFrom: SKY_PAN_MOVE.zoomFrom * (width / 640), zoomTo: SKY_PAN_MOVE.zoomTo * (width / 640) });
+  const maps = skyPanMaps({ width, height }, frames);
   const size = workingSize(width, height);
   const n = size.width * size.height;
   const rgb = new Uint8Array(frames * width * height * 3);

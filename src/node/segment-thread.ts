@@ -13,7 +13,7 @@
  * the frame, filled there and handed back without a copy.
  */
 import { Worker } from 'node:worker_threads';
-import type { BackendChoice, SegmentTimings } from '../core/segment/index.ts';
+import type { BackendChoice, SegmentTimings, StagesDevice } from '../core/segment/index.ts';
 import type { Matte, RgbFrame } from '../core/types.ts';
 import { Mailbox } from './mailbox.ts';
 
@@ -45,7 +45,7 @@ export type FromWorker =
   | { type: 'matte'; matte: Matte; frame: Uint8Array }
   /** A warm-up frame is done: its buffer back, no matte. */
   | { type: 'warmed'; frame: Uint8Array }
-  | { type: 'done'; timings: SegmentTimings; stages?: 'cpu' | 'gpu' }
+  | { type: 'done'; timings: SegmentTimings; stages?: StagesDevice }
   | { type: 'error'; error: ThreadError };
 
 /** Caller → worker: a frame with the array its matte is written to (none for a warm-up frame). */
@@ -70,7 +70,7 @@ export class SegmentThread {
   /** Frame buffers back from the worker, for the next frames' copies. */
   private readonly spareFrames: Uint8Array[] = [];
   private loaded = '';
-  private stages: 'cpu' | 'gpu' | undefined;
+  private stages: StagesDevice | undefined;
 
   /** `warmUp`: frames still to be sent that get no matte. */
   private constructor(private readonly worker: Worker, private warmUp: number) {}

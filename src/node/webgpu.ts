@@ -35,7 +35,7 @@ export class WebgpuUnavailableError extends Error {
 }
 
 /** AUTOROTO_DAWN_FLAGS as a list. */
-export function dawnFlagsFromEnvironment(): string[] {
+function dawnFlagsFromEnvironment(): string[] {
   return (process.env.AUTOROTO_DAWN_FLAGS ?? '').split(',').map((f) => f.trim()).filter(Boolean);
 }
 

@@ -6,6 +6,11 @@
  */
 import { cameraMove, type AffineMap, type CameraMoveOptions } from './camera-move.ts';
 
+interface Size {
+  width: number;
+  height: number;
+}
+
 export const SKY_PAN_SAMPLE = {
   /** Relative to the repository root. */
   file: 'samples/sky-pan.mp4',
@@ -37,7 +42,18 @@ export const SKY_PAN_MOVE: CameraMoveOptions = {
   seed: 7,
 };
 
-/** The sample's per-frame maps (output pixel → still pixel), frame 0 first. */
-export function skyPanMaps(): AffineMap[] {
-  return cameraMove(SKY_PAN_MOVE);
+/**
+ * The sample's per-frame maps (output pixel → still pixel), frame 0 first; at another output `size` or
+ * over another number of frames, the same move scaled to that frame width (the benchmarks' clips).
+ */
+export function skyPanMaps(size: Size = SKY_PAN_SAMPLE, frameCount: number = SKY_PAN_SAMPLE.frameCount): AffineMap[] {
+  const k = size.width / SKY_PAN_SAMPLE.width;
+  return cameraMove({
+    ...SKY_PAN_MOVE,
+    output: { width: size.width, height: size.height },
+    frameCount,
+    zoomFrom: SKY_PAN_MOVE.zoomFrom * k,
+    zoomTo: SKY_PAN_MOVE.zoomTo * k,
+    jitter: (SKY_PAN_MOVE.jitter ?? 1.5) * k,
+  });
 }

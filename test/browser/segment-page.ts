@@ -4,9 +4,9 @@
  * onnxruntime-web's .wasm from localhost; the page segments the frame with the backend it is asked for
  * and hands the matte back as base64 of its Float32Array bytes.
  */
-import { requestStagesDevice, Segmenter, SkyModel, type Backend } from '../../src/core/segment/index.ts';
+import { requestStagesDevice, Segmenter, SkyModel, type Backend, type StagesDevice } from '../../src/core/segment/index.ts';
 import type { RgbFrame } from '../../src/core/types.ts';
-import { base64, fetchBytes } from './page-io.ts';
+import { base64, fetchBytes, pageAdapter } from './page-io.ts';
 
 export interface PageAdapter {
   /** Why there is no adapter, or undefined when there is one. */
@@ -22,22 +22,15 @@ export interface PageMatte {
   /** The matte's Float32Array, little-endian bytes in base64. */
   data: string;
   /** Where resize, stabilisation and refinement ran. */
-  stages?: 'cpu' | 'gpu';
+  stages?: StagesDevice;
   /** Model load and segmentation, ms. */
   loadMs: number;
   segmentMs: number;
 }
 
-interface GpuLike {
-  requestAdapter(): Promise<{ info?: { vendor?: string; architecture?: string } } | null>;
-}
-
 async function adapter(): Promise<PageAdapter> {
-  const gpu = (navigator as Navigator & { gpu?: GpuLike }).gpu;
-  if (!gpu) return { missing: `navigator.gpu is undefined (secure context: ${isSecureContext})` };
-  const a = await gpu.requestAdapter();
-  if (!a) return { missing: 'navigator.gpu.requestAdapter() returned null' };
-  return { vendor: a.info?.vendor, architecture: a.info?.architecture };
+  const { adapter: a, missing } = await pageAdapter();
+  return a ? { vendor: a.info?.vendor, architecture: a.info?.architecture } : { missing };
 }
 
 /** Segments /frame.rgb (`width` × `height`, interleaved RGB) with /sky.onnx on `backend`. */

@@ -11,7 +11,7 @@ import { DEFAULT_GUIDED_FILTER } from '../../src/core/segment/guided-filter.ts';
 import { CpuStages } from '../../src/core/segment/shot-stages.ts';
 import { DEFAULT_STABILISER } from '../../src/core/segment/stabilise.ts';
 import { workingSize } from '../../src/core/segment/working-size.ts';
-import { fetchBytes } from './page-io.ts';
+import { fetchBytes, pageAdapter } from './page-io.ts';
 
 export interface FrameAgreement {
   /** Largest |GPU − CPU| over the working-size planes. */
@@ -42,8 +42,8 @@ function maxAbs(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 async function compare(name: string, width: number, height: number, frameCount: number, stabilise: boolean): Promise<StagesRun> {
-  const adapter = await navigator.gpu?.requestAdapter();
-  if (!adapter) return { missing: navigator.gpu ? 'requestAdapter() returned null' : 'navigator.gpu is undefined', frames: [] };
+  const { adapter, missing } = await pageAdapter();
+  if (!adapter) return { missing, frames: [] };
   const device = await adapter.requestDevice();
   const [rgb, pBytes] = await Promise.all([fetchBytes(`/${name}.rgb`), fetchBytes(`/${name}.f32`)]);
   const probabilities = new Float32Array(pBytes.buffer, pBytes.byteOffset, pBytes.byteLength / 4);
@@ -82,8 +82,8 @@ async function compare(name: string, width: number, height: number, frameCount: 
 
 /** The error GpuStages gives when its device is lost mid-shot (destroyed here, as a driver reset would). */
 async function loseDevice(name: string, width: number, height: number): Promise<{ missing?: string; message?: string }> {
-  const adapter = await navigator.gpu?.requestAdapter();
-  if (!adapter) return { missing: navigator.gpu ? 'requestAdapter() returned null' : 'navigator.gpu is undefined' };
+  const { adapter, missing } = await pageAdapter();
+  if (!adapter) return { missing };
   const device = await adapter.requestDevice();
   const frame = { width, height, data: (await fetchBytes(`/${name}.rgb`)).subarray(0, width * height * 3) };
   const size = workingSize(width, height);

@@ -15,7 +15,7 @@ import { cameraMotionOf } from './camera-motion.ts';
 import { GpuStages } from './gpu-stages.ts';
 import { DEFAULT_GUIDED_FILTER, type GuidedFilterOptions } from './guided-filter.ts';
 import { SkyModel } from './session.ts';
-import { CpuStages, type ShotStages } from './shot-stages.ts';
+import { CpuStages, type ShotStages, type StagesDevice } from './shot-stages.ts';
 import { DEFAULT_STABILISER, type StabiliserOptions } from './stabilise.ts';
 import { workingSize } from './working-size.ts';
 
@@ -71,7 +71,7 @@ export interface SegmenterOptions {
 export class Segmenter {
   readonly timings: SegmentTimings = { resize: 0, network: 0, stabilise: 0, refine: 0 };
   /** Where the last shot's stages ran. */
-  stagesRanOn: ShotStages['device'] | undefined;
+  stagesRanOn: StagesDevice | undefined;
 
   constructor(readonly model: SkyModel, private readonly options: SegmenterOptions = {}) {}
 

@@ -20,7 +20,7 @@ export interface SessionOptions {
   backend?: BackendChoice;
   /**
    * The onnxruntime-web build to run on (default: the one bundled with this module). Node's default
-   * build is WASM only, so Node hosts running WebGPU pass the browser build (onnxruntime-web/webgpu).
+   * build is WASM only, so Node hosts running WebGPU pass the browser build (src/node/model.ts).
    */
   runtime?: OrtRuntime;
   /** WASM threads (1 where SharedArrayBuffer is missing). */

@@ -11,10 +11,13 @@ import { lumaOfPlanes, PlaneResampler } from './resample.ts';
 import { TemporalStabiliser, type StabiliserOptions } from './stabilise.ts';
 import type { Size } from './working-size.ts';
 
+/** Where a shot's stages run. */
+export type StagesDevice = 'cpu' | 'gpu';
+
 export interface ShotStages {
   readonly size: Size;
   /** Where the stages run (for the caller's report). */
-  readonly device: 'cpu' | 'gpu';
+  readonly device: StagesDevice;
   /** The frame at the working size, as the network's r, g, b planes in 0..1: the stages' own buffer, valid until the next frame. */
   resize(frame: RgbFrame): Promise<Float32Array>;
   /** Takes the network's probability for the frame just resized and stabilises it (kept for refine). */
