@@ -22,11 +22,11 @@ function texture(seed: number): (x: number, y: number) => number {
 }
 
 describe('working size', () => {
-  it('matches training/working_size.py on a table of frame sizes (multiples of 32, about 360×240 px)', () => {
+  it('matches training/working_size.py on a table of frame sizes (multiples of 32, about 480×270 px)', () => {
     // Printed by: python3 -c "from working_size import working_size; …" in training/.
-    const table = [[1920, 1080, 384, 224], [3840, 2160, 384, 224], [7680, 4320, 384, 224], [480, 360, 352, 256], [480, 480, 288, 288],
-      [683, 512, 352, 256], [1080, 1920, 224, 384], [2048, 858, 448, 192], [1440, 1080, 352, 256], [640, 360, 384, 224], [16, 16, 288, 288],
-      [5000, 100, 2080, 32]];
+    const table = [[1920, 1080, 480, 256], [3840, 2160, 480, 256], [7680, 4320, 480, 256], [480, 360, 416, 320], [480, 480, 352, 352],
+      [683, 512, 416, 320], [1080, 1920, 256, 480], [2048, 858, 544, 224], [1440, 1080, 416, 320], [640, 360, 480, 256], [16, 16, 352, 352],
+      [5000, 100, 2560, 64]];
     for (const [w, h, ww, wh] of table) assert.deepEqual(workingSize(w, h), { width: ww, height: wh }, `${w}×${h}`);
   });
 });

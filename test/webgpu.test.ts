@@ -7,7 +7,7 @@
  * frame and onnxruntime-web's .wasm. Headless Chromium gets a WebGPU adapter from SwiftShader (a CPU
  * fallback: correct but slow) and segments the frame with backend 'webgpu', then 'wasm'; both mattes are
  * compared with the same frame segmented in Node with backend 'wasm'. A small frame keeps the
- * full-resolution steps cheap, but the network runs at its working size (about 360×240 px) whatever the
+ * full-resolution steps cheap, but the network runs at its working size (about 480×270 px) whatever the
  * frame's size: that one run takes SwiftShader about 40 s on two busy cores.
  *
  * The frame is a held-out CamVid street (training/split.csv, split = val) shrunk to 160×120. The model

@@ -13,12 +13,15 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-from working_size import WORK_AREA
+# Views are drawn around the scale of a frame this size (×0.74–1.65): the shipped model was trained so.
+# It runs at working_size.WORK_AREA, 1.5 times this area, near the middle of that range, where it
+# measured best (src/core/segment/working-size.ts).
+VIEW_AREA = 360 * 240
 
 
 def view_map(height, width, size, rng):
     """Output pixel (x, y, 1) -> source pixel, as a 2x3 matrix: random scale, aspect, roll, flip, place."""
-    scale = math.sqrt(WORK_AREA / (height * width)) * math.exp(rng.uniform(-0.3, 0.5))
+    scale = math.sqrt(VIEW_AREA / (height * width)) * math.exp(rng.uniform(-0.3, 0.5))
     aspect = math.exp(rng.uniform(-0.12, 0.12))
     roll = math.radians(rng.gauss(0, 8))
     flip = -1 if rng.random() < 0.5 else 1

@@ -4,7 +4,7 @@ Mirrors src/core/segment/working-size.ts; the two must agree (a test compares th
 """
 import math
 
-WORK_AREA = 360 * 240
+WORK_AREA = 480 * 270
 MULTIPLE = 32
 
 
