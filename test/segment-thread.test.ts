@@ -3,15 +3,18 @@
  * run it: the same mattes, to the bit, as a Segmenter in this thread, also after warm-up frames; the
  * camera motion the mattes carry, against the sample's true move; the
  * caller's frames are left intact; timings and backend come back; a bad model is the same ModelError as loading it here.
- * And the Segmenter's reused buffers carry nothing from one frame to the next.
+ * And the Segmenter's reused buffers carry nothing from one frame to the next. With the network in a
+ * thread of its own (NetworkThread), the Segmenter asks for the next frame's run before it makes the
+ * last frame's matte, with the same mattes; cancelling and a network thread that stops end the run cleanly.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ModelError, Segmenter } from '../src/core/segment/index.ts';
+import { CancelledError, ModelError, Segmenter, type SkyNetwork } from '../src/core/segment/index.ts';
 import type { Matte, RgbFrame } from '../src/core/types.ts';
 import { openFootage } from '../src/node/footage.ts';
 import { loadSkyModel } from '../src/node/model.ts';
+import { NetworkThread } from '../src/node/network-thread.ts';
 import { SegmentThread } from '../src/node/segment-thread.ts';
 import { applySimilarity } from '../src/core/motion.ts';
 import { applyMap, type AffineMap } from '../src/synthetic/camera-move.ts';
@@ -146,5 +149,70 @@ describe('SegmentThread', () => {
       assert.match(error.message, /no such model file/);
       return true;
     });
+  });
+});
+
+describe('NetworkThread (the network in a thread of its own) under a Segmenter', () => {
+  it("runs the network on the next frame while the last frame's matte is made, with the same mattes", async () => {
+    const frames = await sampleFrames();
+    const here = await segmentHere(frames);
+    const network = await NetworkThread.start({ threads: 1 });
+    // Which frame's run was asked for, and which frame's matte came out, in the order they happened.
+    const events: string[] = [];
+    const observed: SkyNetwork = {
+      backend: network.backend,
+      concurrent: network.concurrent,
+      get busyMs() { return network.busyMs; },
+      run: (planes, size, out) => {
+        events.push(`run ${events.filter((e) => e.startsWith('run')).length}`);
+        return network.run(planes, size, out);
+      },
+    };
+    let there: Matte[] = [];
+    try {
+      for await (const matte of new Segmenter(observed).segment(stream(frames))) {
+        events.push(`matte ${there.length}`);
+        there.push(matte);
+      }
+    } finally {
+      await network.dispose();
+    }
+    there.forEach((matte, k) => assert.deepEqual(matte.data, here[k].data, `frame ${k}`));
+    // Each matte comes out only once the next frame's run was asked for (the last one's at the end).
+    const expected = frames.flatMap((_, k) => (k === 0 ? ['run 0'] : [`run ${k}`, `matte ${k - 1}`])).concat(`matte ${FRAMES - 1}`);
+    assert.deepEqual(events, expected);
+    assert.ok(network.busyMs > 0);
+  });
+
+  it('a cancelled run stops before the next frame and leaves no run unhandled', async () => {
+    const frames = await sampleFrames();
+    const network = await NetworkThread.start({ threads: 1 });
+    const abort = new AbortController();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => { unhandled.push(reason); };
+    process.on('unhandledRejection', onUnhandled);
+    let mattes = 0;
+    try {
+      await assert.rejects(async () => {
+        for await (const matte of new Segmenter(network).segment(stream(frames), { signal: abort.signal })) {
+          assert.ok(matte.data.length > 0);
+          if (++mattes === 2) abort.abort();
+        }
+      }, CancelledError);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      await network.dispose();
+    }
+    assert.equal(mattes, 2);
+    assert.deepEqual(unhandled, []);
+  });
+
+  it('a network thread that stops mid-shot fails the run with that reason, not a hang', async () => {
+    const frames = await sampleFrames();
+    const network = await NetworkThread.start({ threads: 1 });
+    const stopping = network.dispose();
+    await assert.rejects(collect(new Segmenter(network).segment(stream(frames))), /the network thread stopped/);
+    await stopping;
   });
 });

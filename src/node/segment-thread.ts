@@ -4,7 +4,8 @@
  * threads' stacks and arenas) and is given back only when the thread that loaded it ends. Ending the
  * thread after the last frame leaves that room to keyframe selection, the writers and the preview,
  * which run after the stream and grow with the shot's length; in the same thread they came on top of it.
- * Both sides run at once: the next frame is segmented while the caller traces the last matte.
+ * Both sides run at once: the next frame is segmented while the caller traces the last matte (and on
+ * WASM the network runs in a third thread, network-thread.ts, beside the other stages).
  *
  * Nothing frame-sized is allocated in the worker: the thread has a malloc arena of its own, which
  * keeps what it once held resident, and buffers freed there pile up until V8 collects. So each frame
@@ -16,6 +17,7 @@ import { Worker } from 'node:worker_threads';
 import type { BackendChoice, SegmentTimings, StagesDevice } from '../core/segment/index.ts';
 import type { Matte, RgbFrame } from '../core/types.ts';
 import { Mailbox } from './mailbox.ts';
+import { reviveError, type ThreadError } from './thread-error.ts';
 
 export interface SegmentThreadOptions {
   /** An ONNX model other than the shipped one. */
@@ -27,17 +29,11 @@ export interface SegmentThreadOptions {
   warmUp?: number;
 }
 
-/** Frames sent ahead of the mattes taken: one being segmented while the caller works on the last. */
-const AHEAD = 2;
-
-/** An error as it crosses the thread: structured cloning would lose its class. */
-export interface ThreadError {
-  name: string;
-  message: string;
-  /** Set for a ModelError (a FileError: the CLI's exit 2). */
-  path?: string;
-  reason?: string;
-}
+/**
+ * Frames sent ahead of the mattes taken: in the worker one in the network and one being refined, and
+ * one waiting, so that the network need not wait for the caller, who works on the last matte.
+ */
+const AHEAD = 3;
 
 /** Worker → caller. */
 export type FromWorker =
@@ -50,18 +46,6 @@ export type FromWorker =
 
 /** Caller → worker: a frame with the array its matte is written to (none for a warm-up frame). */
 export type ToWorker = { type: 'frame'; frame: RgbFrame; matte?: Float32Array } | { type: 'end' };
-
-/**
- * The worker's error as the caller's own. ModelError is imported only for one: its module loads
- * onnxruntime-web (10 MB), which this thread otherwise never needs.
- */
-async function revive(error: ThreadError): Promise<Error> {
-  if (error.name === 'ModelError' && error.path !== undefined && error.reason !== undefined) {
-    const { ModelError } = await import('../core/segment/session.ts');
-    return new ModelError(error.path, error.reason);
-  }
-  return Object.assign(new Error(error.message), { name: error.name });
-}
 
 export class SegmentThread {
   /** The segmenter's ms per stage, once the last matte has been taken. */
@@ -93,7 +77,7 @@ export class SegmentThread {
     const ready = await thread.mailbox.take();
     if (ready.type !== 'ready') {
       await worker.terminate();
-      throw ready.type === 'error' ? await revive(ready.error) : new Error(`segment thread: ${ready.type} before ready`);
+      throw ready.type === 'error' ? await reviveError(ready.error) : new Error(`segment thread: ${ready.type} before ready`);
     }
     thread.loaded = ready.backend;
     return thread;
@@ -117,7 +101,7 @@ export class SegmentThread {
       while (!ended && inFlight < AHEAD) await send();
       while (inFlight > 0) {
         const message = await this.mailbox.take();
-        if (message.type === 'error') throw await revive(message.error);
+        if (message.type === 'error') throw await reviveError(message.error);
         if (message.type !== 'matte' && message.type !== 'warmed') throw new Error(`segment thread: ${message.type} while mattes were due`);
         inFlight--;
         this.spareFrames.push(message.frame);
@@ -125,7 +109,7 @@ export class SegmentThread {
         if (message.type === 'matte') yield message.matte;
       }
       const done = await this.mailbox.take();
-      if (done.type === 'error') throw await revive(done.error);
+      if (done.type === 'error') throw await reviveError(done.error);
       if (done.type === 'done') {
         Object.assign(this.timings, done.timings);
         this.stages = done.stages;

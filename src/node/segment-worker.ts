@@ -1,18 +1,19 @@
-/** Inside the segment thread (segment-thread.ts): loads the model, then frames in, mattes out. */
+/**
+ * Inside the segment thread (segment-thread.ts): loads the model, then frames in, mattes out. On WASM
+ * the network runs in a thread of its own (network-thread.ts), so that this one resizes, stabilises
+ * and refines the frames around the one it works on; on WebGPU it runs here, with the stages.
+ */
 import { parentPort, workerData } from 'node:worker_threads';
-import { FileError } from '../core/file-error.ts';
 import { requestStagesDevice, Segmenter } from '../core/segment/index.ts';
+import type { RgbFrame } from '../core/types.ts';
 import { loadSkyModel } from './model.ts';
 import { Mailbox } from './mailbox.ts';
-import type { FromWorker, SegmentThreadOptions, ThreadError, ToWorker } from './segment-thread.ts';
+import { NetworkThread } from './network-thread.ts';
+import type { FromWorker, SegmentThreadOptions, ToWorker } from './segment-thread.ts';
+import { describeError } from './thread-error.ts';
 
 const port = parentPort!;
 const send = (message: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
-
-function describe(error: unknown): ThreadError {
-  if (error instanceof FileError) return { name: error.name, message: error.message, path: error.path, reason: error.reason };
-  return error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) };
-}
 
 type FrameMessage = Extract<ToWorker, { type: 'frame' }>;
 
@@ -30,28 +31,36 @@ async function* incoming(): AsyncGenerator<FrameMessage> {
 
 try {
   const options = workerData as SegmentThreadOptions;
-  const model = await loadSkyModel(options.model, { backend: options.backend, threads: options.threads });
+  const model = options.backend === 'webgpu'
+    ? await loadSkyModel(options.model, { backend: 'webgpu' })
+    : await NetworkThread.start({ model: options.model, threads: options.threads });
   send({ type: 'ready', backend: model.backend });
   // With the network on WebGPU (Dawn), resize, stabilisation and refinement run there too.
   const gpu = model.backend === 'webgpu' ? await requestStagesDevice() : undefined;
   const segmenter = new Segmenter(model, { gpu });
-  // The frame being segmented: the Segmenter asks for the next only after its matte is taken, or,
-  // for a warm-up frame (no matte), once it is done with it, when its buffer goes back.
-  let current: FrameMessage | undefined;
+  // The frames the Segmenter has asked for and not finished, oldest first: a warm-up frame (no
+  // matte) is finished when the next is asked for, and its buffer goes back; any other when its
+  // matte comes out (mattes come in frame order), and its buffer goes back with the matte.
+  const open: FrameMessage[] = [];
   const releaseWarmUp = (): void => {
-    if (current && !current.matte) send({ type: 'warmed', frame: current.frame.data }, [current.frame.data.buffer as ArrayBuffer]);
-    current = undefined;
+    const last = open.at(-1);
+    if (last && !last.matte) {
+      open.pop();
+      send({ type: 'warmed', frame: last.frame.data }, [last.frame.data.buffer as ArrayBuffer]);
+    }
   };
   const frames = (async function* () {
     for await (const message of incoming()) {
       releaseWarmUp();
-      yield (current = message).frame;
+      open.push(message);
+      yield message.frame;
     }
     releaseWarmUp();
   })();
+  const matteBuffer = (frame: RgbFrame): Float32Array => open.find((m) => m.frame === frame)!.matte!;
   try {
-    for await (const matte of segmenter.segment(frames, { matteBuffer: () => current!.matte!, warmUp: options.warmUp })) {
-      const frame = current!.frame.data;
+    for await (const matte of segmenter.segment(frames, { matteBuffer, warmUp: options.warmUp })) {
+      const frame = open.shift()!.frame.data;
       send({ type: 'matte', matte, frame }, [matte.data.buffer as ArrayBuffer, frame.buffer as ArrayBuffer]);
     }
   } finally {
@@ -60,5 +69,5 @@ try {
   }
   send({ type: 'done', timings: segmenter.timings, stages: segmenter.stagesRanOn });
 } catch (error) {
-  send({ type: 'error', error: describe(error) });
+  send({ type: 'error', error: describeError(error) });
 }

@@ -60,8 +60,8 @@ async function compare(name: string, width: number, height: number, frameCount: 
     const cpuPlanes = (await cpu.resize(frame)).slice();
     const planesMaxAbs = maxAbs(cpuPlanes, await gpu.resize(frame));
     const p = probabilities.subarray(f * n, (f + 1) * n);
-    cpu.stabilise(p);
-    gpu.stabilise(p);
+    cpu.stabilise(frame, p);
+    gpu.stabilise(frame, p);
     const a = await cpu.refine(frame), b = await gpu.refine(frame);
     const ta = threshold(a), tb = threshold(b);
     let flipped = 0, sum = 0, sky = 0;
@@ -89,7 +89,7 @@ async function loseDevice(name: string, width: number, height: number): Promise<
   const size = workingSize(width, height);
   const gpu = (await GpuStages.create(device, width, height, size, DEFAULT_STABILISER, DEFAULT_GUIDED_FILTER))!;
   await gpu.resize(frame);
-  gpu.stabilise(new Float32Array(size.width * size.height).fill(0.5));
+  gpu.stabilise(frame, new Float32Array(size.width * size.height).fill(0.5));
   device.destroy();
   try {
     await gpu.refine(frame);

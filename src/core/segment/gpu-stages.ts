@@ -43,6 +43,7 @@ function axisBuffers(source: number, target: number) {
 
 export class GpuStages implements ShotStages {
   readonly device = 'gpu';
+  readonly overlaps = false;
   private readonly buffers: GPUBuffer[] = [];
   private readonly shot = new DataView(new ArrayBuffer(SHOT_BYTES));
   private readonly shotBuffer: GPUBuffer;
@@ -202,7 +203,8 @@ export class GpuStages implements ShotStages {
     return this.planes;
   }
 
-  stabilise(p: Float32Array): void {
+  /** For the frame just resized: these stages do not overlap frames. */
+  stabilise(_frame: RgbFrame, p: Float32Array): void {
     const m = this.lumaMotion?.next(lumaOfPlanes(this.planes, this.size, this.luma));
     const shot = this.shot;
     shot.setUint32(20, m ? 0 : 1, true);

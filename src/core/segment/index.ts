@@ -1,6 +1,6 @@
 /** The segment stage: RGB frames → soft full-resolution sky mattes (DESIGN.md). */
 export { workingSize, WORK_AREA, type Size } from './working-size.ts';
-export { SkyModel, ModelError, webgpuAvailable, type Backend, type BackendChoice, type OrtRuntime, type SessionOptions } from './session.ts';
+export { SkyModel, ModelError, type SkyNetwork, webgpuAvailable, type Backend, type BackendChoice, type OrtRuntime, type SessionOptions } from './session.ts';
 export { Segmenter, CancelledError, type SegmenterOptions, type SegmentOptions, type SegmentProgress, type SegmentTimings } from './segmenter.ts';
 export { requestStagesDevice } from './gpu-stages.ts';
 export type { StagesDevice } from './shot-stages.ts';

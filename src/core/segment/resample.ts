@@ -59,20 +59,21 @@ export class PlaneResampler {
   private readonly xs: AxisWeights;
   private readonly ys: AxisWeights;
   private readonly rows: Float32Array;
-  private readonly planes: Float32Array;
+  /** Made at the first resample not given a buffer of its own. */
+  private planes: Float32Array | undefined;
 
   constructor(readonly frameWidth: number, readonly frameHeight: number, readonly size: Size) {
     this.xs = axisWeights(frameWidth, size.width);
     this.ys = axisWeights(frameHeight, size.height);
     this.rows = new Float32Array(frameHeight * size.width * 3);
-    this.planes = new Float32Array(size.width * size.height * 3);
   }
 
-  resample(frame: RgbFrame): Float32Array {
+  /** The frame's planes, in `planes` when given (3 × the size's pixels), else in the resampler's own buffer. */
+  resample(frame: RgbFrame, planes = (this.planes ??= new Float32Array(this.size.width * this.size.height * 3))): Float32Array {
     const { width: W, height: H, data } = frame;
     if (W !== this.frameWidth || H !== this.frameHeight) throw new RangeError(`frame ${W}×${H}, resampler ${this.frameWidth}×${this.frameHeight}`);
     const { width: w, height: h } = this.size;
-    const { rows, planes } = this;
+    const { rows } = this;
     // The weights in locals: read through `this.xs` in the inner loops they cost a quarter of the time.
     const { offset: xOffset, start: xStart, count: xCount, weights: xWeights } = this.xs;
     const { offset: yOffset, start: yStart, count: yCount, weights: yWeights } = this.ys;

@@ -9,12 +9,14 @@
  * One Segmenter per shot: the stabiliser carries history from frame to frame. Mattes come out in
  * order, one per frame, as soon as each is ready; nothing else is kept. The stages around the network
  * (shot-stages.ts) run in TypeScript, or as WebGPU shaders when the segmenter is given a GPUDevice.
+ * With a network in a thread of its own (SkyNetwork.concurrent) and the stages in TypeScript, a
+ * frame's matte is made while the network works on the next frame: the same mattes, one frame later.
  */
 import type { Matte, RgbFrame } from '../types.ts';
 import { cameraMotionOf } from './camera-motion.ts';
 import { GpuStages } from './gpu-stages.ts';
 import { DEFAULT_GUIDED_FILTER, type GuidedFilterOptions } from './guided-filter.ts';
-import { SkyModel } from './session.ts';
+import type { SkyNetwork } from './session.ts';
 import { CpuStages, type ShotStages, type StagesDevice } from './shot-stages.ts';
 import { DEFAULT_STABILISER, type StabiliserOptions } from './stabilise.ts';
 import { workingSize } from './working-size.ts';
@@ -73,38 +75,64 @@ export class Segmenter {
   /** Where the last shot's stages ran. */
   stagesRanOn: StagesDevice | undefined;
 
-  constructor(readonly model: SkyModel, private readonly options: SegmenterOptions = {}) {}
+  constructor(readonly model: SkyNetwork, private readonly options: SegmenterOptions = {}) {}
 
   async *segment(frames: AsyncIterable<RgbFrame> | Iterable<RgbFrame>, options: SegmentOptions = {}): AsyncGenerator<Matte> {
     const refine = options.refine === undefined ? DEFAULT_GUIDED_FILTER : options.refine;
     const stabiliserOptions = options.stabilise === undefined ? DEFAULT_STABILISER : options.stabilise;
     const warmUp = options.warmUp ?? 0;
     let shot: ShotStages | undefined;
-    let probability: Float32Array | undefined;
-    let count = 0;
+    // Two, used in turn: a network in another thread writes the next frame's while this one's is in use.
+    let probabilities: Float32Array[] = [];
+    let asked = 0, count = 0;
+    /** A frame whose network run was asked for and not yet taken (see below). */
+    let running: { frame: RgbFrame; probability: Promise<Float32Array> } | undefined;
+    // The network's time is what the model reports: runs in another thread overlap the stages here.
+    let busySeen = this.model.busyMs;
+    /** Takes a frame's network result: stabilises it, and makes its matte unless it only warms up. */
+    const finish = async (run: NonNullable<typeof running>): Promise<Matte | undefined> => {
+      const p = await run.probability;
+      this.timings.network += this.model.busyMs - busySeen;
+      busySeen = this.model.busyMs;
+      const t0 = performance.now();
+      shot!.stabilise(run.frame, p);
+      const t1 = performance.now();
+      this.timings.stabilise += t1 - t0;
+      count++;
+      options.onProgress?.({ frames: count });
+      if (count <= warmUp) return undefined;
+      const matte = await shot!.refine(run.frame, options.matteBuffer?.(run.frame));
+      this.timings.refine += performance.now() - t1;
+      const motion = shot!.motion;
+      if (motion) matte.cameraMotion = cameraMotionOf(motion, shot!.size, run.frame.width, run.frame.height);
+      return matte;
+    };
     try {
       for await (const frame of frames) {
         if (options.signal?.aborted) throw new CancelledError();
-        shot ??= await this.stages(frame, stabiliserOptions, refine);
-        probability ??= new Float32Array(shot.size.width * shot.size.height);
+        if (!shot) {
+          shot = await this.stages(frame, stabiliserOptions, refine);
+          probabilities = [0, 1].map(() => new Float32Array(shot!.size.width * shot!.size.height));
+        }
         const t0 = performance.now();
         const planes = await shot.resize(frame);
-        const t1 = performance.now();
-        const p = await this.model.run(planes, shot.size, probability);
-        const t2 = performance.now();
-        shot.stabilise(p);
-        const t3 = performance.now();
-        this.timings.resize += t1 - t0;
-        this.timings.network += t2 - t1;
-        this.timings.stabilise += t3 - t2;
-        count++;
-        options.onProgress?.({ frames: count });
-        if (count <= warmUp) continue;
-        const matte = await shot.refine(frame, options.matteBuffer?.(frame));
-        this.timings.refine += performance.now() - t3;
-        const motion = shot.motion;
-        if (motion) matte.cameraMotion = cameraMotionOf(motion, shot.size, frame.width, frame.height);
-        yield matte;
+        this.timings.resize += performance.now() - t0;
+        const run = { frame, probability: this.model.run(planes, shot.size, probabilities[asked++ % 2]) };
+        // A network in a thread of its own starts on this frame while the last one is stabilised and
+        // refined here (stages that keep two frames' planes), so it never waits for them.
+        const pipelined = this.model.concurrent && shot.overlaps;
+        const last = running;
+        running = pipelined ? run : undefined;
+        // Taken only in the next round: until then a failed run must not count as unhandled.
+        running?.probability.catch(() => {});
+        for (const taken of [last, pipelined ? undefined : run]) {
+          const matte = taken && (await finish(taken));
+          if (matte) yield matte;
+        }
+      }
+      if (running) {
+        const matte = await finish(running);
+        if (matte) yield matte;
       }
     } finally {
       shot?.dispose();

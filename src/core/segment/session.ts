@@ -37,7 +37,24 @@ function describe(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0].slice(0, 200);
 }
 
-export class SkyModel {
+/**
+ * What the Segmenter needs of a model: the network's sky probability for a frame's planes. A model
+ * that runs `concurrent`ly (in a thread of its own) has taken its copy of the planes when run()
+ * returns and works on while the caller goes on: the Segmenter then makes the last frame's matte
+ * meanwhile.
+ */
+export interface SkyNetwork {
+  readonly backend: Backend;
+  readonly concurrent: boolean;
+  /** Milliseconds spent running the network so far, in whichever thread runs it. */
+  readonly busyMs: number;
+  run(planes: Float32Array, size: Size, out?: Float32Array): Promise<Float32Array>;
+}
+
+export class SkyModel implements SkyNetwork {
+  readonly concurrent = false;
+  busyMs = 0;
+
   private constructor(private readonly runtime: OrtRuntime, private readonly session: ort.InferenceSession, readonly backend: Backend) {}
 
   static async load(bytes: Uint8Array, options: SessionOptions = {}): Promise<SkyModel> {
@@ -66,12 +83,14 @@ export class SkyModel {
 
   /** Sky probability at `size` for planar RGB in 0..1 at the same size, in `out`. */
   async run(planes: Float32Array, size: Size, out: Float32Array = new Float32Array(size.width * size.height)): Promise<Float32Array> {
+    const start = performance.now();
     const input = new this.runtime.Tensor('float32', planes, [1, 3, size.height, size.width]);
     const output = await this.session.run({ rgb: input });
     const sky = output.sky;
     const data = (sky.location === 'gpu-buffer' ? await sky.getData(true) : sky.data) as Float32Array;
     input.dispose?.();
     out.set(data);
+    this.busyMs += performance.now() - start;
     return out;
   }
 

@@ -2,7 +2,9 @@
  * The per-frame stages around the network, for one shot: resize to the working size, temporal
  * stabilisation, refinement at full resolution. Two implementations: CpuStages (TypeScript, any
  * runtime) and GpuStages (WebGPU compute shaders, where the page has a GPU). The Segmenter drives
- * either one the same way, one frame at a time: resize → (network) → stabilise → refine.
+ * either one the same way, one frame at a time: resize → (network) → stabilise → refine. CpuStages
+ * also take the next frame's resize before the last frame's refine (`overlaps`), so that the Segmenter
+ * can make a matte while a network in another thread works on the next frame.
  */
 import type { Matte, RgbFrame } from '../types.ts';
 import { DEFAULT_GUIDED_FILTER, GuidedFilterBuffers, refineMatte, upsampleMatte, type GuidedFilterOptions } from './guided-filter.ts';
@@ -18,11 +20,16 @@ export interface ShotStages {
   readonly size: Size;
   /** Where the stages run (for the caller's report). */
   readonly device: StagesDevice;
-  /** The frame at the working size, as the network's r, g, b planes in 0..1: the stages' own buffer, valid until the next frame. */
+  /** Whether refine(frame) may come after the next frame's resize (the stages keep two frames' planes). */
+  readonly overlaps: boolean;
+  /** The frame at the working size, as the network's r, g, b planes in 0..1: the stages' own buffer, valid until the next frame's (or, where they overlap, the one after). */
   resize(frame: RgbFrame): Promise<Float32Array>;
-  /** Takes the network's probability for the frame just resized and stabilises it (kept for refine). */
-  stabilise(p: Float32Array): void;
-  /** The stabilised probability refined on the full-resolution frame just resized: the matte, in `out` when given. */
+  /**
+   * Takes the network's probability for `frame` and stabilises it (kept for refine): the frame just
+   * resized, or where the stages overlap, the one before it.
+   */
+  stabilise(frame: RgbFrame, p: Float32Array): void;
+  /** The last stabilised probability refined on its full-resolution frame (the frame just resized, or where the stages overlap, the one before): the matte, in `out` when given. */
   refine(frame: RgbFrame, out?: Float32Array): Promise<Matte>;
   /** The camera motion the last frame was stabilised with (estimateAffine's M); none at the first frame or without stabilisation. */
   readonly motion: Affine | undefined;
@@ -37,9 +44,11 @@ export interface ShotStages {
  */
 export class CpuStages implements ShotStages {
   readonly device = 'cpu';
+  readonly overlaps = true;
   private readonly luma: Float32Array;
   private readonly stabiliser: TemporalStabiliser | undefined;
-  private planes: Float32Array | undefined;
+  /** The last two frames resized, with their planes (two buffers, used in turn): the last one first. */
+  private resized: { frame: RgbFrame; planes: Float32Array }[] = [];
   private probability: Float32Array | undefined;
   private resampler: PlaneResampler | undefined;
   private guidedBuffers: GuidedFilterBuffers | undefined;
@@ -54,19 +63,27 @@ export class CpuStages implements ShotStages {
     if (this.resampler?.frameWidth !== frame.width || this.resampler.frameHeight !== frame.height) {
       this.resampler = new PlaneResampler(frame.width, frame.height, this.size);
     }
-    this.planes = this.resampler.resample(frame);
-    return this.planes;
+    // The buffer of the frame before last: the last one's planes stay for its refine.
+    const spare = this.resized.length === 2 ? this.resized.pop()!.planes : new Float32Array(3 * this.size.width * this.size.height);
+    this.resized.unshift({ frame, planes: this.resampler.resample(frame, spare) });
+    return this.resized[0].planes;
   }
 
-  stabilise(p: Float32Array): void {
-    this.probability = this.stabiliser ? this.stabiliser.next(p, lumaOfPlanes(this.planes!, this.size, this.luma)) : p;
+  stabilise(frame: RgbFrame, p: Float32Array): void {
+    this.probability = this.stabiliser ? this.stabiliser.next(p, lumaOfPlanes(this.planesOf(frame), this.size, this.luma)) : p;
   }
 
   async refine(frame: RgbFrame, out?: Float32Array): Promise<Matte> {
     const p = this.probability!;
     if (!this.refineOptions) return upsampleMatte(p, this.size, frame.width, frame.height, out);
     this.guidedBuffers ??= new GuidedFilterBuffers(this.size);
-    return refineMatte(frame, this.planes!, p, this.size, this.refineOptions, this.guidedBuffers, out);
+    return refineMatte(frame, this.planesOf(frame), p, this.size, this.refineOptions, this.guidedBuffers, out);
+  }
+
+  private planesOf(frame: RgbFrame): Float32Array {
+    const planes = this.resized.find((r) => r.frame === frame)?.planes;
+    if (!planes) throw new Error('CpuStages: the frame is not one of the last two resized');
+    return planes;
   }
 
   get motion(): Affine | undefined {

@@ -1,0 +1,78 @@
+/**
+ * The sky model in a worker thread of its own (WASM), for the segment thread: while the network
+ * works on one frame there, the segment thread resizes the next and refines the last
+ * (Segmenter, SkyNetwork.concurrent), so on two cores the network sets the pace instead of the sum
+ * of the stages. Each run sends a copy of the planes and gets the probability back.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Backend, SkyNetwork, Size } from '../core/segment/index.ts';
+import { Mailbox } from './mailbox.ts';
+import { reviveError, type ThreadError } from './thread-error.ts';
+
+export interface NetworkThreadOptions {
+  /** An ONNX model other than the shipped one. */
+  model?: string;
+  /** WASM threads for the network. */
+  threads?: number;
+}
+
+/** Worker → caller. */
+export type FromNetwork =
+  | { type: 'ready'; backend: Backend }
+  | { type: 'sky'; probability: Float32Array; ms: number }
+  | { type: 'error'; error: ThreadError };
+
+/** Caller → worker. */
+export interface ToNetwork { planes: Float32Array; size: Size }
+
+export class NetworkThread implements SkyNetwork {
+  readonly concurrent = true;
+  busyMs = 0;
+  private readonly mailbox = new Mailbox<FromNetwork>();
+  /** Runs are answered in order: the one awaited first is the one asked first. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private loaded: Backend = 'wasm';
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (message: FromNetwork) => this.mailbox.put(message));
+    worker.on('error', (error) => this.mailbox.put({ type: 'error', error: { name: error.name, message: error.message } }));
+    worker.on('exit', (code) => this.mailbox.put({ type: 'error', error: { name: 'Error', message: `the network thread stopped (exit ${code})` } }));
+  }
+
+  get backend(): Backend {
+    return this.loaded;
+  }
+
+  /** Starts the worker and loads the model there; throws the model's ModelError as loading it would. */
+  static async start(options: NetworkThreadOptions): Promise<NetworkThread> {
+    const thread = new NetworkThread(new Worker(new URL('./network-worker.mjs', import.meta.url), { workerData: options }));
+    const ready = await thread.mailbox.take();
+    if (ready.type !== 'ready') {
+      await thread.worker.terminate();
+      throw ready.type === 'error' ? await reviveError(ready.error) : new Error(`network thread: ${ready.type} before ready`);
+    }
+    thread.loaded = ready.backend;
+    return thread;
+  }
+
+  run(planes: Float32Array, size: Size, out: Float32Array = new Float32Array(size.width * size.height)): Promise<Float32Array> {
+    // Posting copies the planes now: the caller may reuse its buffer as soon as this returns.
+    this.worker.postMessage({ planes, size } satisfies ToNetwork);
+    const answer = this.queue.then(async () => {
+      const message = await this.mailbox.take();
+      if (message.type === 'error') throw await reviveError(message.error);
+      if (message.type !== 'sky') throw new Error(`network thread: ${message.type} while a result was due`);
+      out.set(message.probability);
+      this.busyMs += message.ms;
+      return out;
+    });
+    this.queue = answer.catch(() => {});
+    return answer;
+  }
+
+  /** Ends the worker, and with it the model's memory. */
+  async dispose(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
