@@ -2,7 +2,9 @@
  * The sky model in a worker thread of its own (WASM), for the segment thread: while the network
  * works on one frame there, the segment thread resizes the next and refines the last
  * (Segmenter, SkyNetwork.concurrent), so on two cores the network sets the pace instead of the sum
- * of the stages. Each run sends a copy of the planes and gets the probability back.
+ * of the stages. As with the segment thread, nothing frame-sized is allocated per frame on either
+ * side (buffers freed in a thread pile up in its malloc arena until V8 collects): each run sends a
+ * copy of the planes and an array for the probability in buffers that go there and come back.
  */
 import { Worker } from 'node:worker_threads';
 import type { Backend, SkyNetwork, Size } from '../core/segment/index.ts';
@@ -19,11 +21,11 @@ export interface NetworkThreadOptions {
 /** Worker → caller. */
 export type FromNetwork =
   | { type: 'ready'; backend: Backend }
-  | { type: 'sky'; probability: Float32Array; ms: number }
+  | { type: 'sky'; planes: Float32Array; probability: Float32Array; ms: number }
   | { type: 'error'; error: ThreadError };
 
-/** Caller → worker. */
-export interface ToNetwork { planes: Float32Array; size: Size }
+/** Caller → worker: the planes, and the array the probability is written to. */
+export interface ToNetwork { planes: Float32Array; probability: Float32Array; size: Size }
 
 export class NetworkThread implements SkyNetwork {
   readonly concurrent = true;
@@ -31,6 +33,9 @@ export class NetworkThread implements SkyNetwork {
   private readonly mailbox = new Mailbox<FromNetwork>();
   /** Runs are answered in order: the one awaited first is the one asked first. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** Buffers back from the worker, for the next runs. */
+  private readonly sparePlanes: Float32Array[] = [];
+  private readonly spareProbabilities: Float32Array[] = [];
 
   private loaded: Backend = 'wasm';
 
@@ -57,13 +62,18 @@ export class NetworkThread implements SkyNetwork {
   }
 
   run(planes: Float32Array, size: Size, out: Float32Array = new Float32Array(size.width * size.height)): Promise<Float32Array> {
-    // Posting copies the planes now: the caller may reuse its buffer as soon as this returns.
-    this.worker.postMessage({ planes, size } satisfies ToNetwork);
+    // The planes are copied now: the caller may reuse its buffer as soon as this returns.
+    const sent = take(this.sparePlanes, planes.length);
+    sent.set(planes);
+    const probability = take(this.spareProbabilities, size.width * size.height);
+    this.worker.postMessage({ planes: sent, probability, size } satisfies ToNetwork, [sent.buffer as ArrayBuffer, probability.buffer as ArrayBuffer]);
     const answer = this.queue.then(async () => {
       const message = await this.mailbox.take();
       if (message.type === 'error') throw await reviveError(message.error);
       if (message.type !== 'sky') throw new Error(`network thread: ${message.type} while a result was due`);
       out.set(message.probability);
+      this.sparePlanes.push(message.planes);
+      this.spareProbabilities.push(message.probability);
       this.busyMs += message.ms;
       return out;
     });
@@ -75,4 +85,10 @@ export class NetworkThread implements SkyNetwork {
   async dispose(): Promise<void> {
     await this.worker.terminate();
   }
+}
+
+/** A spare array of `length` (taken out of `spares`), or a new one. */
+function take(spares: Float32Array[], length: number): Float32Array {
+  const k = spares.findIndex((a) => a.length === length);
+  return k >= 0 ? spares.splice(k, 1)[0] : new Float32Array(length);
 }

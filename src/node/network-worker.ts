@@ -12,12 +12,12 @@ try {
   const model = await loadSkyModel(options.model, { backend: 'wasm', threads: options.threads });
   // One run at a time, in the order asked: each message waits for the run before it.
   let last: Promise<void> = Promise.resolve();
-  port.on('message', ({ planes, size }: ToNetwork) => {
+  port.on('message', ({ planes, probability, size }: ToNetwork) => {
     last = last.then(async () => {
       try {
         const busy = model.busyMs;
-        const probability = await model.run(planes, size);
-        send({ type: 'sky', probability, ms: model.busyMs - busy }, [probability.buffer as ArrayBuffer]);
+        await model.run(planes, size, probability);
+        send({ type: 'sky', planes, probability, ms: model.busyMs - busy }, [planes.buffer as ArrayBuffer, probability.buffer as ArrayBuffer]);
       } catch (error) {
         send({ type: 'error', error: describeError(error) });
       }
