@@ -6,9 +6,10 @@
  * side (buffers freed in a thread pile up in its malloc arena until V8 collects): each run sends a
  * copy of the planes and an array for the probability in buffers that go there and come back.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Backend, SkyNetwork, Size } from '../core/segment/index.ts';
 import { Mailbox } from './mailbox.ts';
+import { startWorker, takeSpare } from './start-worker.ts';
 import { reviveError, type ThreadError } from './thread-error.ts';
 
 export interface NetworkThreadOptions {
@@ -30,42 +31,26 @@ export interface ToNetwork { planes: Float32Array; probability: Float32Array; si
 export class NetworkThread implements SkyNetwork {
   readonly concurrent = true;
   busyMs = 0;
-  private readonly mailbox = new Mailbox<FromNetwork>();
   /** Runs are answered in order: the one awaited first is the one asked first. */
   private queue: Promise<unknown> = Promise.resolve();
   /** Buffers back from the worker, for the next runs. */
   private readonly sparePlanes: Float32Array[] = [];
   private readonly spareProbabilities: Float32Array[] = [];
 
-  private loaded: Backend = 'wasm';
-
-  private constructor(private readonly worker: Worker) {
-    worker.on('message', (message: FromNetwork) => this.mailbox.put(message));
-    worker.on('error', (error) => this.mailbox.put({ type: 'error', error: { name: error.name, message: error.message } }));
-    worker.on('exit', (code) => this.mailbox.put({ type: 'error', error: { name: 'Error', message: `the network thread stopped (exit ${code})` } }));
-  }
-
-  get backend(): Backend {
-    return this.loaded;
-  }
+  private constructor(private readonly worker: Worker, private readonly mailbox: Mailbox<FromNetwork>, readonly backend: Backend) {}
 
   /** Starts the worker and loads the model there; throws the model's ModelError as loading it would. */
   static async start(options: NetworkThreadOptions): Promise<NetworkThread> {
-    const thread = new NetworkThread(new Worker(new URL('./network-worker.mjs', import.meta.url), { workerData: options }));
-    const ready = await thread.mailbox.take();
-    if (ready.type !== 'ready') {
-      await thread.worker.terminate();
-      throw ready.type === 'error' ? await reviveError(ready.error) : new Error(`network thread: ${ready.type} before ready`);
-    }
-    thread.loaded = ready.backend;
-    return thread;
+    const mailbox = new Mailbox<FromNetwork>();
+    const { worker, ready } = await startWorker(new URL('./network-worker.mjs', import.meta.url), options, 'network', mailbox);
+    return new NetworkThread(worker, mailbox, ready.backend);
   }
 
   run(planes: Float32Array, size: Size, out: Float32Array = new Float32Array(size.width * size.height)): Promise<Float32Array> {
     // The planes are copied now: the caller may reuse its buffer as soon as this returns.
-    const sent = take(this.sparePlanes, planes.length);
+    const sent = takeSpare(this.sparePlanes, planes.length, (length) => new Float32Array(length));
     sent.set(planes);
-    const probability = take(this.spareProbabilities, size.width * size.height);
+    const probability = takeSpare(this.spareProbabilities, size.width * size.height, (length) => new Float32Array(length));
     this.worker.postMessage({ planes: sent, probability, size } satisfies ToNetwork, [sent.buffer as ArrayBuffer, probability.buffer as ArrayBuffer]);
     const answer = this.queue.then(async () => {
       const message = await this.mailbox.take();
@@ -87,8 +72,3 @@ export class NetworkThread implements SkyNetwork {
   }
 }
 
-/** A spare array of `length` (taken out of `spares`), or a new one. */
-function take(spares: Float32Array[], length: number): Float32Array {
-  const k = spares.findIndex((a) => a.length === length);
-  return k >= 0 ? spares.splice(k, 1)[0] : new Float32Array(length);
-}

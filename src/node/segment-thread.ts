@@ -13,10 +13,11 @@
  * caller keeps its own frames), and the matte is an array this thread allocates, sent along with
  * the frame, filled there and handed back without a copy.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { BackendChoice, SegmentTimings, StagesDevice } from '../core/segment/index.ts';
 import type { Matte, RgbFrame } from '../core/types.ts';
 import { Mailbox } from './mailbox.ts';
+import { startWorker, takeSpare } from './start-worker.ts';
 import { reviveError, type ThreadError } from './thread-error.ts';
 
 export interface SegmentThreadOptions {
@@ -50,14 +51,13 @@ export type ToWorker = { type: 'frame'; frame: RgbFrame; matte?: Float32Array } 
 export class SegmentThread {
   /** The segmenter's ms per stage, once the last matte has been taken. */
   readonly timings: SegmentTimings = { resize: 0, network: 0, stabilise: 0, refine: 0 };
-  private readonly mailbox = new Mailbox<FromWorker>();
   /** Frame buffers back from the worker, for the next frames' copies. */
   private readonly spareFrames: Uint8Array[] = [];
   private loaded = '';
   private stages: StagesDevice | undefined;
 
   /** `warmUp`: frames still to be sent that get no matte. */
-  private constructor(private readonly worker: Worker, private warmUp: number) {}
+  private constructor(private readonly worker: Worker, private readonly mailbox: Mailbox<FromWorker>, private warmUp: number) {}
 
   /**
    * The network's backend, as the model loaded; on WebGPU, once the frames end, with a note where the
@@ -69,16 +69,9 @@ export class SegmentThread {
 
   /** Starts the worker and loads the model there; throws the model's ModelError as loading it would. */
   static async start(options: SegmentThreadOptions): Promise<SegmentThread> {
-    const worker = new Worker(new URL('./segment-worker.mjs', import.meta.url), { workerData: options });
-    const thread = new SegmentThread(worker, options.warmUp ?? 0);
-    worker.on('message', (message: FromWorker) => thread.mailbox.put(message));
-    worker.on('error', (error) => thread.mailbox.put({ type: 'error', error: { name: error.name, message: error.message } }));
-    worker.on('exit', (code) => thread.mailbox.put({ type: 'error', error: { name: 'Error', message: `the segment thread stopped (exit ${code})` } }));
-    const ready = await thread.mailbox.take();
-    if (ready.type !== 'ready') {
-      await worker.terminate();
-      throw ready.type === 'error' ? await reviveError(ready.error) : new Error(`segment thread: ${ready.type} before ready`);
-    }
+    const mailbox = new Mailbox<FromWorker>();
+    const { worker, ready } = await startWorker(new URL('./segment-worker.mjs', import.meta.url), options, 'segment', mailbox);
+    const thread = new SegmentThread(worker, mailbox, options.warmUp ?? 0);
     thread.loaded = ready.backend;
     return thread;
   }
@@ -122,8 +115,7 @@ export class SegmentThread {
   /** Sends a copy of the frame, in a spare buffer where one fits, and a new array for its matte unless it only warms up. */
   private post(frame: RgbFrame): void {
     const { width, height } = frame;
-    const spare = this.spareFrames.findIndex((buffer) => buffer.length === frame.data.length);
-    const data = spare >= 0 ? this.spareFrames.splice(spare, 1)[0] : new Uint8Array(frame.data.length);
+    const data = takeSpare(this.spareFrames, frame.data.length, (length) => new Uint8Array(length));
     data.set(frame.data);
     if (this.warmUp > 0) {
       this.warmUp--;
