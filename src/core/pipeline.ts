@@ -17,9 +17,10 @@ export interface RotoOptions {
   /**
    * On soft edges, let the tolerance grow to this share of the matte's edge ramp (the 0.1–0.9 width
    * the feather comes from), decided on the first frame with sky; `tolerance` is then the least.
-   * A path within a quarter of the ramp of the matte's 0.5 line stays inside the matte's own soft
-   * band, under the feather, while following a soft edge's texture wiggle to 1 px takes hundreds of
-   * vertices. Default: off (a fixed tolerance).
+   * A path within half the ramp of the matte's 0.5 line stays inside the matte's own soft band
+   * (between its 0.1 and 0.9 lines), under the feather, where the 0.5 line's place is as much the
+   * footage's texture as the edge's: following that wiggle takes a vertex every few pixels. Default:
+   * off (a fixed tolerance).
    */
   softnessTolerance?: number;
   /** The shot's frame number of the first matte (a range of a longer shot); default 0. */
@@ -36,7 +37,7 @@ export interface RotoOptions {
  * to 16× the area (about 32×32 px at 1080p) left to the feather instead of becoming masks of their own.
  */
 export function modelMatteDefaults(width: number, height: number): { tolerance: number; minArea: number; softnessTolerance: number } {
-  return { tolerance: 2 * defaultTolerance(width, height), minArea: 16 * defaultMinArea(width, height), softnessTolerance: 0.25 };
+  return { tolerance: 2 * defaultTolerance(width, height), minArea: 16 * defaultMinArea(width, height), softnessTolerance: 0.5 };
 }
 
 export interface FrameSummary {
