@@ -60,6 +60,8 @@ async function compare(name: string, width: number, height: number, frameCount: 
     const cpuPlanes = (await cpu.resize(frame)).slice();
     const planesMaxAbs = maxAbs(cpuPlanes, await gpu.resize(frame));
     const p = probabilities.subarray(f * n, (f + 1) * n);
+    cpu.measureMotion(frame);
+    gpu.measureMotion(frame);
     cpu.stabilise(frame, p);
     gpu.stabilise(frame, p);
     const a = await cpu.refine(frame), b = await gpu.refine(frame);
@@ -89,6 +91,7 @@ async function loseDevice(name: string, width: number, height: number): Promise<
   const size = workingSize(width, height);
   const gpu = (await GpuStages.create(device, width, height, size, DEFAULT_STABILISER, DEFAULT_GUIDED_FILTER))!;
   await gpu.resize(frame);
+  gpu.measureMotion(frame);
   gpu.stabilise(frame, new Float32Array(size.width * size.height).fill(0.5));
   device.destroy();
   try {

@@ -61,6 +61,8 @@ export class GpuStages implements ShotStages {
   private readonly planes: Float32Array;
   private readonly luma: Float32Array;
   private readonly lumaMotion: LumaMotion | undefined;
+  /** The frame measureMotion last took, and the motion it measured (none at a shot's first frame). */
+  private measured: { frame: RgbFrame; motion: Affine | undefined } | undefined;
 
   /**
    * The stages for a shot of `frameWidth` × `frameHeight` frames on `gpu`, or undefined where they
@@ -204,8 +206,13 @@ export class GpuStages implements ShotStages {
   }
 
   /** For the frame just resized: these stages do not overlap frames. */
-  stabilise(_frame: RgbFrame, p: Float32Array): void {
-    const m = this.lumaMotion?.next(lumaOfPlanes(this.planes, this.size, this.luma));
+  measureMotion(frame: RgbFrame): void {
+    this.measured = { frame, motion: this.lumaMotion?.next(lumaOfPlanes(this.planes, this.size, this.luma)) };
+  }
+
+  stabilise(frame: RgbFrame, p: Float32Array): void {
+    if (frame !== this.measured?.frame) throw new Error('GpuStages: stabilise(frame) before measureMotion(frame)');
+    const m = this.measured.motion;
     const shot = this.shot;
     shot.setUint32(20, m ? 0 : 1, true);
     (m ?? [1, 0, 0, 0, 1, 0]).forEach((v, i) => shot.setFloat32(32 + 4 * i, v, true));

@@ -70,6 +70,11 @@ export interface SegmenterOptions {
   gpu?: GPUDevice;
 }
 
+/** Resolves after a task (a timer), not a microtask: work that waits for the event loop gets to run. */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 export class Segmenter {
   readonly timings: SegmentTimings = { resize: 0, network: 0, stabilise: 0, refine: 0 };
   /** Where the last shot's stages ran. */
@@ -89,15 +94,24 @@ export class Segmenter {
     let running: { frame: RgbFrame; probability: Promise<Float32Array> } | undefined;
     // The network's time is what the model reports: runs in another thread overlap the stages here.
     let busySeen = this.model.busyMs;
-    /** Takes a frame's network result: stabilises it, and makes its matte unless it only warms up. */
+    /**
+     * Takes a frame's network result: stabilises it, and makes its matte unless it only warms up.
+     * The camera-motion estimate needs only the frame, so it is made while the network runs.
+     */
     const finish = async (run: NonNullable<typeof running>): Promise<Matte | undefined> => {
+      // onnxruntime-web submits a WebGPU run's work to the GPU only after a task: one passes first,
+      // or the estimate would hold the network back instead of overlapping it.
+      if (this.model.backend === 'webgpu') await nextTask();
+      const t0 = performance.now();
+      shot!.measureMotion(run.frame);
+      const measured = performance.now() - t0;
       const p = await run.probability;
       this.timings.network += this.model.busyMs - busySeen;
       busySeen = this.model.busyMs;
-      const t0 = performance.now();
+      const t = performance.now();
       shot!.stabilise(run.frame, p);
       const t1 = performance.now();
-      this.timings.stabilise += t1 - t0;
+      this.timings.stabilise += measured + t1 - t;
       count++;
       options.onProgress?.({ frames: count });
       if (count <= warmUp) return undefined;

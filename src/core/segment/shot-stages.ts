@@ -2,7 +2,8 @@
  * The per-frame stages around the network, for one shot: resize to the working size, temporal
  * stabilisation, refinement at full resolution. Two implementations: CpuStages (TypeScript, any
  * runtime) and GpuStages (WebGPU compute shaders, where the page has a GPU). The Segmenter drives
- * either one the same way, one frame at a time: resize → (network) → stabilise → refine. CpuStages
+ * either one the same way, one frame at a time: resize → (network, and meanwhile the camera-motion
+ * estimate) → stabilise → refine. CpuStages
  * also take the next frame's resize before the last frame's refine (`overlaps`), so that the Segmenter
  * can make a matte while a network in another thread works on the next frame.
  */
@@ -25,9 +26,12 @@ export interface ShotStages {
   /** The frame at the working size, as the network's r, g, b planes in 0..1: the stages' own buffer, valid until the next frame's (or, where they overlap, the one after). */
   resize(frame: RgbFrame): Promise<Float32Array>;
   /**
-   * Takes the network's probability for `frame` and stabilises it (kept for refine): the frame just
-   * resized, or where the stages overlap, the one before it.
+   * Estimates the camera motion from the previous frame to `frame` (the frame just resized, or where
+   * the stages overlap, the one before it) from the two frames' luma: CPU work that needs no network
+   * output, so the Segmenter does it while the network runs. Comes before stabilise(frame).
    */
+  measureMotion(frame: RgbFrame): void;
+  /** Takes the network's probability for the frame just measured and stabilises it (kept for refine). */
   stabilise(frame: RgbFrame, p: Float32Array): void;
   /** The last stabilised probability refined on its full-resolution frame (the frame just resized, or where the stages overlap, the one before): the matte, in `out` when given. */
   refine(frame: RgbFrame, out?: Float32Array): Promise<Matte>;
@@ -50,6 +54,8 @@ export class CpuStages implements ShotStages {
   /** The last two frames resized, with their planes (two buffers, used in turn): the last one first. */
   private resized: { frame: RgbFrame; planes: Float32Array }[] = [];
   private probability: Float32Array | undefined;
+  /** The frame measureMotion last took (its luma is in `luma`). */
+  private measured: RgbFrame | undefined;
   private resampler: PlaneResampler | undefined;
   private guidedBuffers: GuidedFilterBuffers | undefined;
 
@@ -69,8 +75,14 @@ export class CpuStages implements ShotStages {
     return this.resized[0].planes;
   }
 
+  measureMotion(frame: RgbFrame): void {
+    this.measured = frame;
+    this.stabiliser?.measure(lumaOfPlanes(this.planesOf(frame), this.size, this.luma));
+  }
+
   stabilise(frame: RgbFrame, p: Float32Array): void {
-    this.probability = this.stabiliser ? this.stabiliser.next(p, lumaOfPlanes(this.planesOf(frame), this.size, this.luma)) : p;
+    if (frame !== this.measured) throw new Error('CpuStages: stabilise(frame) before measureMotion(frame)');
+    this.probability = this.stabiliser ? this.stabiliser.blend(p, this.luma) : p;
   }
 
   async refine(frame: RgbFrame, out?: Float32Array): Promise<Matte> {

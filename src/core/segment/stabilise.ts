@@ -145,8 +145,19 @@ export class TemporalStabiliser {
    * stabiliser's own buffer, valid until the next call.
    */
   next(p: Float32Array, luma: Float32Array): Float32Array {
+    this.measure(luma);
+    return this.blend(p, luma);
+  }
+
+  /** Measures the camera motion to the next frame from its luma alone (none at the first frame): blend(p) for that frame follows. */
+  measure(luma: Float32Array): void {
+    this.lumaMotion.next(luma);
+  }
+
+  /** Stabilises the probability `p` of the frame just measured (`luma`, the same as given to measure): next()'s second half. */
+  blend(p: Float32Array, luma: Float32Array): Float32Array {
     const { width: w, height: h } = this.size;
-    const m = this.lumaMotion.next(luma);
+    const m = this.lumaMotion.motion;
     if (!m) {
       this.history.set(p);
       return this.history;
