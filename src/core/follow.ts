@@ -14,7 +14,7 @@ import { cubicsToPath, fitContour, fitSpan, featureReach, CORNER_TURN_DEGREES, t
 import { arcLengths, CORNER_ROUNDING, densify, findCorners, pointAt } from './polyline.ts';
 import { PolylineIndex } from './nearest.ts';
 import { applySimilarity, type Similarity } from './motion.ts';
-import { FIT_SHARE, type RegionTrack, type TrackOptions } from './track.ts';
+import { FIT_SHARE, insideFrame, type RegionTrack, type TrackOptions } from './track.ts';
 import type { Deviation, Shapes } from './keyframes.ts';
 import { RunShapes } from './run-shapes.ts';
 import { pruneVertices, VertexPositions } from './prune.ts';
@@ -113,11 +113,10 @@ function advance(state: RunState, current: Measured, previous: Measured, previou
   const snapRadius = 8 * reach;
 
   // Where each vertex went, as an arc length on the new contour.
-  const predicted = state.anchors.map((anchor) => localPrediction(previousOutline, motion, index, anchor, 4 * reach));
+  const predicted = state.anchors.map((anchor) => localPrediction(previousOutline, motion, index, anchor, 4 * reach, options));
   // A corner vertex snaps to the nearest corner of the same kind (the ways in and out of it agree):
   // on a small or narrowing shape the next corner along is close, but it turns the other way.
   const corners = cornerPositions.map((c) => ({ at: c, point: pointAt(points, s, c), kind: cornerKind(points, s, c, reach) }));
-  const claimed = new Set<number>();
   const positions = state.anchors.map((anchor, k) => {
     const [px, py] = predicted[k];
     if (anchor.corner) {
@@ -127,20 +126,9 @@ function advance(state: RunState, current: Measured, previous: Measured, previou
         const d = hypot(c.point[0] - px, c.point[1] - py);
         if (d < bestDistance && sameKind(kind, c.kind)) { bestDistance = d; best = c.at; }
       }
-      if (best >= 0) { claimed.add(best); return best; }
+      if (best >= 0) return best;
     }
     return arcPosition(index, s, px, py);
-  });
-  // A smooth vertex that lands right on a corner no vertex holds becomes that corner's vertex (a shape
-  // first seen a few pixels across had no corners to tell): it then stays on it as the shape changes.
-  state.anchors.forEach((anchor, k) => {
-    if (anchor.corner) return;
-    const [px, py] = predicted[k];
-    const near = corners.find((c) => !claimed.has(c.at) && hypot(c.point[0] - px, c.point[1] - py) < reach);
-    if (!near) return;
-    claimed.add(near.at);
-    positions[k] = near.at;
-    anchor.corner = true;
   });
 
   // Keep the vertices in order along the outline; one that landed far from where its share of the
@@ -201,11 +189,17 @@ function sameKind(a: number[], b: number[]): boolean {
  * anchor moved (parts of one region, a band of trees and a roof say, move differently, and a
  * narrowing opening moves off what one similarity predicts). Each point of the last outline within
  * `radius` of the anchor is moved by the overall motion and matched to the nearest stretch of the new
- * outline running the same way (within 45°, up to 8 × radius away). The correction is the shift that
+ * outline running the same way (within 45°, up to the tolerance away). The correction is the shift that
  * best closes those gaps across each stretch (point-to-line least squares): a corner's two sides pin
  * it both ways; along a lone straight side, where nothing says how far it slid, it is not shifted.
+ * Points on the frame edge are left out: the edge stays where it is while the scene moves.
+ * The search is short because the region's motion is good to about a pixel (the camera's, refined by
+ * ICP): a stretch further away is more often another part of a ragged outline (a tree line) than
+ * where this part went, and such matches once pulled vertices tens to hundreds of px along the
+ * outline over a shot (a 1080p hand-held move: scene-space drift 200 px on average, now 10).
  */
-function localPrediction(outline: Float32Array, transform: Similarity, index: PolylineIndex, anchor: Anchor, radius: number): [number, number] {
+function localPrediction(outline: Float32Array, transform: Similarity, index: PolylineIndex, anchor: Anchor, radius: number,
+  options: TrackOptions): [number, number] {
   const [px, py] = applySimilarity(transform, anchor.x, anchor.y);
   // Normal equations of the shift t: Σ n nᵀ t = Σ n (n · gap), plus a little of t = 0.
   let a11 = 1e-3, a12 = 0, a22 = 1e-3, b1 = 0, b2 = 0;
@@ -217,10 +211,10 @@ function localPrediction(outline: Float32Array, transform: Similarity, index: Po
     const steps = Math.ceil(hypot(bx - ax, by - ay));
     for (let k = 0; k < steps; k++) {
       const qx = ax + ((bx - ax) * k) / steps, qy = ay + ((by - ay) * k) / steps;
-      if (Math.abs(qx - anchor.x) > radius || Math.abs(qy - anchor.y) > radius) continue;
+      if (Math.abs(qx - anchor.x) > radius || Math.abs(qy - anchor.y) > radius || !insideFrame(qx, qy, options)) continue;
       const [mx, my] = applySimilarity(transform, qx, qy);
       const [dx, dy] = applySimilarity(linear, bx - ax, by - ay);
-      const hit = index.nearest(mx, my, 8 * radius, dx, dy, 0.7);
+      const hit = index.nearest(mx, my, options.tolerance, dx, dy, 0.7);
       if (!hit) continue;
       // The matched segment's normal.
       const j2 = (hit.segment + 1) % (index.points.length / 2);
