@@ -5,7 +5,8 @@
  * caller's frames are left intact; timings and backend come back; a bad model is the same ModelError as loading it here.
  * And the Segmenter's reused buffers carry nothing from one frame to the next. With the network in a
  * thread of its own (NetworkThread), the Segmenter asks for the next frame's run before it makes the
- * last frame's matte, with the same mattes; cancelling and a network thread that stops end the run cleanly.
+ * last frame's matte, with the same mattes; cancelling and a network thread that stops end the run cleanly,
+ * and so does a network run that fails while the Segmenter estimates the camera motion beside it.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -214,5 +215,23 @@ describe('NetworkThread (the network in a thread of its own) under a Segmenter',
     const stopping = network.dispose();
     await assert.rejects(collect(new Segmenter(network).segment(stream(frames))), /the network thread stopped/);
     await stopping;
+  });
+});
+
+describe('Segmenter with a network run that fails', () => {
+  it('fails the shot with the run\'s error, also when it fails while the motion is estimated, and leaves nothing unhandled', async () => {
+    const frames = await sampleFrames();
+    // On WebGPU the Segmenter lets a task pass and estimates the camera motion before it takes the run's result.
+    const lost: SkyNetwork = { backend: 'webgpu', concurrent: false, busyMs: 0, run: () => Promise.reject(new Error('the GPU device was lost')) };
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => { unhandled.push(reason); };
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      await assert.rejects(collect(new Segmenter(lost).segment(stream(frames))), /the GPU device was lost/);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    assert.deepEqual(unhandled, []);
   });
 });

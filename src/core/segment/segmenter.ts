@@ -132,13 +132,14 @@ export class Segmenter {
         const planes = await shot.resize(frame);
         this.timings.resize += performance.now() - t0;
         const run = { frame, probability: this.model.run(planes, shot.size, probabilities[asked++ % 2]) };
+        // Taken only after the motion estimate, or in the next round: until then a failed run must
+        // not count as unhandled (the await that takes it still throws).
+        run.probability.catch(() => {});
         // A network in a thread of its own starts on this frame while the last one is stabilised and
         // refined here (stages that keep two frames' planes), so it never waits for them.
         const pipelined = this.model.concurrent && shot.overlaps;
         const last = running;
         running = pipelined ? run : undefined;
-        // Taken only in the next round: until then a failed run must not count as unhandled.
-        running?.probability.catch(() => {});
         for (const taken of [last, pipelined ? undefined : run]) {
           const matte = taken && (await finish(taken));
           if (matte) yield matte;
