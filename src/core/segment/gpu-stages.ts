@@ -61,8 +61,8 @@ export class GpuStages implements ShotStages {
   private readonly planes: Float32Array;
   private readonly luma: Float32Array;
   private readonly lumaMotion: LumaMotion | undefined;
-  /** The frame measureMotion last took, and the motion it measured (none at a shot's first frame). */
-  private measured: { frame: RgbFrame; motion: Affine | undefined } | undefined;
+  /** The frame measureMotion last took (its motion is lumaMotion's). */
+  private measured: RgbFrame | undefined;
 
   /**
    * The stages for a shot of `frameWidth` × `frameHeight` frames on `gpu`, or undefined where they
@@ -207,12 +207,13 @@ export class GpuStages implements ShotStages {
 
   /** For the frame just resized: these stages do not overlap frames. */
   measureMotion(frame: RgbFrame): void {
-    this.measured = { frame, motion: this.lumaMotion?.next(lumaOfPlanes(this.planes, this.size, this.luma)) };
+    this.measured = frame;
+    this.lumaMotion?.next(lumaOfPlanes(this.planes, this.size, this.luma));
   }
 
   stabilise(frame: RgbFrame, p: Float32Array): void {
-    if (frame !== this.measured?.frame) throw new Error('GpuStages: stabilise(frame) before measureMotion(frame)');
-    const m = this.measured.motion;
+    if (frame !== this.measured) throw new Error('GpuStages: stabilise(frame) before measureMotion(frame)');
+    const m = this.lumaMotion?.motion;
     const shot = this.shot;
     shot.setUint32(20, m ? 0 : 1, true);
     (m ?? [1, 0, 0, 0, 1, 0]).forEach((v, i) => shot.setFloat32(32 + 4 * i, v, true));
