@@ -9,7 +9,7 @@ import { flattenPath, lerpPath } from '../src/core/bezier.ts';
 import { fillPolygons } from '../src/core/render.ts';
 import { removeSpecks, threshold } from '../src/core/metrics.ts';
 import { PolylineIndex } from '../src/core/nearest.ts';
-import { CORNER_ROUNDING } from '../src/core/polyline.ts';
+import { CORNER_ROUNDING, densify } from '../src/core/polyline.ts';
 import {
   CoverageRasterizer, ellipsePolygon, gaussianBlur, prng, regionWithHoles, rotatingBlob, skylinePan, transformPolygon,
 } from '../src/synthetic/index.ts';
@@ -231,6 +231,22 @@ describe('fit', () => {
       distances.forEach((d, k) => assert.ok(d <= 0.3, `${name}: nearest vertex to corner (${corners[k]}) is ${d.toFixed(3)} px away`));
     }
     t.diagnostic(report.join('; '));
+  });
+
+  it('gives a sub-pixel sliver poking in from the frame edge no vertex, and a chimney standing on the edge its four corners', () => {
+    const W = 400, H = 300;
+    // Sky above a skyline that leaves the right edge at y = 100; it once got vertices at both ends of the sliver and at its tip.
+    const sliver = [0, 0, W, 0, W, 98.5, W - 5, 98.65, W, 98.8, W, 100, 0, 200];
+    const chimney = [0, 0, W, 0, W, 70, W - 20, 70, W - 20, 80, W, 80, W, 100, 0, 200];
+    const cases: [string, number[], number, Vec2[]][] = [
+      ['sliver', sliver, 4, [[0, 0], [W, 0], [W, 100], [0, 200]]],
+      ['chimney', chimney, 1, [[0, 0], [W, 0], [W, 70], [W - 20, 70], [W - 20, 80], [W, 80], [W, 100], [0, 200]]],
+    ];
+    for (const [name, outline, tolerance, corners] of cases) {
+      const { path } = fitContour(densify(Float64Array.from(outline), 1), { tolerance, width: W, height: H });
+      assert.equal(path.vertices.length, corners.length, `${name}: ${path.vertices.map((v) => v.map((c) => c.toFixed(2)).join(',')).join(' ')}`);
+      corners.forEach((c) => assert.ok(nearestVertex(path, c) <= 0.3, `${name}: no vertex at (${c})`));
+    }
   });
 
   it('fits a circle of radius 100 at tolerance 1 with at most 8 vertices and smooth joints (collinear tangents)', (t) => {

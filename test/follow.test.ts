@@ -69,6 +69,27 @@ describe('followShapes', () => {
       assert.ok(error <= FIT_SHARE * OPTIONS.tolerance + 0.05, `frame ${k}: ${error.toFixed(3)} px`);
     }
   });
+
+  it('makes no vertex for a sub-pixel sliver poking in from the frame edge: where the skyline leaves the edge stays one vertex', () => {
+    // Sky above a straight skyline that leaves the right edge at y = 400 + 2k. In the first frame a
+    // sliver of the matte 0.3 px thick pokes 5 px in from the edge just above it (footage noise); it
+    // once gave two edge corners there, two vertices that the later frames put on top of each other.
+    const { width, height } = OPTIONS, tolerance = 8;
+    const frames = Array.from({ length: 6 }, (_, k) => {
+      const y = 400 + 2 * k;
+      const sliver = k === 0 ? [width, y - 1.5, width - 5, y - 1.35, width, y - 1.2] : [];
+      return Float32Array.from([0, 0, width, 0, ...sliver, width, y, 0, y + 300]);
+    });
+    const [run, ...rest] = followShapes(track(frames), { width, height, tolerance });
+    assert.equal(rest.length, 0);
+    for (let k = 0; k < frames.length; k++) {
+      const { vertices } = run.shapes.at(k)!;
+      const gaps = vertices.map((v, i) => Math.hypot(v[0] - vertices[(i + 1) % vertices.length][0], v[1] - vertices[(i + 1) % vertices.length][1]));
+      assert.ok(Math.min(...gaps) > 100, `frame ${k}: vertices ${vertices.map((v) => v.map((c) => c.toFixed(1)).join(',')).join(' ')}`);
+      const error = deviation(frames[k], run.shapes.at(k)!);
+      assert.ok(error <= 5 + 0.05, `frame ${k}: ${error.toFixed(3)} px from the outline`);
+    }
+  });
 });
 
 describe('pruneVertices', () => {

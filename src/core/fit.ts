@@ -6,7 +6,7 @@
  * merged wherever one cubic still fits.
  */
 import type { BezierPath, Vec2 } from './types.ts';
-import { arcLengths, CORNER_ROUNDING, findCorners, outlineBetween, pointAt, sharpCorner, sideDirection } from './polyline.ts';
+import { arcLengths, CORNER_ROUNDING, findCorners, outlineBetween, pointAt, pressSliversOntoEdge, sharpCorner, sideDirection } from './polyline.ts';
 import { hypot } from './hypot.ts';
 
 export interface FitOptions {
@@ -246,15 +246,16 @@ export interface FittedContour {
   corner: boolean[];
   /** Largest distance in px from the contour to the path. */
   error: number;
-  /** Each vertex's arc length along the contour from its first point (increasing, the first may be past 0). */
+  /** Each vertex's arc length along the contour (its edge slivers pressed) from its first point (increasing, the first may be past 0). */
   at: number[];
 }
 
 /** A closed contour as a bezier path within `options.tolerance`. */
-export function fitContour(points: Float64Array, options: FitOptions): FittedContour {
+export function fitContour(contour: Float64Array, options: FitOptions): FittedContour {
+  const reach = featureReach(options.tolerance);
+  const points = pressSliversOntoEdge(contour, reach, options);
   const s = arcLengths(points);
   const perimeter = s[s.length - 1];
-  const reach = featureReach(options.tolerance);
   const corners = findCorners(points, s, { reach, minTurnDegrees: CORNER_TURN_DEGREES, width: options.width, height: options.height })
     .map((i) => s[i]);
   // Without corners the seam goes where the contour bends most, a stable choice from frame to frame.

@@ -11,13 +11,13 @@
  * starts: the mask hands over to a new mask at that frame.
  */
 import { cubicsToPath, fitContour, fitSpan, featureReach, CORNER_TURN_DEGREES, type SpanFit } from './fit.ts';
-import { arcLengths, CORNER_ROUNDING, densify, findCorners, pointAt } from './polyline.ts';
+import { CORNER_ROUNDING, findCorners, pointAt } from './polyline.ts';
 import { PolylineIndex } from './nearest.ts';
 import { applySimilarity, type Similarity } from './motion.ts';
 import { FIT_SHARE, insideFrame, type RegionTrack, type TrackOptions } from './track.ts';
 import type { Deviation, Shapes } from './keyframes.ts';
 import { RunShapes } from './run-shapes.ts';
-import { pruneVertices, VertexPositions } from './prune.ts';
+import { fittingOutline, pruneVertices, VertexPositions } from './prune.ts';
 import { hypot } from './hypot.ts';
 
 const MAX_INSERTIONS_PER_FRAME = 32;
@@ -49,10 +49,9 @@ interface Measured {
   index: PolylineIndex;
 }
 
-function measure(outline: Float32Array): Measured {
-  // Outlines are stored simplified; fitting measures its error at the points, so space them 1 px apart.
-  const points = densify(outline, 1);
-  return { points, s: arcLengths(points), index: new PolylineIndex(points, true) };
+function measure(outline: Float32Array, options: TrackOptions): Measured {
+  const { points, s } = fittingOutline(outline, options);
+  return { points, s, index: new PolylineIndex(points, true) };
 }
 
 /** The track's frames as runs of shapes (usually one run), each with the fewest vertices that follow it. */
@@ -67,7 +66,7 @@ export function followShapes(track: RegionTrack, options: TrackOptions): ShapeRu
   // Each frame is measured once and serves again as the next frame's previous one.
   let previous: Measured | undefined;
   track.outlines.forEach((outline, k) => {
-    const current = measure(outline);
+    const current = measure(outline, options);
     if (!(state && previous && advance(state, current, previous, track.outlines[k - 1], track.motions[k], options))) {
       if (state) finish(state);
       state = startRun(current, track.firstFrame + k, options);

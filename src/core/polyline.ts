@@ -95,6 +95,48 @@ export function findCorners(points: Float64Array, s: Float64Array, options: Corn
   return kept;
 }
 
+/**
+ * The outline with every stretch that leaves the frame edge for less than `reach` of arc, between two
+ * points on it, moved onto the nearest edge (the outline itself when it has none). Such a stretch is a
+ * sub-pixel sliver of the matte poking in from the edge, footage noise there. Fitted as it is, it made
+ * two edge corners a pixel apart, two vertices that the next frames, without the sliver, put on top of
+ * each other. The distance checks still see it, and let it pass as thin (keyframes.ts).
+ */
+export function pressSliversOntoEdge(points: Float64Array, reach: number, frame: { width: number; height: number }): Float64Array {
+  const { width, height } = frame;
+  const n = points.length / 2;
+  const onEdge = (i: number): boolean => {
+    const x = points[2 * i], y = points[2 * i + 1];
+    return x <= 0 || y <= 0 || x >= width || y >= height;
+  };
+  let first = 0;
+  while (first < n && !onEdge(first)) first++;
+  let pressed: Float64Array | undefined;
+  // Each gap between two points on the edge, walked once round from the first of them.
+  for (let k = 1, last = first, arc = 0; first < n && k <= n; k++) {
+    const i = (first + k) % n, h = (i + n - 1) % n;
+    arc += hypot(points[2 * i] - points[2 * h], points[2 * i + 1] - points[2 * h + 1]);
+    if (!onEdge(i)) continue;
+    const gap = (i - last + n) % n;
+    if (gap > 1 && arc < reach) {
+      pressed ??= Float64Array.from(points);
+      for (let j = 1; j < gap; j++) pressOntoNearestEdge(pressed, (last + j) % n, width, height);
+    }
+    last = i;
+    arc = 0;
+  }
+  return pressed ?? points;
+}
+
+function pressOntoNearestEdge(points: Float64Array, i: number, width: number, height: number): void {
+  const x = points[2 * i], y = points[2 * i + 1];
+  const nearest = Math.min(x, y, width - x, height - y);
+  if (nearest === x) points[2 * i] = 0;
+  else if (nearest === y) points[2 * i + 1] = 0;
+  else if (nearest === width - x) points[2 * i] = width;
+  else points[2 * i + 1] = height;
+}
+
 /** The point at arc length `pos` (any real number: it wraps around the perimeter). */
 export function pointAt(points: Float64Array, s: Float64Array, pos: number): [number, number] {
   const n = points.length / 2, perimeter = s[n];

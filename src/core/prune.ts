@@ -9,7 +9,7 @@
  * every other one, so that the spans judged in a round do not overlap, until two rounds remove none.
  */
 import { cubicsToPath, featureReach, fitSpan, type Cubic } from './fit.ts';
-import { arcLengths, densify } from './polyline.ts';
+import { arcLengths, densify, pressSliversOntoEdge } from './polyline.ts';
 import { RunShapes, type Insertion } from './run-shapes.ts';
 import { segmentControls } from './bezier.ts';
 import { FIT_SHARE, type TrackOptions } from './track.ts';
@@ -46,13 +46,18 @@ export class VertexPositions {
 }
 
 /** A frame's outline as spans are fitted to it: points 1 px apart and their arc lengths. */
-interface Outline {
+export interface FittingOutline {
   points: Float64Array;
   s: Float64Array;
 }
 
-function outlineOf(stored: Float32Array): Outline {
-  const points = densify(stored, 1);
+/**
+ * A stored outline as following fits spans to it. Outlines are stored simplified, and fitting
+ * measures its error at the points, so they are spaced 1 px apart; slivers off the frame edge are
+ * pressed onto it, as fitContour does.
+ */
+export function fittingOutline(stored: Float32Array, options: TrackOptions): FittingOutline {
+  const points = pressSliversOntoEdge(densify(stored, 1), featureReach(options.tolerance), options);
   return { points, s: arcLengths(points) };
 }
 
@@ -67,7 +72,7 @@ export function pruneVertices(shapes: RunShapes, positions: VertexPositions, out
   const fitTolerance = FIT_SHARE * options.tolerance;
   const at = Array.from({ length: frames }, (_, f) => positions.at(f));
   // One cubic from kept vertex a to kept vertex b, the next kept one after it, in frame f.
-  const spanIn = (outline: Outline, f: number, a: number, b: number) => {
+  const spanIn = (outline: FittingOutline, f: number, a: number, b: number) => {
     const to = b > a ? at[f][b] : at[f][b] + outline.s[outline.s.length - 1];
     return fitSpan(outline.points, outline.s, at[f][a], to, corner[a], corner[b], reach);
   };
@@ -83,7 +88,7 @@ export function pruneVertices(shapes: RunShapes, positions: VertexPositions, out
       if (j % 2 !== parity || j === 0 || corner[k] || (keptWith[k].previous === previous && keptWith[k].next === next)) return;
       candidates.set(k, { previous, next });
     });
-    const fails = (k: number, f: number, outline: Outline): boolean => {
+    const fails = (k: number, f: number, outline: FittingOutline): boolean => {
       const { previous, next } = candidates.get(k)!;
       if (spanIn(outline, f, previous, next).error <= fitTolerance) return false;
       keptWith[k] = { previous, next, frame: f };
@@ -91,14 +96,14 @@ export function pruneVertices(shapes: RunShapes, positions: VertexPositions, out
     };
     // Each candidate's frame first, in frame order so that each outline is measured once.
     const first = new Map([...candidates.keys()].map((k) => [k, keptWith[k].frame]));
-    let measured: { frame: number; outline: Outline } | undefined;
+    let measured: { frame: number; outline: FittingOutline } | undefined;
     for (const k of [...first.keys()].sort((a, b) => first.get(a)! - first.get(b)!)) {
       const f = first.get(k)!;
-      if (measured?.frame !== f) measured = { frame: f, outline: outlineOf(outlines[f]) };
+      if (measured?.frame !== f) measured = { frame: f, outline: fittingOutline(outlines[f], options) };
       if (fails(k, f, measured.outline)) candidates.delete(k);
     }
     for (let f = 0; f < frames && candidates.size > 0; f++) {
-      const outline = measured?.frame === f ? measured.outline : outlineOf(outlines[f]);
+      const outline = measured?.frame === f ? measured.outline : fittingOutline(outlines[f], options);
       for (const k of candidates.keys()) if (first.get(k) !== f && fails(k, f, outline)) candidates.delete(k);
     }
     idle = candidates.size > 0 ? 0 : idle + 1;
@@ -113,11 +118,11 @@ export function pruneVertices(shapes: RunShapes, positions: VertexPositions, out
   const pruned = new RunShapes();
   for (let f = 0; f < frames; f++) {
     const path = shapes.at(f)!;
-    let outline: Outline | undefined;
+    let outline: FittingOutline | undefined;
     pruned.push(cubicsToPath(kept.map((k, j): Cubic => {
       const next = kept[(j + 1) % kept.length];
       if (next === (k + 1) % corner.length) return segmentControls(path, k);
-      outline ??= outlineOf(outlines[f]);
+      outline ??= fittingOutline(outlines[f], options);
       const [p0, p1, p2, p3] = spanIn(outline, f, k, next).curve;
       const [a, b] = [path.vertices[k], path.vertices[next]];
       return [a, [p1[0] + a[0] - p0[0], p1[1] + a[1] - p0[1]], [p2[0] + b[0] - p3[0], p2[1] + b[1] - p3[1]], b];
