@@ -5,7 +5,7 @@
 import type { BezierPath } from './types.ts';
 import { controlPointDistance, flattenPath, lerpPath } from './bezier.ts';
 import { across, PolylineIndex } from './nearest.ts';
-import { densify, simplifyClosed } from './polyline.ts';
+import { densify, onFrameEdge, simplifyClosed } from './polyline.ts';
 import { hypot } from './hypot.ts';
 
 /** The frame a mask is seen through: only what lies inside it matters. */
@@ -216,7 +216,6 @@ function anySegmentWithin(segments: number[], x: number, y: number, distance: nu
 /** The outline's segments (x0, y0, x1, y1) that come within `within` of the line where coordinate `axis` is `at`, leaving out those along the frame's edge. */
 function drawnSegmentsNear(outline: Float32Array | Float64Array, axis: number, at: number, within: number, frame: FrameBox): number[] {
   const { width, height } = frame;
-  const onEdge = (x: number, y: number) => x <= 0 || y <= 0 || x >= width || y >= height;
   const out: number[] = [];
   const n = outline.length / 2;
   for (let i = 0; i < n; i++) {
@@ -225,7 +224,7 @@ function drawnSegmentsNear(outline: Float32Array | Float64Array, axis: number, a
     const c0 = axis === 0 ? x0 : y0, c1 = axis === 0 ? x1 : y1;
     if (Math.min(c0, c1) > at + within || Math.max(c0, c1) < at - within) continue;
     // Both ends on the frame's edge, and on the same side of it: the outline follows the edge there.
-    if (onEdge(x0, y0) && onEdge(x1, y1) && (x0 === x1 || y0 === y1)) continue;
+    if (onFrameEdge(x0, y0, width, height) && onFrameEdge(x1, y1, width, height) && (x0 === x1 || y0 === y1)) continue;
     out.push(x0, y0, x1, y1);
   }
   return out;

@@ -28,6 +28,11 @@ export function sideDirection(points: Float64Array, s: Float64Array, i: number, 
   return [dx / len, dy / len];
 }
 
+/** Whether (x, y) lies on the frame's edge or past it, where traced outlines follow the edge. */
+export function onFrameEdge(x: number, y: number, width: number, height: number): boolean {
+  return x <= 0 || y <= 0 || x >= width || y >= height;
+}
+
 export interface CornerOptions {
   /** Arc distance in px over which the turn is measured; larger ignores finer wiggles. */
   reach: number;
@@ -49,10 +54,7 @@ export function findCorners(points: Float64Array, s: Float64Array, options: Corn
   const minCos = Math.cos((options.minTurnDegrees * Math.PI) / 180);
   const perimeter = s[n];
   const turn = new Float64Array(n);
-  const onEdge = (i: number): boolean => {
-    const x = points[2 * i], y = points[2 * i + 1];
-    return x <= 0 || y <= 0 || x >= width || y >= height;
-  };
+  const onEdge = (i: number): boolean => onFrameEdge(points[2 * i], points[2 * i + 1], width, height);
   const corners = new Set<number>();
   let behind = 0, ahead = 0;
   const wrapDistance = (from: number, to: number) => (s[to] - s[from] + perimeter) % perimeter;
@@ -105,10 +107,7 @@ export function findCorners(points: Float64Array, s: Float64Array, options: Corn
 export function pressSliversOntoEdge(points: Float64Array, reach: number, frame: { width: number; height: number }): Float64Array {
   const { width, height } = frame;
   const n = points.length / 2;
-  const onEdge = (i: number): boolean => {
-    const x = points[2 * i], y = points[2 * i + 1];
-    return x <= 0 || y <= 0 || x >= width || y >= height;
-  };
+  const onEdge = (i: number): boolean => onFrameEdge(points[2 * i], points[2 * i + 1], width, height);
   let first = 0;
   while (first < n && !onEdge(first)) first++;
   let pressed: Float64Array | undefined;
