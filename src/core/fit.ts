@@ -212,13 +212,16 @@ export function outlineTangent(points: Float64Array, s: Float64Array, pos: numbe
 /**
  * One cubic for the outline between arc lengths `from` and `to`. A corner end sits on the sharp
  * corner (not the pixel grid's rounded one) with a free handle; a smooth end follows the outline's
- * tangent so that neighbouring spans join smoothly.
+ * tangent so that neighbouring spans join smoothly. With `past`, the curve comes in from a vertex past
+ * the frame edge (`before`) to the outline's start, or goes on from its end to one (`after`): the
+ * outline ends where it meets the frame edge, and the curve ends on that vertex, with a free handle.
  */
 export function fitSpan(points: Float64Array, s: Float64Array, from: number, to: number,
-  fromCorner: boolean, toCorner: boolean, reach: number): SpanFit {
+  fromCorner: boolean, toCorner: boolean, reach: number, past: PastFrameEnds = {}): SpanFit {
   if (to - from < 1e-9) {
     const p = fromCorner ? sharpCorner(points, s, from, reach) : pointAt(points, s, from);
-    return { from, to, curve: [p, p, p, p], error: 0, worstAt: from };
+    const [a, b] = [past.before ?? p, past.after ?? p];
+    return { from, to, curve: [a, thirdOfChord(a, b, null, 0), thirdOfChord(b, a, null, 0), b], error: 0, worstAt: from };
   }
   const outline = outlineBetween(points, s, from, to);
   const trimFrom = fromCorner ? Math.min(CORNER_ROUNDING, (to - from) / 3) : 0;
@@ -235,9 +238,25 @@ export function fitSpan(points: Float64Array, s: Float64Array, from: number, to:
     else { xy[2 * kept] = xy[2 * i]; xy[2 * kept + 1] = xy[2 * i + 1]; }
     at[kept++] = pos;
   }
-  const fit = fitCubic(xy.subarray(0, 2 * kept), fromCorner ? null : outlineTangent(points, s, from, reach, 1),
-    toCorner ? null : outlineTangent(points, s, to, reach, -1));
-  return { from, to, curve: fit.curve, error: fit.error, worstAt: at[fit.worst] };
+  const before = past.before ? 1 : 0;
+  const fit = fitCubic(withEnds(xy.subarray(0, 2 * kept), past), fromCorner || before ? null : outlineTangent(points, s, from, reach, 1),
+    toCorner || past.after ? null : outlineTangent(points, s, to, reach, -1));
+  return { from, to, curve: fit.curve, error: fit.error, worstAt: at[Math.min(kept - 1, Math.max(0, fit.worst - before))] };
+}
+
+/** Vertices past the frame edge that a span comes in from or goes on to (see fitSpan). */
+export interface PastFrameEnds {
+  before?: Vec2;
+  after?: Vec2;
+}
+
+function withEnds(xy: Float64Array, { before, after }: PastFrameEnds): Float64Array {
+  if (!before && !after) return xy;
+  const out = new Float64Array(xy.length + (before ? 2 : 0) + (after ? 2 : 0));
+  if (before) out.set(before);
+  out.set(xy, before ? 2 : 0);
+  if (after) out.set(after, out.length - 2);
+  return out;
 }
 
 export interface FittedContour {

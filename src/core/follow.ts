@@ -4,13 +4,17 @@
  *   1. the region's motion since the last frame, corrected locally around each vertex, predicts
  *      where each vertex went;
  *   2. corner vertices snap to the nearest corner of the new outline, the others to the nearest point;
+ *      a vertex that the motion takes past the frame edge goes there with its feature (past-frame.ts);
  *   3. each span between neighbouring vertices gets one cubic; where a span cannot be fitted within
  *      the tolerance a vertex is added there — and to every earlier frame, by splitting that segment
  *      where it already lies, which leaves those frames' shapes exactly as they were.
  * When a region changes past following (too many vertices to add), the run ends and a new one
- * starts: the mask hands over to a new mask at that frame.
+ * starts: the mask hands over to a new mask at that frame. At the end of a run, vertices added for
+ * features that came into frame are brought in from past the edge in the frames before, and the
+ * vertices no frame needs are removed (prune.ts).
  */
-import { cubicsToPath, fitContour, fitSpan, featureReach, CORNER_TURN_DEGREES, type SpanFit } from './fit.ts';
+import { cubicsToPath, fitContour, featureReach, CORNER_TURN_DEGREES, type SpanFit } from './fit.ts';
+import { pastFramePlaces, slideInFromPastFrame, spanBetween } from './past-frame.ts';
 import { CORNER_ROUNDING, findCorners, pointAt } from './polyline.ts';
 import { PolylineIndex } from './nearest.ts';
 import { applySimilarity, type Similarity } from './motion.ts';
@@ -40,6 +44,10 @@ interface RunState {
   anchors: Anchor[];
   /** Each anchor's share of the perimeter from anchor 0, last frame (to catch a wild projection). */
   shares: number[];
+  /** Which vertices went past the frame edge in some frame of the run (pruning keeps them and their neighbours). */
+  pastFrame: boolean[];
+  /** The frame of the run where following placed each vertex first (a later one for a vertex it added). */
+  addedAt: number[];
 }
 
 /** A frame's outline as following measures it: points 1 px apart, their arc lengths and an index. */
@@ -58,10 +66,15 @@ function measure(outline: Float32Array, options: TrackOptions): Measured {
 export function followShapes(track: RegionTrack, options: TrackOptions): ShapeRun[] {
   const runs: ShapeRun[] = [];
   let state: RunState | undefined;
-  const finish = ({ run, positions, anchors }: RunState): void => {
+  const finish = ({ run, positions, anchors, pastFrame, addedAt }: RunState): void => {
     const from = run.firstFrame - track.firstFrame;
     const outlines = track.outlines.slice(from, from + run.shapes.length);
-    runs.push({ firstFrame: run.firstFrame, shapes: pruneVertices(run.shapes, positions, outlines, anchors.map((a) => a.corner), options) });
+    const corner = anchors.map((a) => a.corner);
+    const slid = slideInFromPastFrame(run.shapes, positions, outlines, track.motions.slice(from, from + run.shapes.length), corner, addedAt, options);
+    // A vertex past the frame edge has no place on the outline to fit spans from: it and its neighbours stay.
+    const past = pastFrame.map((p, k) => p || slid.past[k]);
+    const keep = past.map((p, k) => p || past[(k + 1) % past.length] || past[(k + past.length - 1) % past.length]);
+    runs.push({ firstFrame: run.firstFrame, shapes: pruneVertices(slid.shapes, positions, outlines, corner, options, keep) });
   };
   // Each frame is measured once and serves again as the next frame's previous one.
   let previous: Measured | undefined;
@@ -84,7 +97,8 @@ function startRun(current: Measured, frame: number, options: TrackOptions): RunS
   shapes.push(fitted.path);
   const positions = new VertexPositions();
   positions.push(fitted.at, current.s[current.s.length - 1]);
-  return { run: { firstFrame: frame, shapes }, positions, anchors, shares: perimeterShares(current, anchors) };
+  return { run: { firstFrame: frame, shapes }, positions, anchors, shares: perimeterShares(current, anchors),
+    pastFrame: anchors.map(() => false), addedAt: anchors.map(() => 0) };
 }
 
 function perimeterShares({ index, s }: Measured, anchors: Anchor[]): number[] {
@@ -139,11 +153,14 @@ function advance(state: RunState, current: Measured, previous: Measured, previou
     if (Math.abs(along[k] - expected) > perimeter / 4) along[k] = expected;
     along[k] = Math.min(perimeter, Math.max(along[k], along[k - 1]));
   }
+  const places = pastFramePlaces(state.anchors.map((a) => [a.x, a.y]), predicted, along, current, origin, options);
 
   const corner = state.anchors.map((a) => a.corner);
-  const spanAt = (from: number, to: number, fromCorner: boolean, toCorner: boolean): SpanFit =>
-    fitSpan(points, s, origin + from, origin + to, fromCorner, toCorner, reach);
-  const spans = along.map((from, k) => spanAt(from, k + 1 < along.length ? along[k + 1] : perimeter, corner[k], corner[(k + 1) % corner.length]));
+  const { pastFrame, addedAt } = state;
+  // Span k, from vertex k to the next; the last ends a perimeter on, on vertex 0 (never past the frame).
+  const spanAt = (k: number): SpanFit => spanBetween(current, origin, places[k], k + 1 < places.length ? places[k + 1] : { at: perimeter },
+    corner[k], corner[(k + 1) % corner.length], reach);
+  const spans = places.map((_, k) => spanAt(k));
 
   // Add vertices where a span does not fit, here and (without changing them) in earlier frames; those
   // are only touched once the frame is known to follow, so a run that ends here keeps its vertices.
@@ -153,15 +170,19 @@ function advance(state: RunState, current: Measured, previous: Measured, previou
     if (span.error <= fitTolerance || span.to - span.from < 4 * CORNER_ROUNDING) continue;
     if (insertions.length >= MAX_INSERTIONS_PER_FRAME || spans.length >= MAX_VERTICES) return false;
     const margin = Math.min(reach, (span.to - span.from) / 4);
-    const split = Math.min(span.to - margin, Math.max(span.from + margin, span.worstAt)) - origin;
-    insertions.push({ segment: k, fraction: (split - (span.from - origin)) / (span.to - span.from) });
+    const split = Math.min(span.to - margin, Math.max(span.from + margin, span.worstAt));
+    insertions.push({ segment: k, fraction: (split - span.from) / (span.to - span.from) });
     corner.splice(k + 1, 0, false);
-    spans.splice(k, 1, spanAt(span.from - origin, split, corner[k], false), spanAt(split, span.to - origin, false, corner[(k + 2) % corner.length]));
+    places.splice(k + 1, 0, { at: split - origin });
+    spans.splice(k, 1, spanAt(k), spanAt(k + 1));
     k--;
   }
+  const frame = state.run.shapes.length;
   for (const { segment, fraction } of insertions) {
     state.run.shapes.insertVertex(segment, fraction);
     state.positions.insert(segment, fraction);
+    pastFrame.splice(segment + 1, 0, false);
+    addedAt.splice(segment + 1, 0, frame);
   }
 
   const path = cubicsToPath(spans.map((span) => span.curve));
@@ -169,6 +190,7 @@ function advance(state: RunState, current: Measured, previous: Measured, previou
   state.positions.push(spans.map((span) => span.from), perimeter);
   state.anchors = path.vertices.map((v, k) => ({ x: v[0], y: v[1], corner: corner[k] }));
   state.shares = spans.map((span) => (span.from - origin) / perimeter);
+  places.forEach((place, k) => { if (place.past) pastFrame[k] = true; });
   return true;
 }
 

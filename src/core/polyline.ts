@@ -29,8 +29,8 @@ export function sideDirection(points: Float64Array, s: Float64Array, i: number, 
 }
 
 /** Whether (x, y) lies on the frame's edge or past it, where traced outlines follow the edge. */
-export function onFrameEdge(x: number, y: number, width: number, height: number): boolean {
-  return x <= 0 || y <= 0 || x >= width || y >= height;
+export function onFrameEdge(x: number, y: number, width: number, height: number, within = 0): boolean {
+  return x <= within || y <= within || x >= width - within || y >= height - within;
 }
 
 export interface CornerOptions {
