@@ -36,20 +36,20 @@ const EDGE_STEP = 0.5;
 /**
  * Places for a frame's vertices, given where they sat last frame (`anchors`), where the motion puts
  * them (`predicted`) and where they land on this frame's outline (`along`, arc lengths from `origin`):
- * a vertex inside the frame and off its edge (the frame's corners and where the outline meets the edge
- * stay put) that the motion takes past the edge goes there. Vertex 0, where the path starts, stays on
- * the outline (on a sky it is a corner of the frame).
+ * a vertex that the motion takes past the edge goes there (see pastFramePoint). Vertex 0, where the
+ * path starts, stays on the outline (on a sky it is a corner of the frame).
  */
 export function pastFramePlaces(anchors: Vec2[], predicted: Vec2[], along: number[], outline: FittingOutline, origin: number,
   options: TrackOptions): Place[] {
-  const leaving = anchors.map((anchor, k) => k > 0 && wentPastFrame(anchor, predicted[k], options));
+  const past = anchors.map((anchor, k) => (k > 0 ? pastFramePoint(anchor, predicted[k], options) : undefined));
+  const leaving = past.map((p) => p !== undefined);
   const perimeter = outline.s[outline.s.length - 1];
   const places: Place[] = along.map((at) => ({ at }));
   forEachGroup(leaving, (first, last) => {
     const to = last + 1 < along.length ? along[last + 1] : perimeter;
     const run = edgeRun(outline, origin + along[first - 1], origin + to, options);
     if (!run) return;
-    for (let k = first; k <= last; k++) places[k] = { at: run.exit - origin, entry: run.entry - origin, past: predicted[k] };
+    for (let k = first; k <= last; k++) places[k] = { at: run.exit - origin, entry: run.entry - origin, past: past[k] };
   });
   return places;
 }
@@ -66,8 +66,8 @@ export function spanBetween(outline: FittingOutline, origin: number, p: Place, q
  * from past the edge: in each frame before the one that added it, such a vertex sits where the split
  * of a span put it, often where the outline meets the frame edge. Walking back from the last frame,
  * each is carried back by the motion; where that takes it past the edge, it goes there and its spans
- * are fitted again (a frame where they do not fit within the fitting tolerance keeps them as they
- * were). `addedAt[k]` is the first frame where vertex k was placed by following, `motions[f]` the
+ * are fitted again (where the span at an end of a run of them does not fit within the fitting
+ * tolerance, the vertex at that end stays where it was). `addedAt[k]` is the first frame where vertex k was placed by following, `motions[f]` the
  * motion from frame f - 1 to f. Returns the shapes and which vertices went past the edge.
  */
 export function slideInFromPastFrame(shapes: RunShapes, positions: VertexPositions, outlines: Float32Array[], motions: Similarity[],
@@ -81,8 +81,8 @@ export function slideInFromPastFrame(shapes: RunShapes, positions: VertexPositio
     const later = paths[0];
     let path = shapes.at(f)!;
     const back = inverse(motions[f + 1]);
-    const predicted = later.vertices.map(([x, y]) => applySimilarity(back, x, y));
-    const leaving = later.vertices.map((v, k) => k > 0 && f < addedAt[k] && wentPastFrame(v, predicted[k], options));
+    const goes = later.vertices.map((v, k) => (k > 0 && f < addedAt[k] ? pastFramePoint(v, applySimilarity(back, v[0], v[1]), options) : undefined));
+    const leaving = goes.map((p) => p !== undefined);
     if (leaving.some(Boolean)) {
       const outline = fittingOutline(outlines[f], options);
       const perimeter = outline.s[outline.s.length - 1];
@@ -90,25 +90,35 @@ export function slideInFromPastFrame(shapes: RunShapes, positions: VertexPositio
       const curves = path.vertices.map((_, k) => segmentControls(path, k));
       const n = curves.length;
       let changed = false;
-      forEachGroup(leaving, (first, last) => {
+      // The spans of vertices first … last past the edge, from the vertex before to the one after
+      // (both in frame, on the outline); undefined where the outline between does not leave the frame.
+      const groupSpans = (first: number, last: number): SpanFit[] | undefined => {
         const next = (last + 1) % n;
-        const [b, e] = [path.vertices[first - 1], path.vertices[next]];
-        if (!insideFrame(b, options) || !insideFrame(e, options)) return;
+        if (!insideFrame(path.vertices[first - 1], options) || !insideFrame(path.vertices[next], options)) return undefined;
         const to = next === 0 ? at[0] + perimeter : at[next];
         const run = edgeRun(outline, at[first - 1], to, options);
-        if (!run) return;
+        if (!run) return undefined;
         const places: Place[] = [{ at: at[first - 1] }];
-        for (let k = first; k <= last; k++) places.push({ at: run.exit, entry: run.entry, past: predicted[k] });
+        for (let k = first; k <= last; k++) places.push({ at: run.exit, entry: run.entry, past: goes[k] });
         places.push({ at: to });
-        const spans = places.slice(1).map((q, j) => spanBetween(outline, 0, places[j], q, corner[(first - 1 + j) % n], corner[(first + j) % n], reach));
-        if (spans.some((span) => span.error > fitTolerance)) return;
-        // The neighbours stay where they are (a vertex added by a split lies on the curve it split, a
-        // little off the outline): the new spans' ends are moved onto them, handles with them.
-        spans.forEach((span, j) => { curves[(first - 1 + j) % n] = span.curve; });
-        curves[first - 1] = endMovedTo(curves[first - 1], 0, b);
-        curves[last] = endMovedTo(curves[last], 3, e);
-        for (let k = first; k <= last; k++) past[k] = true;
-        changed = true;
+        return places.slice(1).map((q, j) => spanBetween(outline, 0, places[j], q, corner[(first - 1 + j) % n], corner[(first + j) % n], reach));
+      };
+      forEachGroup(leaving, (first, last) => {
+        // Where the span at one end does not fit, the vertex there stays as it was, and the rest are tried again.
+        while (first <= last) {
+          const spans = groupSpans(first, last);
+          if (!spans) return;
+          if (spans[0].error > fitTolerance) { first++; continue; }
+          if (spans[spans.length - 1].error > fitTolerance) { last--; continue; }
+          // The neighbours stay where they are (a vertex added by a split lies on the curve it split, a
+          // little off the outline): the new spans' ends are moved onto them, handles with them.
+          spans.forEach((span, j) => { curves[(first - 1 + j) % n] = span.curve; });
+          curves[first - 1] = endMovedTo(curves[first - 1], 0, path.vertices[first - 1]);
+          curves[last] = endMovedTo(curves[last], 3, path.vertices[(last + 1) % n]);
+          for (let k = first; k <= last; k++) past[k] = true;
+          changed = true;
+          return;
+        }
       });
       if (changed) path = cubicsToPath(curves);
     }
@@ -131,10 +141,28 @@ function forEachGroup(flagged: boolean[], visit: (first: number, last: number) =
   }
 }
 
-/** Whether a vertex inside the frame and off its edge is predicted past it. */
-function wentPastFrame(vertex: Vec2, [x, y]: Vec2, { width, height }: TrackOptions): boolean {
-  const inside = Math.min(vertex[0], vertex[1], width - vertex[0], height - vertex[1]);
-  return Math.abs(inside) > EDGE_ROUNDING && Math.min(x, y, width - x, height - y) < 0;
+/**
+ * Where a vertex goes past the frame edge, if it does: where the motion takes it, when that is past
+ * the edge or, for a vertex off the edge (not a corner of the frame nor where the outline meets it),
+ * within the tolerance of it and on its way out. A feature crossing the edge passes the vertex where
+ * the outline meets the edge, and a vertex kept on the outline meets that vertex there; past the edge
+ * it is kept at least the tolerance out while it is that close.
+ */
+function pastFramePoint(vertex: Vec2, predicted: Vec2, options: TrackOptions): Vec2 | undefined {
+  const was = edgeDistance(vertex, options), now = edgeDistance(predicted, options);
+  const crossing = options.tolerance;
+  if (Math.abs(was) <= EDGE_ROUNDING || now >= crossing || (now >= 0 && now >= was && was > 0)) return undefined;
+  if (now <= -crossing) return predicted;
+  // Out through the nearest edge, to the tolerance past it.
+  const [x, y] = predicted, out = crossing + now;
+  if (now === x) return [x - out, y];
+  if (now === y) return [x, y - out];
+  return now === options.width - x ? [x + out, y] : [x, y + out];
+}
+
+/** How far a point is inside the frame from its nearest edge (negative past it). */
+function edgeDistance([x, y]: Vec2, { width, height }: TrackOptions): number {
+  return Math.min(x, y, width - x, height - y);
 }
 
 function insideFrame([x, y]: Vec2, { width, height }: TrackOptions): boolean {
