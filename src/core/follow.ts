@@ -9,12 +9,13 @@
  *      the tolerance a vertex is added there — and to every earlier frame, by splitting that segment
  *      where it already lies, which leaves those frames' shapes exactly as they were.
  * When a region changes past following (too many vertices to add), the run ends and a new one
- * starts: the mask hands over to a new mask at that frame. At the end of a run, vertices added for
- * features that came into frame are brought in from past the edge in the frames before, and the
- * vertices no frame needs are removed (prune.ts).
+ * starts: the mask hands over to a new mask at that frame. At the end of a run, the vertices it added
+ * are followed back through the frames before (follow-back.ts), and the vertices no frame needs are
+ * removed (prune.ts).
  */
 import { cubicsToPath, fitContour, featureReach, CORNER_TURN_DEGREES, type SpanFit } from './fit.ts';
-import { pastFramePlaces, slideInFromPastFrame, spanBetween } from './past-frame.ts';
+import { pastFramePlaces, spanBetween } from './past-frame.ts';
+import { followAddedVerticesBack } from './follow-back.ts';
 import { CORNER_ROUNDING, findCorners, pointAt } from './polyline.ts';
 import { PolylineIndex } from './nearest.ts';
 import { applySimilarity, type Similarity } from './motion.ts';
@@ -70,11 +71,11 @@ export function followShapes(track: RegionTrack, options: TrackOptions): ShapeRu
     const from = run.firstFrame - track.firstFrame;
     const outlines = track.outlines.slice(from, from + run.shapes.length);
     const corner = anchors.map((a) => a.corner);
-    const slid = slideInFromPastFrame(run.shapes, positions, outlines, track.motions.slice(from, from + run.shapes.length), corner, addedAt, options);
+    const back = followAddedVerticesBack(run.shapes, positions, outlines, track.motions.slice(from, from + run.shapes.length), corner, addedAt, options);
     // A vertex past the frame edge has no place on the outline to fit spans from: it and its neighbours stay.
-    const past = pastFrame.map((p, k) => p || slid.past[k]);
+    const past = pastFrame.map((p, k) => p || back.past[k]);
     const keep = past.map((p, k) => p || past[(k + 1) % past.length] || past[(k + past.length - 1) % past.length]);
-    runs.push({ firstFrame: run.firstFrame, shapes: pruneVertices(slid.shapes, positions, outlines, corner, options, keep) });
+    runs.push({ firstFrame: run.firstFrame, shapes: pruneVertices(back.shapes, back.positions, outlines, corner, options, keep) });
   };
   // Each frame is measured once and serves again as the next frame's previous one.
   let previous: Measured | undefined;

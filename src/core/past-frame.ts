@@ -11,14 +11,11 @@
  * outline): the span from the vertex before fits the outline up to the edge and goes on to the first
  * vertex past it, the span to the vertex after comes back from the last.
  */
-import { fitSpan, featureReach, cubicsToPath, type Cubic, type SpanFit } from './fit.ts';
+import { fitSpan, type SpanFit } from './fit.ts';
 import { onFrameEdge, pointAt } from './polyline.ts';
-import { applySimilarity, type Similarity } from './motion.ts';
-import { segmentControls } from './bezier.ts';
-import { fittingOutline, type FittingOutline, type VertexPositions } from './prune.ts';
-import { RunShapes } from './run-shapes.ts';
-import { FIT_SHARE, type TrackOptions } from './track.ts';
-import type { BezierPath, Vec2 } from './types.ts';
+import type { FittingOutline } from './prune.ts';
+import type { TrackOptions } from './track.ts';
+import type { Vec2 } from './types.ts';
 
 /** Where a vertex of a frame's shape goes: on the outline at arc length `at`, or `past` the frame edge. */
 export interface Place {
@@ -61,77 +58,8 @@ export function spanBetween(outline: FittingOutline, origin: number, p: Place, q
     qCorner && !q.past, reach, { before: p.past, after: q.past });
 }
 
-/**
- * The run's shapes with vertices that following added when their feature came into frame brought in
- * from past the edge: in each frame before the one that added it, such a vertex sits where the split
- * of a span put it, often where the outline meets the frame edge. Walking back from the last frame,
- * each is carried back by the motion; where that takes it past the edge, it goes there and its spans
- * are fitted again (where the span at an end of a run of them does not fit within the fitting
- * tolerance, the vertex at that end stays where it was). `addedAt[k]` is the first frame where vertex k was placed by following, `motions[f]` the
- * motion from frame f - 1 to f. Returns the shapes and which vertices went past the edge.
- */
-export function slideInFromPastFrame(shapes: RunShapes, positions: VertexPositions, outlines: Float32Array[], motions: Similarity[],
-  corner: boolean[], addedAt: number[], options: TrackOptions): { shapes: RunShapes; past: boolean[] } {
-  const frames = shapes.length;
-  const reach = featureReach(options.tolerance);
-  const fitTolerance = FIT_SHARE * options.tolerance;
-  const past = corner.map(() => false);
-  const paths: BezierPath[] = [shapes.at(frames - 1)!];
-  for (let f = frames - 2; f >= 0; f--) {
-    const later = paths[0];
-    let path = shapes.at(f)!;
-    const back = inverse(motions[f + 1]);
-    const goes = later.vertices.map((v, k) => (k > 0 && f < addedAt[k] ? pastFramePoint(v, applySimilarity(back, v[0], v[1]), options) : undefined));
-    const leaving = goes.map((p) => p !== undefined);
-    if (leaving.some(Boolean)) {
-      const outline = fittingOutline(outlines[f], options);
-      const perimeter = outline.s[outline.s.length - 1];
-      const at = positions.at(f);
-      const curves = path.vertices.map((_, k) => segmentControls(path, k));
-      const n = curves.length;
-      let changed = false;
-      // The spans of vertices first … last past the edge, from the vertex before to the one after
-      // (both in frame, on the outline); undefined where the outline between does not leave the frame.
-      const groupSpans = (first: number, last: number): SpanFit[] | undefined => {
-        const next = (last + 1) % n;
-        if (!insideFrame(path.vertices[first - 1], options) || !insideFrame(path.vertices[next], options)) return undefined;
-        const to = next === 0 ? at[0] + perimeter : at[next];
-        const run = edgeRun(outline, at[first - 1], to, options);
-        if (!run) return undefined;
-        const places: Place[] = [{ at: at[first - 1] }];
-        for (let k = first; k <= last; k++) places.push({ at: run.exit, entry: run.entry, past: goes[k] });
-        places.push({ at: to });
-        return places.slice(1).map((q, j) => spanBetween(outline, 0, places[j], q, corner[(first - 1 + j) % n], corner[(first + j) % n], reach));
-      };
-      forEachGroup(leaving, (first, last) => {
-        // Where the span at one end does not fit, the vertex there stays as it was, and the rest are tried again.
-        while (first <= last) {
-          const spans = groupSpans(first, last);
-          if (!spans) return;
-          if (spans[0].error > fitTolerance) { first++; continue; }
-          if (spans[spans.length - 1].error > fitTolerance) { last--; continue; }
-          // The neighbours stay where they are (a vertex added by a split lies on the curve it split, a
-          // little off the outline): the new spans' ends are moved onto them, handles with them.
-          spans.forEach((span, j) => { curves[(first - 1 + j) % n] = span.curve; });
-          curves[first - 1] = endMovedTo(curves[first - 1], 0, path.vertices[first - 1]);
-          curves[last] = endMovedTo(curves[last], 3, path.vertices[(last + 1) % n]);
-          for (let k = first; k <= last; k++) past[k] = true;
-          changed = true;
-          return;
-        }
-      });
-      if (changed) path = cubicsToPath(curves);
-    }
-    paths.unshift(path);
-  }
-  if (!past.some(Boolean)) return { shapes, past };
-  const slid = new RunShapes();
-  for (const path of paths) slid.push(path);
-  return { shapes: slid, past };
-}
-
 /** Calls `visit(first, last)` for each run of consecutive flagged vertices (never vertex 0, so each has one before it). */
-function forEachGroup(flagged: boolean[], visit: (first: number, last: number) => void): void {
+export function forEachGroup(flagged: boolean[], visit: (first: number, last: number) => void): void {
   for (let first = 1; first < flagged.length; first++) {
     if (!flagged[first]) continue;
     let last = first;
@@ -148,7 +76,7 @@ function forEachGroup(flagged: boolean[], visit: (first: number, last: number) =
  * the outline meets the edge, and a vertex kept on the outline meets that vertex there; past the edge
  * it is kept at least the tolerance out while it is that close.
  */
-function pastFramePoint(vertex: Vec2, predicted: Vec2, options: TrackOptions): Vec2 | undefined {
+export function pastFramePoint(vertex: Vec2, predicted: Vec2, options: TrackOptions): Vec2 | undefined {
   const was = edgeDistance(vertex, options), now = edgeDistance(predicted, options);
   const crossing = options.tolerance;
   if (Math.abs(was) <= EDGE_ROUNDING || now >= crossing || (now >= 0 && now >= was && was > 0)) return undefined;
@@ -165,7 +93,7 @@ function edgeDistance([x, y]: Vec2, { width, height }: TrackOptions): number {
   return Math.min(x, y, width - x, height - y);
 }
 
-function insideFrame([x, y]: Vec2, { width, height }: TrackOptions): boolean {
+export function withinFrame([x, y]: Vec2, { width, height }: TrackOptions): boolean {
   return Math.min(x, y, width - x, height - y) >= -EDGE_ROUNDING;
 }
 
@@ -174,7 +102,7 @@ function insideFrame([x, y]: Vec2, { width, height }: TrackOptions): boolean {
  * leaves it, when it lies along the edge all the way between (or touches it at one point); undefined
  * when it never meets it or meets it twice.
  */
-function edgeRun({ points, s }: FittingOutline, from: number, to: number, { width, height }: TrackOptions): { exit: number; entry: number } | undefined {
+export function edgeRun({ points, s }: FittingOutline, from: number, to: number, { width, height }: TrackOptions): { exit: number; entry: number } | undefined {
   let exit = -1, entry = -1;
   for (let pos = from; ; pos = Math.min(to, pos + EDGE_STEP)) {
     const [x, y] = pointAt(points, s, pos);
@@ -186,19 +114,4 @@ function edgeRun({ points, s }: FittingOutline, from: number, to: number, { widt
     if (pos >= to) break;
   }
   return exit < 0 ? undefined : { exit, entry };
-}
-
-/** The cubic with end `end` (0 or 3) moved to `to`, its handle with it. */
-function endMovedTo(c: Cubic, end: 0 | 3, to: Vec2): Cubic {
-  const [dx, dy] = [to[0] - c[end][0], to[1] - c[end][1]];
-  const moved = c.map((p) => [p[0], p[1]]) as Cubic;
-  const handle = end === 0 ? 1 : 2;
-  moved[end] = [to[0], to[1]];
-  moved[handle] = [c[handle][0] + dx, c[handle][1] + dy];
-  return moved;
-}
-
-function inverse({ a, b, tx, ty }: Similarity): Similarity {
-  const d = a * a + b * b;
-  return { a: a / d, b: -b / d, tx: -(a * tx + b * ty) / d, ty: (b * tx - a * ty) / d };
 }

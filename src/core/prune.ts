@@ -32,6 +32,11 @@ export class VertexPositions {
     this.insertions.push({ before: this.frames.length, segment, fraction });
   }
 
+  /** Frame f's outline length. */
+  perimeter(f: number): number {
+    return this.frames[f].perimeter;
+  }
+
   /** Frame f's positions, with every vertex added since. */
   at(f: number): number[] {
     const { at, perimeter } = this.frames[f];

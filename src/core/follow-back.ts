@@ -1,0 +1,160 @@
+/**
+ * Vertices that following added, followed back through the frames before the one that added them.
+ * Following adds a vertex where a frame needs one, and puts it into every earlier frame where the
+ * split of that span lies: on the curve, a fraction of the way between its neighbours, not on its
+ * feature. There it slides along the outline as its neighbours move (a vertex swimming along a
+ * hill 10 px a frame while the camera pans 11), or, when its feature had not yet come into frame,
+ * sits where the outline meets the frame edge, on the vertex there.
+ *
+ * Walking back from the last frame, each such vertex is carried back by the region's motion: onto the
+ * nearest point of the outline while that is in frame, past the edge where its feature had not come
+ * in yet (past-frame.ts), and the spans around it are fitted again. Where one of those spans does not
+ * fit within the fitting tolerance, the vertex would change places with a neighbour, or the outline
+ * does not leave the frame where it would go past the edge, it stays where the split put it in that
+ * frame (and the frames before carry on from there).
+ */
+import { featureReach, cubicsToPath, type Cubic } from './fit.ts';
+import { applySimilarity, type Similarity } from './motion.ts';
+import { segmentControls } from './bezier.ts';
+import { PolylineIndex } from './nearest.ts';
+import { fittingOutline, VertexPositions, type FittingOutline } from './prune.ts';
+import { edgeRun, forEachGroup, withinFrame, pastFramePoint, spanBetween, type Place } from './past-frame.ts';
+import { RunShapes } from './run-shapes.ts';
+import { FIT_SHARE, type TrackOptions } from './track.ts';
+import type { BezierPath, Vec2 } from './types.ts';
+
+export interface FollowedBack {
+  shapes: RunShapes;
+  /** Each frame's vertex positions along its outline, as following measures them (for pruning). */
+  positions: VertexPositions;
+  /** Which vertices went past the frame edge in some frame. */
+  past: boolean[];
+}
+
+/**
+ * The run's `shapes` (vertices at `positions` on `outlines`) with added vertices followed back.
+ * `addedAt[k]` is the first frame where following placed vertex k, `motions[f]` the region's motion
+ * from frame f - 1 to f.
+ */
+export function followAddedVerticesBack(shapes: RunShapes, positions: VertexPositions, outlines: Float32Array[], motions: Similarity[],
+  corner: boolean[], addedAt: number[], options: TrackOptions): FollowedBack {
+  const frames = shapes.length;
+  const past = corner.map(() => false);
+  const paths: BezierPath[] = [shapes.at(frames - 1)!];
+  const arcs: number[][] = [positions.at(frames - 1)];
+  let changed = false;
+  for (let f = frames - 2; f >= 0; f--) {
+    const added = corner.map((_, k) => k > 0 && f < addedAt[k]);
+    const path = shapes.at(f)!, at = positions.at(f);
+    const frame = added.some(Boolean) ? followFrameBack(path, at, paths[0], added, fittingOutline(outlines[f], options), inverse(motions[f + 1]), corner, options) : undefined;
+    if (frame) {
+      frame.past.forEach((p, k) => { if (p) past[k] = true; });
+      changed = true;
+    }
+    paths.unshift(frame?.path ?? path);
+    arcs.unshift(frame?.at ?? at);
+  }
+  if (!changed) return { shapes, positions, past };
+  const followed = { shapes: new RunShapes(), positions: new VertexPositions(), past };
+  paths.forEach((path, f) => {
+    followed.shapes.push(path);
+    followed.positions.push(arcs[f], positions.perimeter(f));
+  });
+  return followed;
+}
+
+/**
+ * One frame's shape with its `added` vertices carried back from the next frame's shape (`later`);
+ * undefined when none could move.
+ */
+function followFrameBack(path: BezierPath, at: number[], later: BezierPath, added: boolean[], outline: FittingOutline, back: Similarity,
+  corner: boolean[], options: TrackOptions): { path: BezierPath; at: number[]; past: boolean[] } | undefined {
+  const n = at.length;
+  const perimeter = outline.s[outline.s.length - 1];
+  const reach = featureReach(options.tolerance);
+  const fitTolerance = FIT_SHARE * options.tolerance;
+  const index = new PolylineIndex(outline.points, true);
+  const carried = later.vertices.map(([x, y]) => applySimilarity(back, x, y));
+  const goesPast = later.vertices.map((v, k) => (added[k] ? pastFramePoint(v, carried[k], options) : undefined));
+  // Where each added vertex lands on the outline, within one perimeter from vertex 0's position.
+  const landing = carried.map(([x, y], k) => {
+    if (!added[k] || goesPast[k]) return NaN;
+    const hit = index.nearest(x, y)!;
+    const arc = outline.s[hit.segment] + hit.fraction * (outline.s[hit.segment + 1] - outline.s[hit.segment]);
+    return at[0] + ((((arc - at[0]) % perimeter) + perimeter) % perimeter);
+  });
+  const moved = added.slice();
+  for (let round = 0; round < 4 * n && moved.some(Boolean); round++) {
+    const places = placesFor(moved, at, landing, goesPast, path, outline, perimeter, options);
+    if (!places) continue;
+    const closing = (k: number): Place => (k + 1 < n ? places[k + 1] : { at: places[0].at + perimeter });
+    const spans = places.map((p, k) => (moved[k] || moved[(k + 1) % n] ? spanBetween(outline, 0, p, closing(k), corner[k], corner[(k + 1) % n], reach) : undefined));
+    const failing = spans.flatMap((span, k) => (span && span.error > fitTolerance ? [k] : []));
+    if (failing.length > 0) {
+      for (const k of failing) moved[k] = moved[(k + 1) % n] = false;
+      continue;
+    }
+    // Vertices that stay where they are keep their places (one added by a split lies on the curve it
+    // split, a little off the outline): the new spans' ends are moved onto them, handles with them.
+    const curves = spans.map((span, k): Cubic => {
+      if (!span) return segmentControls(path, k);
+      let curve = span.curve;
+      if (!moved[k]) curve = endMovedTo(curve, 0, path.vertices[k]);
+      if (!moved[(k + 1) % n]) curve = endMovedTo(curve, 3, path.vertices[(k + 1) % n]);
+      return curve;
+    });
+    return {
+      path: cubicsToPath(curves),
+      at: places.map((p, k) => (p.past ? p.entry! : moved[k] ? p.at : at[k])),
+      past: places.map((p) => p.past !== undefined),
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Places for a frame's vertices with the `moved` ones carried back: on the outline at `landing`, or
+ * past the edge at `goesPast`. Clears `moved` for a vertex that would change places with a neighbour
+ * or go past the edge where the outline does not leave the frame, and returns undefined when it did
+ * (the caller asks again).
+ */
+function placesFor(moved: boolean[], at: number[], landing: number[], goesPast: (Vec2 | undefined)[], path: BezierPath,
+  outline: FittingOutline, perimeter: number, options: TrackOptions): Place[] | undefined {
+  const n = at.length;
+  const places: Place[] = at.map((a, k) => ({ at: moved[k] && !goesPast[k] ? landing[k] : a }));
+  let settled = true;
+  // In order along the outline: an added vertex lands between its neighbours' places.
+  for (let k = 1; k < n; k++) {
+    if (!moved[k] || goesPast[k]) continue;
+    const before = places[k - 1].at, after = k + 1 < n ? places[k + 1].at : places[0].at + perimeter;
+    if (!(places[k].at > before && places[k].at < after)) { moved[k] = false; settled = false; }
+  }
+  if (!settled) return undefined;
+  forEachGroup(moved.map((m, k) => m && goesPast[k] !== undefined), (first, last) => {
+    const next = (last + 1) % n;
+    const inFrame = (k: number): boolean => (moved[k] ? true : withinFrame(path.vertices[k], options));
+    const run = inFrame(first - 1) && inFrame(next)
+      ? edgeRun(outline, places[first - 1].at, next === 0 ? places[0].at + perimeter : places[next].at, options)
+      : undefined;
+    for (let k = first; k <= last; k++) {
+      if (run) places[k] = { at: run.exit, entry: run.entry, past: goesPast[k] };
+      else { moved[k] = false; settled = false; }
+    }
+  });
+  return settled ? places : undefined;
+}
+
+/** The cubic with end `end` (0 or 3) moved to `to`, its handle with it. */
+function endMovedTo(c: Cubic, end: 0 | 3, to: Vec2): Cubic {
+  const [dx, dy] = [to[0] - c[end][0], to[1] - c[end][1]];
+  const moved = c.map((p) => [p[0], p[1]]) as Cubic;
+  const handle = end === 0 ? 1 : 2;
+  moved[end] = [to[0], to[1]];
+  moved[handle] = [c[handle][0] + dx, c[handle][1] + dy];
+  return moved;
+}
+
+function inverse({ a, b, tx, ty }: Similarity): Similarity {
+  const d = a * a + b * b;
+  return { a: a / d, b: -b / d, tx: -(a * tx + b * ty) / d, ty: (b * tx - a * ty) / d };
+}
