@@ -13,6 +13,11 @@ export function segmentControls(path: BezierPath, i: number): [Vec2, Vec2, Vec2,
   return [a, [a[0] + out[0], a[1] + out[1]], [b[0] + inn[0], b[1] + inn[1]], b];
 }
 
+/** The cubic with its start moved to `from` and its end to `to` (where given), each handle moved with its end. */
+export function cubicWithEnds([p0, p1, p2, p3]: [Vec2, Vec2, Vec2, Vec2], from: Vec2 = p0, to: Vec2 = p3): [Vec2, Vec2, Vec2, Vec2] {
+  return [from, [p1[0] + from[0] - p0[0], p1[1] + from[1] - p0[1]], [p2[0] + to[0] - p3[0], p2[1] + to[1] - p3[1]], to];
+}
+
 export function segmentCount(path: BezierPath): number {
   const n = path.vertices.length;
   return path.closed ? n : Math.max(0, n - 1);

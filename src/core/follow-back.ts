@@ -14,8 +14,8 @@
  * frame (and the frames before carry on from there).
  */
 import { featureReach, cubicsToPath, type Cubic } from './fit.ts';
-import { applySimilarity, type Similarity } from './motion.ts';
-import { segmentControls } from './bezier.ts';
+import { applySimilarity, invertSimilarity, type Similarity } from './motion.ts';
+import { cubicWithEnds, segmentControls } from './bezier.ts';
 import { PolylineIndex } from './nearest.ts';
 import { fittingOutline, VertexPositions, type FittingOutline } from './prune.ts';
 import { edgeRun, forEachGroup, withinFrame, pastFramePoint, spanBetween, type Place } from './past-frame.ts';
@@ -46,7 +46,7 @@ export function followAddedVerticesBack(shapes: RunShapes, positions: VertexPosi
   for (let f = frames - 2; f >= 0; f--) {
     const added = corner.map((_, k) => k > 0 && f < addedAt[k]);
     const path = shapes.at(f)!, at = positions.at(f);
-    const frame = added.some(Boolean) ? followFrameBack(path, at, paths[0], added, fittingOutline(outlines[f], options), inverse(motions[f + 1]), corner, options) : undefined;
+    const frame = added.some(Boolean) ? followFrameBack(path, at, paths[0], added, fittingOutline(outlines[f], options), invertSimilarity(motions[f + 1]), corner, options) : undefined;
     if (frame) {
       frame.past.forEach((p, k) => { if (p) past[k] = true; });
       changed = true;
@@ -98,10 +98,7 @@ function followFrameBack(path: BezierPath, at: number[], later: BezierPath, adde
     // split, a little off the outline): the new spans' ends are moved onto them, handles with them.
     const curves = spans.map((span, k): Cubic => {
       if (!span) return segmentControls(path, k);
-      let curve = span.curve;
-      if (!moved[k]) curve = endMovedTo(curve, 0, path.vertices[k]);
-      if (!moved[(k + 1) % n]) curve = endMovedTo(curve, 3, path.vertices[(k + 1) % n]);
-      return curve;
+      return cubicWithEnds(span.curve, moved[k] ? undefined : path.vertices[k], moved[(k + 1) % n] ? undefined : path.vertices[(k + 1) % n]);
     });
     return {
       path: cubicsToPath(curves),
@@ -142,19 +139,4 @@ function placesFor(moved: boolean[], at: number[], landing: number[], goesPast: 
     }
   });
   return settled ? places : undefined;
-}
-
-/** The cubic with end `end` (0 or 3) moved to `to`, its handle with it. */
-function endMovedTo(c: Cubic, end: 0 | 3, to: Vec2): Cubic {
-  const [dx, dy] = [to[0] - c[end][0], to[1] - c[end][1]];
-  const moved = c.map((p) => [p[0], p[1]]) as Cubic;
-  const handle = end === 0 ? 1 : 2;
-  moved[end] = [to[0], to[1]];
-  moved[handle] = [c[handle][0] + dx, c[handle][1] + dy];
-  return moved;
-}
-
-function inverse({ a, b, tx, ty }: Similarity): Similarity {
-  const d = a * a + b * b;
-  return { a: a / d, b: -b / d, tx: -(a * tx + b * ty) / d, ty: (b * tx - a * ty) / d };
 }

@@ -93,8 +93,9 @@ function edgeDistance([x, y]: Vec2, { width, height }: TrackOptions): number {
   return Math.min(x, y, width - x, height - y);
 }
 
-export function withinFrame([x, y]: Vec2, { width, height }: TrackOptions): boolean {
-  return Math.min(x, y, width - x, height - y) >= -EDGE_ROUNDING;
+/** Whether a point lies in the frame or on its edge. */
+export function withinFrame(point: Vec2, options: TrackOptions): boolean {
+  return edgeDistance(point, options) >= -EDGE_ROUNDING;
 }
 
 /**

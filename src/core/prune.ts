@@ -11,7 +11,7 @@
 import { cubicsToPath, featureReach, fitSpan, type Cubic } from './fit.ts';
 import { arcLengths, densify, pressSliversOntoEdge } from './polyline.ts';
 import { RunShapes, type Insertion } from './run-shapes.ts';
-import { segmentControls } from './bezier.ts';
+import { cubicWithEnds, segmentControls } from './bezier.ts';
 import { FIT_SHARE, type TrackOptions } from './track.ts';
 
 /**
@@ -129,9 +129,7 @@ export function pruneVertices(shapes: RunShapes, positions: VertexPositions, out
       const next = kept[(j + 1) % kept.length];
       if (next === (k + 1) % corner.length) return segmentControls(path, k);
       outline ??= fittingOutline(outlines[f], options);
-      const [p0, p1, p2, p3] = spanIn(outline, f, k, next).curve;
-      const [a, b] = [path.vertices[k], path.vertices[next]];
-      return [a, [p1[0] + a[0] - p0[0], p1[1] + a[1] - p0[1]], [p2[0] + b[0] - p3[0], p2[1] + b[1] - p3[1]], b];
+      return cubicWithEnds(spanIn(outline, f, k, next).curve, path.vertices[k], path.vertices[next]);
     })));
   }
   return pruned;
