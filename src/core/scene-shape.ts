@@ -60,7 +60,7 @@ export interface SceneShapes {
  */
 export function sceneShapes(input: SceneShapeInput, frame: FrameBox, tolerance: number, fitTolerance: number): SceneShapes | undefined {
   const { outlines } = input;
-  let toFrame: Similarity[] = [];
+  const toFrame: Similarity[] = [];
   let current = IDENTITY;
   input.motions.forEach((motion, t) => {
     current = t === 0 ? IDENTITY : composeSimilarity(motion, current);
@@ -68,15 +68,16 @@ export function sceneShapes(input: SceneShapeInput, frame: FrameBox, tolerance: 
   });
   const scene = fitSceneShape(outlines, toFrame.map(invertSimilarity), frame, input.hole, fitTolerance);
   if (!scene) return undefined;
-  // Each frame's camera, re-aligned to the scene shape itself so that small errors do not add up.
   const points = flattenPath(scene, 0.25);
-  toFrame = toFrame.map((guess, t) => alignToFrame(points, outlines[t], guess, frame, featureReach(tolerance)));
   // Each frame's shape is made when asked for: a long shot's would take more memory than its outlines.
   const shapes: Shapes = { length: toFrame.length, at: (t) => (toFrame[t] ? transformPath(scene, toFrame[t]) : undefined) };
   const deviations: Deviation[] = [];
   // The ends and the middle of the shot fail first when the region is not rigid: check them first.
+  // Each frame's camera is re-aligned to the scene shape itself (so that small errors do not add up)
+  // just before its check: where a frame fails, the frames after it in this order are not aligned at all.
   const order = [toFrame.length - 1, toFrame.length >> 1, ...toFrame.keys()];
   for (const t of new Set(order)) {
+    toFrame[t] = alignToFrame(points, outlines[t], toFrame[t], frame, featureReach(tolerance));
     const target = new OutlineTarget(outlines[t], frame);
     deviations[t] = pathDeviation(shapes.at(t)!, target, tolerance, frame);
     if (deviations[t].max <= tolerance) continue;
