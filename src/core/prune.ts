@@ -72,7 +72,7 @@ export function fittingOutline(stored: Float32Array, options: TrackOptions): Fit
  * `shapes` itself when none can go.
  */
 export function pruneVertices(shapes: RunShapes, positions: VertexPositions, outlines: Float32Array[], corner: boolean[],
-  options: TrackOptions, keep: boolean[] = corner): RunShapes {
+  options: TrackOptions, keep: boolean[] = []): RunShapes {
   const frames = shapes.length;
   const reach = featureReach(options.tolerance);
   const fitTolerance = FIT_SHARE * options.tolerance;
