@@ -3,13 +3,13 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BezierPath, Contour, Matte, Vec2 } from '../src/core/types.ts';
 import { trace } from '../src/core/trace.ts';
-import { fitContour } from '../src/core/fit.ts';
+import { fitContour, fitSpan } from '../src/core/fit.ts';
 import { OutlineTarget, pathDeviation, selectKeyframes } from '../src/core/keyframes.ts';
 import { flattenPath, lerpPath } from '../src/core/bezier.ts';
 import { fillPolygons } from '../src/core/render.ts';
 import { removeSpecks, threshold } from '../src/core/metrics.ts';
 import { PolylineIndex } from '../src/core/nearest.ts';
-import { CORNER_ROUNDING, densify } from '../src/core/polyline.ts';
+import { arcLengths, CORNER_ROUNDING, densify } from '../src/core/polyline.ts';
 import {
   CoverageRasterizer, ellipsePolygon, gaussianBlur, prng, regionWithHoles, rotatingBlob, skylinePan, transformPolygon,
 } from '../src/synthetic/index.ts';
@@ -265,6 +265,33 @@ describe('fit', () => {
       const sine = (a[0] * b[1] - a[1] * b[0]) / (la * lb), cosine = (a[0] * b[0] + a[1] * b[1]) / (la * lb);
       assert.ok(Math.abs(sine) <= 1e-9 && cosine < 0, `vertex ${k}: in and out tangents are not collinear (sin ${sine}, cos ${cosine})`);
     });
+  });
+
+  it('fits a span that goes on past the frame edge to a vertex there, and one that comes in from it', () => {
+    // A circular arc of radius 400 about (200, 600) from its top (200, 200) to where it meets the left
+    // frame edge, (0, 253.6). Past the edge it would go on to (-60, 296.0): the vertex past the edge is
+    // there, so one cubic can follow the arc in frame and end on it.
+    const arc: number[] = [];
+    for (let a = 90; ; a += 0.25) {
+      const x = 200 + 400 * Math.cos((a * Math.PI) / 180), y = 600 - 400 * Math.sin((a * Math.PI) / 180);
+      if (x < 0) break;
+      arc.push(x, y);
+    }
+    const [ex, ey] = [0, 600 - Math.sqrt(400 ** 2 - 200 ** 2)];
+    arc.push(ex, ey);
+    const points = densify(Float32Array.from([...arc, ex, 1000, 1000, 1000]), 1), s = arcLengths(points);
+    const edgeAt = s[points.findIndex((v, i) => i % 2 === 0 && v === ex && points[i + 1] === ey) / 2];
+    const past: Vec2 = [-60, 600 - Math.sqrt(400 ** 2 - 260 ** 2)];
+    const out = fitSpan(points, s, 0, edgeAt, false, false, 9, { after: past });
+    assert.deepEqual(out.curve[3], past, 'the span ends on the vertex past the edge');
+    assert.ok(out.error <= 0.25, `out: ${out.error.toFixed(3)} px from the arc in frame`);
+    // Coming back in: the same arc run the other way, from the vertex past the edge to the top.
+    const reversed = Float64Array.from(points).reverse();
+    for (let i = 0; i < reversed.length; i += 2) [reversed[i], reversed[i + 1]] = [reversed[i + 1], reversed[i]];
+    const sr = arcLengths(reversed), total = sr[sr.length - 1];
+    const back = fitSpan(reversed, sr, total - edgeAt, total, false, false, 9, { before: past });
+    assert.deepEqual(back.curve[0], past, 'the span starts on the vertex past the edge');
+    assert.ok(back.error <= 0.25, `in: ${back.error.toFixed(3)} px from the arc in frame`);
   });
 });
 
