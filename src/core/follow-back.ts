@@ -13,7 +13,7 @@
  * does not leave the frame where it would go past the edge, it stays where the split put it in that
  * frame (and the frames before carry on from there).
  */
-import { featureReach, cubicsToPath, type Cubic } from './fit.ts';
+import { featureReach, cubicsToPath, type Cubic, type SpanFit } from './fit.ts';
 import { applySimilarity, invertSimilarity, type Similarity } from './motion.ts';
 import { cubicWithEnds, segmentControls } from './bezier.ts';
 import { PolylineIndex } from './nearest.ts';
@@ -84,11 +84,21 @@ function followFrameBack(path: BezierPath, at: number[], later: BezierPath, adde
     return at[0] + ((((arc - at[0]) % perimeter) + perimeter) % perimeter);
   });
   const moved = added.slice();
-  for (let round = 0; round < 4 * n && moved.some(Boolean); round++) {
+  // Each round gives up on at least one vertex and changes only the spans around it: the others'
+  // fits are kept from round to round (a frame with many added vertices would otherwise refit them all each round).
+  const fits = new Map<number, { p: Place; q: Place; span: SpanFit }>();
+  const spanFrom = (k: number, p: Place, q: Place): SpanFit => {
+    const known = fits.get(k);
+    if (known && samePlace(known.p, p) && samePlace(known.q, q)) return known.span;
+    const span = spanBetween(outline, 0, p, q, corner[k], corner[(k + 1) % n], reach);
+    fits.set(k, { p, q, span });
+    return span;
+  };
+  for (let round = 0; round <= n && moved.some(Boolean); round++) {
     const places = placesFor(moved, at, landing, goesPast, path, outline, perimeter, options);
     if (!places) continue;
     const closing = (k: number): Place => (k + 1 < n ? places[k + 1] : { at: places[0].at + perimeter });
-    const spans = places.map((p, k) => (moved[k] || moved[(k + 1) % n] ? spanBetween(outline, 0, p, closing(k), corner[k], corner[(k + 1) % n], reach) : undefined));
+    const spans = places.map((p, k) => (moved[k] || moved[(k + 1) % n] ? spanFrom(k, p, closing(k)) : undefined));
     const failing = spans.flatMap((span, k) => (span && span.error > fitTolerance ? [k] : []));
     if (failing.length > 0) {
       for (const k of failing) moved[k] = moved[(k + 1) % n] = false;
@@ -107,6 +117,10 @@ function followFrameBack(path: BezierPath, at: number[], later: BezierPath, adde
     };
   }
   return undefined;
+}
+
+function samePlace(a: Place, b: Place): boolean {
+  return a.at === b.at && a.entry === b.entry && a.past === b.past;
 }
 
 /**
