@@ -175,7 +175,7 @@ describe('pruneVertices', () => {
     });
   });
 
-  it('keeps corner vertices and those it is told to keep, and returns the run as it was when no vertex can go', () => {
+  it('keeps corner vertices and the neighbours of vertices past the frame edge, and returns the run as it was when no vertex can go', () => {
     const { outlines, shapes, positions } = evenRun(32);
     const corner = Array.from({ length: 32 }, (_, k) => k % 2 === 1);
     const pruned = pruneVertices(shapes, positions, outlines, corner, OPTIONS);
@@ -183,8 +183,16 @@ describe('pruneVertices', () => {
     assert.equal(pruned.at(0)!.vertices.length, 17);
     const { outlines: o4, shapes: s4, positions: p4 } = evenRun(4);
     assert.equal(pruneVertices(s4, p4, o4, [false, false, false, false], OPTIONS), s4);
-    // Vertices it is told to keep (past the frame edge in some frame) stay whatever.
-    assert.equal(pruneVertices(shapes, positions, outlines, new Array(32).fill(false), OPTIONS, new Array(32).fill(true)), shapes);
+    // A span to a vertex past the frame edge cannot be fitted again from positions on the outline: while
+    // one stays (here 5 and 20, corners too), the vertices beside it (4, 6, 19, 21) stay; without the
+    // flags they go, and elsewhere vertices go either way.
+    const five = Array.from({ length: 32 }, (_, k) => k === 5 || k === 20);
+    const original = shapes.at(0)!.vertices;
+    const stays = (kept: BezierPath, k: number) => kept.vertices.some((v) => v[0] === original[k][0] && v[1] === original[k][1]);
+    const flagged = pruneVertices(shapes, positions, outlines, five, OPTIONS, five).at(0)!;
+    assert.ok([4, 6, 19, 21].every((k) => stays(flagged, k)) && flagged.vertices.length < 16, `${flagged.vertices.length} vertices`);
+    const unflagged = pruneVertices(shapes, positions, outlines, five, OPTIONS).at(0)!;
+    assert.ok([4, 6, 19, 21].every((k) => !stays(unflagged, k)), 'without the flags the vertices beside 5 and 20 go');
   });
 
   it('VertexPositions puts a vertex added later into every earlier frame, that fraction of the way along the span', () => {

@@ -45,7 +45,7 @@ interface RunState {
   anchors: Anchor[];
   /** Each anchor's share of the perimeter from anchor 0, last frame (to catch a wild projection). */
   shares: number[];
-  /** Which vertices went past the frame edge in some frame of the run (pruning keeps them and their neighbours). */
+  /** Which vertices went past the frame edge in some frame of the run (pruning keeps their neighbours). */
   pastFrame: boolean[];
   /** The frame of the run where following placed each vertex first (a later one for a vertex it added). */
   addedAt: number[];
@@ -72,10 +72,8 @@ export function followShapes(track: RegionTrack, options: TrackOptions): ShapeRu
     const outlines = track.outlines.slice(from, from + run.shapes.length);
     const corner = anchors.map((a) => a.corner);
     const back = followAddedVerticesBack(run.shapes, positions, outlines, track.motions.slice(from, from + run.shapes.length), corner, addedAt, options);
-    // A vertex past the frame edge has no place on the outline to fit spans from: it and its neighbours stay.
     const past = pastFrame.map((p, k) => p || back.past[k]);
-    const keep = past.map((p, k) => p || past[(k + 1) % past.length] || past[(k + past.length - 1) % past.length]);
-    runs.push({ firstFrame: run.firstFrame, shapes: pruneVertices(back.shapes, back.positions, outlines, corner, options, keep) });
+    runs.push({ firstFrame: run.firstFrame, shapes: pruneVertices(back.shapes, back.positions, outlines, corner, options, past) });
   };
   // Each frame is measured once and serves again as the next frame's previous one.
   let previous: Measured | undefined;

@@ -68,11 +68,12 @@ export function fittingOutline(stored: Float32Array, options: TrackOptions): Fit
 
 /**
  * `shapes` (one per frame of `outlines`, their vertices at `positions`) without the vertices they can
- * do without. `corner` says which vertices sit on corners, `keep` which must stay whatever. Returns
- * `shapes` itself when none can go.
+ * do without. `corner` says which vertices sit on corners, `pastFrame` which go past the frame edge
+ * in some frame: a span to such a vertex cannot be fitted again from positions on the outline, so a
+ * vertex beside one stays. Returns `shapes` itself when none can go.
  */
 export function pruneVertices(shapes: RunShapes, positions: VertexPositions, outlines: Float32Array[], corner: boolean[],
-  options: TrackOptions, keep: boolean[] = []): RunShapes {
+  options: TrackOptions, pastFrame: boolean[] = []): RunShapes {
   const frames = shapes.length;
   const reach = featureReach(options.tolerance);
   const fitTolerance = FIT_SHARE * options.tolerance;
@@ -91,7 +92,8 @@ export function pruneVertices(shapes: RunShapes, positions: VertexPositions, out
     const candidates = new Map<number, { previous: number; next: number }>();
     kept.forEach((k, j) => {
       const previous = kept[j - 1], next = kept[(j + 1) % kept.length];
-      if (j % 2 !== parity || j === 0 || corner[k] || keep[k] || (keptWith[k].previous === previous && keptWith[k].next === next)) return;
+      if (j % 2 !== parity || j === 0 || corner[k] || pastFrame[previous] || pastFrame[next]) return;
+      if (keptWith[k].previous === previous && keptWith[k].next === next) return;
       candidates.set(k, { previous, next });
     });
     const fails = (k: number, f: number, outline: FittingOutline): boolean => {
