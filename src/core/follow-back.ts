@@ -16,9 +16,9 @@
 import { featureReach, cubicsToPath, type Cubic, type SpanFit } from './fit.ts';
 import { applySimilarity, invertSimilarity, type Similarity } from './motion.ts';
 import { cubicWithEnds, segmentControls } from './bezier.ts';
-import { PolylineIndex } from './nearest.ts';
+import { arcPosition, PolylineIndex } from './nearest.ts';
 import { fittingOutline, VertexPositions, type FittingOutline } from './prune.ts';
-import { edgeRun, forEachGroup, withinFrame, pastFramePoint, spanBetween, type Place } from './past-frame.ts';
+import { forEachGroup, withinFrame, pastFramePoint, placeRunPastEdge, spanBetween, type Place } from './past-frame.ts';
 import { RunShapes } from './run-shapes.ts';
 import { FIT_SHARE, type TrackOptions } from './track.ts';
 import type { BezierPath, Vec2 } from './types.ts';
@@ -40,19 +40,20 @@ export function followAddedVerticesBack(shapes: RunShapes, positions: VertexPosi
   corner: boolean[], addedAt: number[], options: TrackOptions): FollowedBack {
   const frames = shapes.length;
   const past = corner.map(() => false);
-  const paths: BezierPath[] = [shapes.at(frames - 1)!];
-  const arcs: number[][] = [positions.at(frames - 1)];
+  const paths: BezierPath[] = new Array(frames), arcs: number[][] = new Array(frames);
+  paths[frames - 1] = shapes.at(frames - 1)!;
+  arcs[frames - 1] = positions.at(frames - 1);
   let changed = false;
   for (let f = frames - 2; f >= 0; f--) {
     const added = corner.map((_, k) => k > 0 && f < addedAt[k]);
     const path = shapes.at(f)!, at = positions.at(f);
-    const frame = added.some(Boolean) ? followFrameBack(path, at, paths[0], added, fittingOutline(outlines[f], options), invertSimilarity(motions[f + 1]), corner, options) : undefined;
+    const frame = added.some(Boolean) ? followFrameBack(path, at, paths[f + 1], added, fittingOutline(outlines[f], options), invertSimilarity(motions[f + 1]), corner, options) : undefined;
     if (frame) {
       frame.past.forEach((p, k) => { if (p) past[k] = true; });
       changed = true;
     }
-    paths.unshift(frame?.path ?? path);
-    arcs.unshift(frame?.at ?? at);
+    paths[f] = frame?.path ?? path;
+    arcs[f] = frame?.at ?? at;
   }
   if (!changed) return { shapes, positions, past };
   const followed = { shapes: new RunShapes(), positions: new VertexPositions(), past };
@@ -79,8 +80,7 @@ function followFrameBack(path: BezierPath, at: number[], later: BezierPath, adde
   // Where each added vertex lands on the outline, within one perimeter from vertex 0's position.
   const landing = carried.map(([x, y], k) => {
     if (!added[k] || goesPast[k]) return NaN;
-    const hit = index.nearest(x, y)!;
-    const arc = outline.s[hit.segment] + hit.fraction * (outline.s[hit.segment + 1] - outline.s[hit.segment]);
+    const arc = arcPosition(index, outline.s, x, y);
     return at[0] + ((((arc - at[0]) % perimeter) + perimeter) % perimeter);
   });
   const moved = added.slice();
@@ -142,15 +142,11 @@ function placesFor(moved: boolean[], at: number[], landing: number[], goesPast: 
   }
   if (!settled) return undefined;
   forEachGroup(moved.map((m, k) => m && goesPast[k] !== undefined), (first, last) => {
-    const next = (last + 1) % n;
-    const inFrame = (k: number): boolean => (moved[k] ? true : withinFrame(path.vertices[k], options));
-    const run = inFrame(first - 1) && inFrame(next)
-      ? edgeRun(outline, places[first - 1].at, next === 0 ? places[0].at + perimeter : places[next].at, options)
-      : undefined;
-    for (let k = first; k <= last; k++) {
-      if (run) places[k] = { at: run.exit, entry: run.entry, past: goesPast[k] };
-      else { moved[k] = false; settled = false; }
-    }
+    // The vertices on either side lie on this frame's outline: moved onto it, or in frame where they were.
+    const inFrame = (k: number): boolean => moved[k] || withinFrame(path.vertices[k], options);
+    if (inFrame(first - 1) && inFrame((last + 1) % n) && placeRunPastEdge(places, first, last, goesPast, outline, 0, options)) return;
+    for (let k = first; k <= last; k++) moved[k] = false;
+    settled = false;
   });
   return settled ? places : undefined;
 }

@@ -17,7 +17,7 @@ import { cubicsToPath, fitContour, featureReach, CORNER_TURN_DEGREES, type SpanF
 import { pastFramePlaces, spanBetween } from './past-frame.ts';
 import { followAddedVerticesBack } from './follow-back.ts';
 import { CORNER_ROUNDING, findCorners, pointAt } from './polyline.ts';
-import { PolylineIndex } from './nearest.ts';
+import { arcPosition, PolylineIndex } from './nearest.ts';
 import { applySimilarity, type Similarity } from './motion.ts';
 import { FIT_SHARE, insideFrame, type RegionTrack, type TrackOptions } from './track.ts';
 import type { Deviation, Shapes } from './keyframes.ts';
@@ -104,11 +104,6 @@ function perimeterShares({ index, s }: Measured, anchors: Anchor[]): number[] {
   const perimeter = s[s.length - 1];
   const at = anchors.map((a) => arcPosition(index, s, a.x, a.y));
   return at.map((p) => ((p - at[0] + perimeter) % perimeter) / perimeter);
-}
-
-function arcPosition(index: PolylineIndex, s: Float64Array, x: number, y: number): number {
-  const hit = index.nearest(x, y)!;
-  return s[hit.segment] + hit.fraction * (s[hit.segment + 1] - s[hit.segment]);
 }
 
 /** Moves a run onto this frame's outline; false when it cannot follow. */

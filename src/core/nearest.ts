@@ -11,6 +11,12 @@ export interface NearestPoint {
   y: number;
 }
 
+/** The arc length (`s`: each point's, along the indexed polyline) of the polyline's point nearest (x, y). */
+export function arcPosition(index: PolylineIndex, s: Float64Array, x: number, y: number): number {
+  const hit = index.nearest(x, y)!;
+  return s[hit.segment] + hit.fraction * (s[hit.segment + 1] - s[hit.segment]);
+}
+
 /** Grid cells along the longer side at most: enough to keep each cell's list short, few enough to build fast. */
 const MAX_CELLS_ACROSS = 512;
 /** Room in px for rounding when ruling out cells by their distance (so that a tie stays a tie). */

@@ -39,16 +39,23 @@ const EDGE_STEP = 0.5;
 export function pastFramePlaces(anchors: Vec2[], predicted: Vec2[], along: number[], outline: FittingOutline, origin: number,
   options: TrackOptions): Place[] {
   const past = anchors.map((anchor, k) => (k > 0 ? pastFramePoint(anchor, predicted[k], options) : undefined));
-  const leaving = past.map((p) => p !== undefined);
-  const perimeter = outline.s[outline.s.length - 1];
   const places: Place[] = along.map((at) => ({ at }));
-  forEachGroup(leaving, (first, last) => {
-    const to = last + 1 < along.length ? along[last + 1] : perimeter;
-    const run = edgeRun(outline, origin + along[first - 1], origin + to, options);
-    if (!run) return;
-    for (let k = first; k <= last; k++) places[k] = { at: run.exit - origin, entry: run.entry - origin, past: past[k] };
-  });
+  forEachGroup(past.map((p) => p !== undefined), (first, last) => placeRunPastEdge(places, first, last, past, outline, origin, options));
   return places;
+}
+
+/**
+ * Puts vertices first … last of `places` (arc lengths from `origin`) past the edge at `points`,
+ * standing in for the outline between the places before and after them, and returns true; where that
+ * stretch does not lie along the edge (see edgeRun), leaves them and returns false.
+ */
+export function placeRunPastEdge(places: Place[], first: number, last: number, points: (Vec2 | undefined)[], outline: FittingOutline,
+  origin: number, options: TrackOptions): boolean {
+  const to = last + 1 < places.length ? places[last + 1].at : places[0].at + outline.s[outline.s.length - 1];
+  const run = edgeRun(outline, origin + places[first - 1].at, origin + to, options);
+  if (!run) return false;
+  for (let k = first; k <= last; k++) places[k] = { at: run.exit - origin, entry: run.entry - origin, past: points[k] };
+  return true;
 }
 
 /** The span from place p to place q on `outline` (arc lengths from `origin`; q.at a perimeter on for the last span). */
@@ -103,7 +110,7 @@ export function withinFrame(point: Vec2, options: TrackOptions): boolean {
  * leaves it, when it lies along the edge all the way between (or touches it at one point); undefined
  * when it never meets it or meets it twice.
  */
-export function edgeRun({ points, s }: FittingOutline, from: number, to: number, { width, height }: TrackOptions): { exit: number; entry: number } | undefined {
+function edgeRun({ points, s }: FittingOutline, from: number, to: number, { width, height }: TrackOptions): { exit: number; entry: number } | undefined {
   let exit = -1, entry = -1;
   for (let pos = from; ; pos = Math.min(to, pos + EDGE_STEP)) {
     const [x, y] = pointAt(points, s, pos);
