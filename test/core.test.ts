@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BezierPath, Contour, Matte, Vec2 } from '../src/core/types.ts';
 import { trace } from '../src/core/trace.ts';
-import { fitContour, fitSpan } from '../src/core/fit.ts';
+import { fitContour, fitSpan, outlineTangent } from '../src/core/fit.ts';
 import { OutlineTarget, pathDeviation, selectKeyframes } from '../src/core/keyframes.ts';
 import { flattenPath, lerpPath } from '../src/core/bezier.ts';
 import { fillPolygons } from '../src/core/render.ts';
@@ -292,6 +292,26 @@ describe('fit', () => {
     const back = fitSpan(reversed, sr, total - edgeAt, total, false, false, 9, { before: past });
     assert.deepEqual(back.curve[0], past, 'the span starts on the vertex past the edge');
     assert.ok(back.error <= 0.25, `in: ${back.error.toFixed(3)} px from the arc in frame`);
+  });
+  it('measures a smooth end\'s tangent on the drawn outline only, not across where it meets the frame edge', () => {
+    // A hilly skyline comes out of the right edge of a 400×300 frame (the outline runs down the edge to
+    // it, then along the skyline). A vertex 3 px along the skyline from the edge: the chord over 6 px
+    // either side bends towards the edge by 18.7°, and the span from there cannot follow the hill (3.1 px
+    // off); stopped at the edge, the tangent is the skyline's within 1° and the span fits within 0.35 px.
+    const frame = { width: 400, height: 300 };
+    const skyline = (x: number) => 150 + 20 * Math.sin(x / 30);
+    const outline = [0, 0, 400, 0];
+    for (let x = 400; x >= 0; x -= 0.5) outline.push(x, skyline(x));
+    const points = densify(Float32Array.from(outline), 1), s = arcLengths(points);
+    const junction = s[points.findIndex((v, i) => i % 2 === 0 && v === 400 && points[i + 1] === Math.fround(skyline(400))) / 2];
+    const from = junction + 3, to = junction + 120;
+    const slope = (20 / 30) * Math.cos(397 / 30), length = Math.hypot(1, slope);
+    const angle = ([tx, ty]: Vec2) => (Math.acos((-tx - ty * slope) / length) * 180) / Math.PI;
+    assert.ok(angle(outlineTangent(points, s, from, 6, 1)) > 15, 'across the edge, the chord bends towards it');
+    assert.ok(angle(outlineTangent(points, s, from, 6, 1, frame)) < 1, `stopped at the edge: ${angle(outlineTangent(points, s, from, 6, 1, frame)).toFixed(2)}°`);
+    assert.ok(fitSpan(points, s, from, to, false, false, 6).error > 2);
+    const fitted = fitSpan(points, s, from, to, false, false, 6, { frame });
+    assert.ok(fitted.error <= 0.35, `${fitted.error.toFixed(3)} px from the skyline`);
   });
 });
 

@@ -6,7 +6,7 @@
  * merged wherever one cubic still fits.
  */
 import type { BezierPath, Vec2 } from './types.ts';
-import { arcLengths, CORNER_ROUNDING, findCorners, outlineBetween, pointAt, pressSliversOntoEdge, sharpCorner, sideDirection } from './polyline.ts';
+import { arcLengths, CORNER_ROUNDING, drawnReach, findCorners, outlineBetween, pointAt, pressSliversOntoEdge, sharpCorner, sideDirection } from './polyline.ts';
 import { hypot } from './hypot.ts';
 
 export interface FitOptions {
@@ -202,9 +202,24 @@ export interface SpanFit {
   worstAt: number;
 }
 
-/** Unit tangent of the outline at arc length `pos`, pointing forwards (sign 1) or backwards (-1). */
-export function outlineTangent(points: Float64Array, s: Float64Array, pos: number, reach: number, sign: 1 | -1): Vec2 {
-  const [ax, ay] = pointAt(points, s, pos - reach), [bx, by] = pointAt(points, s, pos + reach);
+/** Shortest chord (px) a tangent is measured over: an outline that meets the frame edge closer on both sides is too short to tell one. */
+const MIN_TANGENT_CHORD = 1;
+
+/**
+ * Unit tangent of the outline at arc length `pos`, pointing forwards (sign 1) or backwards (-1): the
+ * chord over `reach` px either side. Given the `frame`, the chord stops where the outline meets the
+ * frame edge: a vertex a few px from where a skyline runs into the edge has the skyline's tangent, not
+ * one bent towards the edge (with that, the span from a vertex just come into frame could not be fitted).
+ */
+export function outlineTangent(points: Float64Array, s: Float64Array, pos: number, reach: number, sign: 1 | -1,
+  frame?: { width: number; height: number }): Vec2 {
+  let back = reach, ahead = reach;
+  if (frame) {
+    back = drawnReach(points, s, pos, -1, reach, frame);
+    ahead = drawnReach(points, s, pos, 1, reach, frame);
+    if (back + ahead < MIN_TANGENT_CHORD) back = ahead = reach;
+  }
+  const [ax, ay] = pointAt(points, s, pos - back), [bx, by] = pointAt(points, s, pos + ahead);
   const len = hypot(bx - ax, by - ay) || 1;
   return [(sign * (bx - ax)) / len, (sign * (by - ay)) / len];
 }
@@ -212,15 +227,16 @@ export function outlineTangent(points: Float64Array, s: Float64Array, pos: numbe
 /**
  * One cubic for the outline between arc lengths `from` and `to`. A corner end sits on the sharp
  * corner (not the pixel grid's rounded one) with a free handle; a smooth end follows the outline's
- * tangent so that neighbouring spans join smoothly. With `past`, the curve comes in from a vertex past
+ * tangent so that neighbouring spans join smoothly. With `ends`, the curve comes in from a vertex past
  * the frame edge (`before`) to the outline's start, or goes on from its end to one (`after`): the
  * outline ends where it meets the frame edge, and the curve ends on that vertex, with a free handle.
+ * With `ends.frame`, smooth ends take the tangent of the outline drawn in frame (see outlineTangent).
  */
 export function fitSpan(points: Float64Array, s: Float64Array, from: number, to: number,
-  fromCorner: boolean, toCorner: boolean, reach: number, past: PastFrameEnds = {}): SpanFit {
+  fromCorner: boolean, toCorner: boolean, reach: number, ends: SpanEnds = {}): SpanFit {
   if (to - from < 1e-9) {
     const p = fromCorner ? sharpCorner(points, s, from, reach) : pointAt(points, s, from);
-    const [a, b] = [past.before ?? p, past.after ?? p];
+    const [a, b] = [ends.before ?? p, ends.after ?? p];
     return { from, to, curve: [a, thirdOfChord(a, b, null, 0), thirdOfChord(b, a, null, 0), b], error: 0, worstAt: from };
   }
   const outline = outlineBetween(points, s, from, to);
@@ -238,19 +254,20 @@ export function fitSpan(points: Float64Array, s: Float64Array, from: number, to:
     else { xy[2 * kept] = xy[2 * i]; xy[2 * kept + 1] = xy[2 * i + 1]; }
     at[kept++] = pos;
   }
-  const before = past.before ? 1 : 0;
-  const fit = fitCubic(withEnds(xy.subarray(0, 2 * kept), past), fromCorner || before ? null : outlineTangent(points, s, from, reach, 1),
-    toCorner || past.after ? null : outlineTangent(points, s, to, reach, -1));
+  const before = ends.before ? 1 : 0;
+  const fit = fitCubic(withEnds(xy.subarray(0, 2 * kept), ends), fromCorner || before ? null : outlineTangent(points, s, from, reach, 1, ends.frame),
+    toCorner || ends.after ? null : outlineTangent(points, s, to, reach, -1, ends.frame));
   return { from, to, curve: fit.curve, error: fit.error, worstAt: at[Math.min(kept - 1, Math.max(0, fit.worst - before))] };
 }
 
-/** Vertices past the frame edge that a span comes in from or goes on to (see fitSpan). */
-export interface PastFrameEnds {
+/** Vertices past the frame edge that a span comes in from or goes on to, and the frame its smooth ends' tangents stop at (see fitSpan, outlineTangent). */
+export interface SpanEnds {
   before?: Vec2;
   after?: Vec2;
+  frame?: { width: number; height: number };
 }
 
-function withEnds(xy: Float64Array, { before, after }: PastFrameEnds): Float64Array {
+function withEnds(xy: Float64Array, { before, after }: SpanEnds): Float64Array {
   if (!before && !after) return xy;
   const out = new Float64Array(xy.length + (before ? 2 : 0) + (after ? 2 : 0));
   if (before) out.set(before);

@@ -22,7 +22,7 @@ import { applySimilarity, type Similarity } from './motion.ts';
 import { FIT_SHARE, insideFrame, type RegionTrack, type TrackOptions } from './track.ts';
 import type { Deviation, Shapes } from './keyframes.ts';
 import { RunShapes } from './run-shapes.ts';
-import { fittingOutline, pruneVertices, VertexPositions } from './prune.ts';
+import { fittingOutline, pruneVertices, VertexPositions, type FittingOutline } from './prune.ts';
 import { hypot } from './hypot.ts';
 
 const MAX_INSERTIONS_PER_FRAME = 32;
@@ -52,15 +52,13 @@ interface RunState {
 }
 
 /** A frame's outline as following measures it: points 1 px apart, their arc lengths and an index. */
-interface Measured {
-  points: Float64Array;
-  s: Float64Array;
+interface Measured extends FittingOutline {
   index: PolylineIndex;
 }
 
 function measure(outline: Float32Array, options: TrackOptions): Measured {
-  const { points, s } = fittingOutline(outline, options);
-  return { points, s, index: new PolylineIndex(points, true) };
+  const fitting = fittingOutline(outline, options);
+  return { ...fitting, index: new PolylineIndex(fitting.points, true) };
 }
 
 /** The track's frames as runs of shapes (usually one run), each with the fewest vertices that follow it. */

@@ -12,7 +12,7 @@
  * vertex past it, the span to the vertex after comes back from the last.
  */
 import { fitSpan, type SpanFit } from './fit.ts';
-import { onFrameEdge, pointAt } from './polyline.ts';
+import { EDGE_ROUNDING, onFrameEdge, pointAt } from './polyline.ts';
 import type { FittingOutline } from './prune.ts';
 import type { TrackOptions } from './track.ts';
 import type { Vec2 } from './types.ts';
@@ -25,8 +25,6 @@ export interface Place {
   past?: Vec2;
 }
 
-/** How far off the frame edge a point counts as on it: points on the edge come out of interpolation a rounding error off. */
-const EDGE_ROUNDING = 1e-6;
 /** Arc length step of edgeRun's walk: outlines are measured with points 1 px apart. */
 const EDGE_STEP = 0.5;
 
@@ -62,7 +60,7 @@ export function placeRunPastEdge(places: Place[], first: number, last: number, p
 export function spanBetween(outline: FittingOutline, origin: number, p: Place, q: Place, pCorner: boolean, qCorner: boolean,
   reach: number): SpanFit {
   return fitSpan(outline.points, outline.s, origin + (p.past ? p.entry! : p.at), origin + q.at, pCorner && !p.past,
-    qCorner && !q.past, reach, { before: p.past, after: q.past });
+    qCorner && !q.past, reach, { before: p.past, after: q.past, frame: outline.frame });
 }
 
 /** Calls `visit(first, last)` for each run of consecutive flagged vertices (never vertex 0, so each has one before it). */

@@ -151,6 +151,33 @@ export function pointAt(points: Float64Array, s: Float64Array, pos: number): [nu
   return [points[2 * lo] + f * (points[2 * j] - points[2 * lo]), points[2 * lo + 1] + f * (points[2 * j + 1] - points[2 * lo + 1])];
 }
 
+/** How far off the frame edge a point still counts as on it: points on the edge come out of interpolation a rounding error off. */
+export const EDGE_ROUNDING = 1e-6;
+
+/**
+ * How far (arc length, at most `reach`) the closed polyline runs from `pos` in direction `dir` before
+ * it meets the frame edge; `reach` where it does not, or where the point at `pos` is on the edge itself.
+ */
+export function drawnReach(points: Float64Array, s: Float64Array, pos: number, dir: 1 | -1, reach: number,
+  { width, height }: { width: number; height: number }): number {
+  const n = points.length / 2, perimeter = s[n];
+  const p = ((pos % perimeter) + perimeter) % perimeter;
+  const [x, y] = pointAt(points, s, p);
+  if (onFrameEdge(x, y, width, height, EDGE_ROUNDING)) return reach;
+  let lo = 0, hi = n;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (s[mid] <= p) lo = mid; else hi = mid;
+  }
+  for (let k = 0; k < n; k++) {
+    const i = dir > 0 ? (lo + 1 + k) % n : (lo - k + n) % n;
+    const along = ((dir * (s[i] - p)) % perimeter + perimeter) % perimeter;
+    if (along > reach) return reach;
+    if (onFrameEdge(points[2 * i], points[2 * i + 1], width, height, EDGE_ROUNDING)) return along;
+  }
+  return reach;
+}
+
 export interface Outline {
   /** x, y pairs: the point at `from`, the polyline's points strictly between, the point at `to`. */
   points: Float64Array;

@@ -54,6 +54,8 @@ export class VertexPositions {
 export interface FittingOutline {
   points: Float64Array;
   s: Float64Array;
+  /** The frame it was traced in: spans' tangents stop at its edge (outlineTangent). */
+  frame: { width: number; height: number };
 }
 
 /**
@@ -63,7 +65,7 @@ export interface FittingOutline {
  */
 export function fittingOutline(stored: Float32Array, options: TrackOptions): FittingOutline {
   const points = pressSliversOntoEdge(densify(stored, 1), featureReach(options.tolerance), options);
-  return { points, s: arcLengths(points) };
+  return { points, s: arcLengths(points), frame: { width: options.width, height: options.height } };
 }
 
 /**
@@ -81,7 +83,7 @@ export function pruneVertices(shapes: RunShapes, positions: VertexPositions, out
   // One cubic from kept vertex a to kept vertex b, the next kept one after it, in frame f.
   const spanIn = (outline: FittingOutline, f: number, a: number, b: number) => {
     const to = b > a ? at[f][b] : at[f][b] + outline.s[outline.s.length - 1];
-    return fitSpan(outline.points, outline.s, at[f][a], to, corner[a], corner[b], reach);
+    return fitSpan(outline.points, outline.s, at[f][a], to, corner[a], corner[b], reach, { frame: outline.frame });
   };
 
   // A vertex that could not go, with the neighbours it had then and the frame that kept it: it is not
