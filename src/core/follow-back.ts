@@ -125,28 +125,36 @@ function samePlace(a: Place, b: Place): boolean {
 
 /**
  * Places for a frame's vertices with the `moved` ones carried back: on the outline at `landing`, or
- * past the edge at `goesPast`. Clears `moved` for a vertex that would change places with a neighbour
- * or go past the edge where the outline does not leave the frame, and returns undefined when it did
- * (the caller asks again).
+ * past the edge at `goesPast`. Clears `moved` for a vertex that would go past the edge where the
+ * outline does not leave the frame, or change places with a neighbour, and returns undefined when it
+ * did (the caller asks again).
  */
 function placesFor(moved: boolean[], at: number[], landing: number[], goesPast: (Vec2 | undefined)[], path: BezierPath,
   outline: FittingOutline, perimeter: number, options: TrackOptions): Place[] | undefined {
   const n = at.length;
   const places: Place[] = at.map((a, k) => ({ at: moved[k] && !goesPast[k] ? landing[k] : a }));
   let settled = true;
-  // In order along the outline: an added vertex lands between its neighbours' places.
-  for (let k = 1; k < n; k++) {
-    if (!moved[k] || goesPast[k]) continue;
-    const before = places[k - 1].at, after = k + 1 < n ? places[k + 1].at : places[0].at + perimeter;
-    if (!(places[k].at > before && places[k].at < after)) { moved[k] = false; settled = false; }
-  }
-  if (!settled) return undefined;
-  forEachGroup(moved.map((m, k) => m && goesPast[k] !== undefined), (first, last) => {
-    // The vertices on either side lie on this frame's outline: moved onto it, or in frame where they were.
-    const inFrame = (k: number): boolean => moved[k] || withinFrame(path.vertices[k], options);
-    if (inFrame(first - 1) && inFrame((last + 1) % n) && placeRunPastEdge(places, first, last, goesPast, outline, 0, options)) return;
-    for (let k = first; k <= last; k++) moved[k] = false;
+  // The runs of vertices past the edge in this frame: those carried there, and those that stay where they
+  // were past it. A span beside a moved vertex that ends on such a run is fitted up to where the outline
+  // meets the edge and goes on to the vertex past it (fitted up to the vertex's place on the outline
+  // instead, it would run along the frame edge).
+  const past = path.vertices.map((v, k) => (moved[k] ? goesPast[k] : withinFrame(v, options) ? undefined : v));
+  forEachGroup(past.map((p) => p !== undefined), (first, last) => {
+    const group = Array.from({ length: last - first + 1 }, (_, i) => first + i);
+    if (!group.some((k) => moved[k]) && !moved[first - 1] && !moved[(last + 1) % n]) return;
+    if (placeRunPastEdge(places, first, last, past, outline, 0, options)) return;
+    if (!group.some((k) => moved[k])) return;
+    for (const k of group) moved[k] = false;
     settled = false;
   });
+  if (!settled) return undefined;
+  // In order along the outline: an added vertex lands between its neighbours' places (after a run past
+  // the edge, where it comes back in).
+  for (let k = 1; k < n; k++) {
+    if (!moved[k] || goesPast[k]) continue;
+    const previous = places[k - 1];
+    const before = previous.past ? previous.entry! : previous.at, after = k + 1 < n ? places[k + 1].at : places[0].at + perimeter;
+    if (!(places[k].at > before && places[k].at < after)) { moved[k] = false; settled = false; }
+  }
   return settled ? places : undefined;
 }
