@@ -87,23 +87,26 @@ function solveCubic(pts: Float64Array, u: Float64Array, t1: Vec2 | null, t2: Vec
       k++;
     }
   }
-  const ata = new Float64Array(k * k), atr = new Float64Array(k);
-  const col = new Float64Array(2 * k);
+  // Each column is a direction times one end's Bernstein weight, so the normal equations need only
+  // the weights' sums of products (s11, s12, s22) and the residual weighted by each (r1, r2): a few
+  // sums per point instead of a k × k product.
+  const withT1 = t1 ? 1 : 0, withT2 = t2 ? 1 : 0;
+  let s11 = 0, s12 = 0, s22 = 0, r1x = 0, r1y = 0, r2x = 0, r2y = 0;
   for (let i = 0; i < n; i++) {
     const t = u[i], s = 1 - t;
     const b0 = s * s * s, b1 = 3 * s * s * t, b2 = 3 * s * t * t, b3 = t * t * t;
     // With free handles the fixed part is only the end points; with tangents, alpha scales them.
-    let rx = pts[2 * i] - p0[0] * b0 - p3[0] * b3, ry = pts[2 * i + 1] - p0[1] * b0 - p3[1] * b3;
-    if (t1) { rx -= p0[0] * b1; ry -= p0[1] * b1; }
-    if (t2) { rx -= p3[0] * b2; ry -= p3[1] * b2; }
-    for (let c = 0; c < k; c++) {
-      const w = firstEnd[c] ? b1 : b2;
-      col[2 * c] = dirX[c] * w;
-      col[2 * c + 1] = dirY[c] * w;
-    }
-    for (let a = 0; a < k; a++) {
-      atr[a] += col[2 * a] * rx + col[2 * a + 1] * ry;
-      for (let b = 0; b < k; b++) ata[a * k + b] += col[2 * a] * col[2 * b] + col[2 * a + 1] * col[2 * b + 1];
+    const rx = pts[2 * i] - p0[0] * b0 - p3[0] * b3 - withT1 * (p0[0] * b1) - withT2 * (p3[0] * b2);
+    const ry = pts[2 * i + 1] - p0[1] * b0 - p3[1] * b3 - withT1 * (p0[1] * b1) - withT2 * (p3[1] * b2);
+    s11 += b1 * b1; s12 += b1 * b2; s22 += b2 * b2;
+    r1x += b1 * rx; r1y += b1 * ry; r2x += b2 * rx; r2y += b2 * ry;
+  }
+  const ata = new Float64Array(k * k), atr = new Float64Array(k);
+  for (let a = 0; a < k; a++) {
+    atr[a] = firstEnd[a] ? dirX[a] * r1x + dirY[a] * r1y : dirX[a] * r2x + dirY[a] * r2y;
+    for (let b = 0; b < k; b++) {
+      const weights = firstEnd[a] ? (firstEnd[b] ? s11 : s12) : firstEnd[b] ? s12 : s22;
+      ata[a * k + b] = (dirX[a] * dirX[b] + dirY[a] * dirY[b]) * weights;
     }
   }
   // Closures made here at each call would send the optimised code back to the interpreter at every
@@ -159,15 +162,17 @@ function solveLinear(a: Float64Array, b: Float64Array, k: number): Float64Array 
 function measure(pts: Float64Array, u: Float64Array, c: Cubic): { error: number; worst: number } {
   const n = pts.length / 2;
   const [[x0, y0], [x1, y1], [x2, y2], [x3, y3]] = c;
-  let error = 0, worst = n >> 1;
+  // Squared distances: one square root for the largest, not one per point.
+  let squared = 0, worst = n >> 1;
   for (let i = 1; i < n - 1; i++) {
     // The curve's point at u[i] (Bernstein weights), without a tuple per point.
     const t = u[i], s = 1 - t;
     const b0 = s * s * s, b1 = 3 * s * s * t, b2 = 3 * s * t * t, b3 = t * t * t;
-    const d = hypot(b0 * x0 + b1 * x1 + b2 * x2 + b3 * x3 - pts[2 * i], b0 * y0 + b1 * y1 + b2 * y2 + b3 * y3 - pts[2 * i + 1]);
-    if (d > error) { error = d; worst = i; }
+    const dx = b0 * x0 + b1 * x1 + b2 * x2 + b3 * x3 - pts[2 * i], dy = b0 * y0 + b1 * y1 + b2 * y2 + b3 * y3 - pts[2 * i + 1];
+    const d = dx * dx + dy * dy;
+    if (d > squared) { squared = d; worst = i; }
   }
-  return { error, worst };
+  return { error: Math.sqrt(squared), worst };
 }
 
 /** One Newton step per point towards the curve parameter nearest to it. */

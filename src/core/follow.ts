@@ -221,6 +221,9 @@ function localPrediction(outline: Float32Array, transform: Similarity, index: Po
   for (let i = 0; i < n; i++) {
     const j = (i + 1) % n;
     const ax = outline[2 * i], ay = outline[2 * i + 1], bx = outline[2 * j], by = outline[2 * j + 1];
+    // Segments wholly outside the anchor's square have no point in it: most of the outline.
+    if (Math.min(ax, bx) > anchor.x + radius || Math.max(ax, bx) < anchor.x - radius ||
+      Math.min(ay, by) > anchor.y + radius || Math.max(ay, by) < anchor.y - radius) continue;
     const steps = Math.ceil(hypot(bx - ax, by - ay));
     for (let k = 0; k < steps; k++) {
       const qx = ax + ((bx - ax) * k) / steps, qy = ay + ((by - ay) * k) / steps;

@@ -190,8 +190,13 @@ export function outlineBetween(points: Float64Array, s: Float64Array, from: numb
   const n = points.length / 2, perimeter = s[n];
   const lap = Math.floor(from / perimeter);
   const start = from - lap * perimeter;
-  let i = 0;
-  while (i < n && s[i] <= start) i++;
+  // The first point past `start` (a binary search: spans are fitted thousands of times per shot).
+  let lo = -1, hi = n;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (s[mid] <= start) lo = mid; else hi = mid;
+  }
+  const i = hi;
   // The arc length of the k-th point from i on, a lap further once past the last point.
   const posAt = (k: number) => (i + k < n ? s[i + k] + lap * perimeter : s[i + k - n] + (lap + 1) * perimeter);
   let between = 0;
