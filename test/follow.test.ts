@@ -147,6 +147,43 @@ describe('followShapes', () => {
       assert.ok(past(0, (x) => x > width + 1) >= 1, `${step} px a frame: a vertex past the right edge at the start`);
     }
   });
+  it('starts the path at a vertex that stays in frame: a region\'s first vertex does not end on the frame edge when its feature leaves', () => {
+    // A bumpy island of sky (radius about 200 px, a spike to the left) panning out of the left edge
+    // at 6 px a frame. Its path would start at the spike's foot, which leaves the frame after 40 frames;
+    // vertex 0 stays on the outline (the path starts there), so it sat where the outline meets the edge
+    // from then on, and neighbours came within 1.4 px of each other (29 vertices). Started at a vertex
+    // the pan keeps in frame: 27 vertices, none closer than 3.4 px.
+    const radius = (a: number) => 200 + 25 * Math.sin(5 * a) + 12 * Math.sin(11 * a + 1) + 60 * Math.exp(-(((a - Math.PI) / 0.12) ** 2));
+    const step = 6, frames = 60;
+    const outlines = Array.from({ length: frames }, (_, f) => {
+      // The island clipped to the frame: past the left edge its outline runs along the edge.
+      const clipped: number[] = [];
+      for (let k = 0; k < 2000; k++) {
+        const a = (2 * Math.PI * k) / 2000;
+        clipped.push(Math.max(0, 500 - step * f + radius(a) * Math.cos(a)), 500 + radius(a) * Math.sin(a));
+      }
+      // Along the edge, only the stretch's two ends.
+      const points: number[] = [];
+      for (let i = 0; i < clipped.length; i += 2) {
+        if (points[points.length - 2] === 0 && clipped[i] === 0 && clipped[i + 2] === 0) continue;
+        points.push(clipped[i], clipped[i + 1]);
+      }
+      return Float32Array.from(points);
+    });
+    const motions = outlines.map((_, f) => ({ a: 1, b: 0, tx: f > 0 ? -step : 0, ty: 0 }));
+    const [run, ...rest] = followShapes({ ...track(outlines), motions }, OPTIONS);
+    assert.equal(rest.length, 0);
+    const count = run.shapes.at(0)!.vertices.length;
+    assert.ok(count <= 28, `${count} vertices`);
+    for (let f = 0; f < frames; f++) {
+      const { vertices } = run.shapes.at(f)!;
+      assert.ok(vertices[0][0] > OPTIONS.tolerance, `frame ${f}: vertex 0 at ${vertices[0].map((c) => c.toFixed(1)).join(', ')}`);
+      vertices.forEach(([x, y], k) => {
+        const [nx, ny] = vertices[(k + 1) % count], gap = Math.hypot(nx - x, ny - y);
+        assert.ok(gap > 2, `frame ${f}: vertices ${k} and ${(k + 1) % count} ${gap.toFixed(2)} px apart`);
+      });
+    }
+  });
 });
 
 describe('pruneVertices', () => {

@@ -13,7 +13,7 @@
  * are followed back through the frames before (follow-back.ts), and the vertices no frame needs are
  * removed (prune.ts).
  */
-import { cubicsToPath, fitContour, featureReach, CORNER_TURN_DEGREES, type SpanFit } from './fit.ts';
+import { cubicsToPath, fitContour, featureReach, CORNER_TURN_DEGREES, type FittedContour, type SpanFit } from './fit.ts';
 import { pastFramePlaces, spanBetween } from './past-frame.ts';
 import { followAddedVerticesBack } from './follow-back.ts';
 import { CORNER_ROUNDING, findCorners, pointAt } from './polyline.ts';
@@ -21,6 +21,7 @@ import { arcPosition, PolylineIndex } from './nearest.ts';
 import { applySimilarity, type Similarity } from './motion.ts';
 import { FIT_SHARE, insideFrame, type RegionTrack, type TrackOptions } from './track.ts';
 import type { Deviation, Shapes } from './keyframes.ts';
+import type { Vec2 } from './types.ts';
 import { RunShapes } from './run-shapes.ts';
 import { fittingOutline, pruneVertices, VertexPositions, type FittingOutline } from './prune.ts';
 import { hypot } from './hypot.ts';
@@ -79,7 +80,7 @@ export function followShapes(track: RegionTrack, options: TrackOptions): ShapeRu
     const current = measure(outline, options);
     if (!(state && previous && advance(state, current, previous, track.outlines[k - 1], track.motions[k], options))) {
       if (state) finish(state);
-      state = startRun(current, track.firstFrame + k, options);
+      state = startRun(current, track.firstFrame + k, track.motions.slice(k + 1), options);
     }
     previous = current;
   });
@@ -87,8 +88,9 @@ export function followShapes(track: RegionTrack, options: TrackOptions): ShapeRu
   return runs;
 }
 
-function startRun(current: Measured, frame: number, options: TrackOptions): RunState {
-  const fitted = fitContour(current.points, { ...options, tolerance: FIT_SHARE * options.tolerance });
+function startRun(current: Measured, frame: number, ahead: Similarity[], options: TrackOptions): RunState {
+  const fitted = fromSteadiestVertex(fitContour(current.points, { ...options, tolerance: FIT_SHARE * options.tolerance }),
+    current.s[current.s.length - 1], ahead, options);
   const anchors = fitted.path.vertices.map((v, k) => ({ x: v[0], y: v[1], corner: fitted.corner[k] }));
   const shapes = new RunShapes();
   shapes.push(fitted.path);
@@ -96,6 +98,41 @@ function startRun(current: Measured, frame: number, options: TrackOptions): RunS
   positions.push(fitted.at, current.s[current.s.length - 1]);
   return { run: { firstFrame: frame, shapes }, positions, anchors, shares: perimeterShares(current, anchors),
     pastFrame: anchors.map(() => false), addedAt: anchors.map(() => 0) };
+}
+
+/**
+ * The fitted contour numbered from the vertex that the motions `ahead` keep in frame longest. Vertex 0
+ * stays on the outline (the path starts there; following takes no other vertex past the frame edge in
+ * its place), so one whose feature leaves the frame would sit where the outline meets the edge, on the
+ * vertex there, and following would add vertices for the spans it collapses. A vertex 0 on the frame
+ * edge (a sky's corner of the frame) stays where it is, as does any that no other outlasts.
+ */
+function fromSteadiestVertex(fitted: FittedContour, perimeter: number, ahead: Similarity[], options: TrackOptions): FittedContour {
+  const { vertices } = fitted.path;
+  const onEdge = ([x, y]: Vec2) => !insideFrame(x, y, options);
+  if (onEdge(vertices[0])) return fitted;
+  // Frames a vertex's feature stays inside the frame (by the tolerance): one on the edge stays on it.
+  const staying = vertices.map((vertex) => {
+    if (onEdge(vertex)) return Infinity;
+    let [x, y] = vertex, frames = 0;
+    for (const motion of ahead) {
+      [x, y] = applySimilarity(motion, x, y);
+      if (Math.min(x, y, options.width - x, options.height - y) < options.tolerance) break;
+      frames++;
+    }
+    return frames;
+  });
+  const first = staying.reduce((best, frames, k) => (frames > staying[best] ? k : best), 0);
+  if (first === 0) return fitted;
+  const rotate = <T>(items: T[]): T[] => [...items.slice(first), ...items.slice(0, first)];
+  const { path } = fitted;
+  return {
+    ...fitted,
+    path: { closed: path.closed, vertices: rotate(path.vertices), inTangents: rotate(path.inTangents), outTangents: rotate(path.outTangents) },
+    corner: rotate(fitted.corner),
+    // Arc lengths still increase from the new vertex 0: those before it come a perimeter on.
+    at: [...fitted.at.slice(first), ...fitted.at.slice(0, first).map((at) => at + perimeter)],
+  };
 }
 
 function perimeterShares({ index, s }: Measured, anchors: Anchor[]): number[] {
