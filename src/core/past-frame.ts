@@ -25,7 +25,7 @@ export interface Place {
   past?: Vec2;
 }
 
-/** Arc length step of edgeRun's walk: outlines are measured with points 1 px apart. */
+/** Arc length step of edgeRuns' walk: outlines are measured with points 1 px apart. */
 const EDGE_STEP = 0.5;
 
 /**
@@ -44,15 +44,23 @@ export function pastFramePlaces(anchors: Vec2[], predicted: Vec2[], along: numbe
 
 /**
  * Puts vertices first … last of `places` (arc lengths from `origin`) past the edge at `points`,
- * standing in for the outline between the places before and after them, and returns true; where that
- * stretch does not lie along the edge (see edgeRun), leaves them and returns false.
+ * standing in for the outline between the places before and after them where it runs along the edge,
+ * and returns true; where that outline never meets the edge, leaves them and returns false. Where it
+ * meets the edge more than once (a wavy outline leaving the frame touches it here and there), each
+ * vertex goes out through the stretch nearest its place, and the span between vertices of two
+ * stretches fits the outline in frame between them.
  */
 export function placeRunPastEdge(places: Place[], first: number, last: number, points: (Vec2 | undefined)[], outline: FittingOutline,
   origin: number, options: TrackOptions): boolean {
   const to = last + 1 < places.length ? places[last + 1].at : places[0].at + outline.s[outline.s.length - 1];
-  const run = edgeRun(outline, origin + places[first - 1].at, origin + to, options);
-  if (!run) return false;
-  for (let k = first; k <= last; k++) places[k] = { at: run.exit - origin, entry: run.entry - origin, past: points[k] };
+  const runs = edgeRuns(outline, origin + places[first - 1].at, origin + to, options);
+  if (runs.length === 0) return false;
+  const away = (run: EdgeRun, at: number) => Math.max(0, run.exit - at, at - run.entry);
+  for (let k = first; k <= last; k++) {
+    const at = origin + places[k].at;
+    const run = runs.reduce((best, r) => (away(r, at) < away(best, at) ? r : best));
+    places[k] = { at: run.exit - origin, entry: run.entry - origin, past: points[k] };
+  }
   return true;
 }
 
@@ -103,21 +111,23 @@ export function withinFrame(point: Vec2, options: TrackOptions): boolean {
   return edgeDistance(point, options) >= -EDGE_ROUNDING;
 }
 
-/**
- * Where the outline between arc lengths `from` and `to` first meets the frame edge and where it last
- * leaves it, when it lies along the edge all the way between (or touches it at one point); undefined
- * when it never meets it or meets it twice.
- */
-function edgeRun({ points, s }: FittingOutline, from: number, to: number, { width, height }: TrackOptions): { exit: number; entry: number } | undefined {
-  let exit = -1, entry = -1;
+/** A stretch of outline along the frame edge: arc lengths where it meets the edge and where it leaves it (equal where it only touches). */
+interface EdgeRun {
+  exit: number;
+  entry: number;
+}
+
+/** The stretches where the outline between arc lengths `from` and `to` runs along the frame edge or touches it, in order. */
+function edgeRuns({ points, s }: FittingOutline, from: number, to: number, { width, height }: TrackOptions): EdgeRun[] {
+  const runs: EdgeRun[] = [];
   for (let pos = from; ; pos = Math.min(to, pos + EDGE_STEP)) {
     const [x, y] = pointAt(points, s, pos);
     if (onFrameEdge(x, y, width, height, EDGE_ROUNDING)) {
-      if (exit < 0) exit = pos;
-      else if (entry < pos - EDGE_STEP - 1e-9) return undefined;
-      entry = pos;
+      const last = runs[runs.length - 1];
+      if (last && last.entry >= pos - EDGE_STEP - 1e-9) last.entry = pos;
+      else runs.push({ exit: pos, entry: pos });
     }
     if (pos >= to) break;
   }
-  return exit < 0 ? undefined : { exit, entry };
+  return runs;
 }
