@@ -193,15 +193,20 @@ function advance(state: RunState, current: Measured, previous: Measured, previou
 
   // Add vertices where a span does not fit, here and (without changing them) in earlier frames; those
   // are only touched once the frame is known to follow, so a run that ends here keeps its vertices.
+  const meetings = cornerPositions.filter((c) => meetsFrameEdge(current, c, options));
   const insertions: { segment: number; fraction: number }[] = [];
   for (let k = 0; k < spans.length; k++) {
     const span = spans[k];
     if (span.error <= fitTolerance || span.to - span.from < 4 * CORNER_ROUNDING) continue;
     if (insertions.length >= MAX_INSERTIONS_PER_FRAME || spans.length >= MAX_VERTICES) return false;
     const margin = Math.min(reach, (span.to - span.from) / 4);
-    const split = Math.min(span.to - margin, Math.max(span.from + margin, span.worstAt));
+    // A span across where the outline meets the frame edge is split there, with a corner: split
+    // anywhere else, it leaves a vertex on the edge, which the scene's motion does not move, and the
+    // meeting still in a span.
+    const meeting = edgeMeetingWithin(meetings, perimeter, span.from + margin, span.to - margin, span.worstAt);
+    const split = meeting ?? Math.min(span.to - margin, Math.max(span.from + margin, span.worstAt));
     insertions.push({ segment: k, fraction: (split - span.from) / (span.to - span.from) });
-    corner.splice(k + 1, 0, false);
+    corner.splice(k + 1, 0, meeting !== undefined);
     places.splice(k + 1, 0, { at: split - origin });
     spans.splice(k, 1, spanAt(k), spanAt(k + 1));
     k--;
@@ -221,6 +226,25 @@ function advance(state: RunState, current: Measured, previous: Measured, previou
   state.shares = spans.map((span) => (span.from - origin) / perimeter);
   places.forEach((place, k) => { if (place.past) pastFrame[k] = true; });
   return true;
+}
+
+/** Whether the outline meets the frame edge at arc length `pos`: it lies on the edge there, and in frame on one side. */
+function meetsFrameEdge({ points, s }: FittingOutline, pos: number, options: TrackOptions): boolean {
+  const [x, y] = pointAt(points, s, pos);
+  if (insideFrame(x, y, options)) return false;
+  const before = pointAt(points, s, pos - 1), after = pointAt(points, s, pos + 1);
+  return insideFrame(before[0], before[1], options) !== insideFrame(after[0], after[1], options);
+}
+
+/** Of the `meetings` with the frame edge (arc lengths), the one between `from` and `to` (laps of `perimeter` on) nearest `near`, if any. */
+function edgeMeetingWithin(meetings: number[], perimeter: number, from: number, to: number, near: number): number | undefined {
+  let best: number | undefined;
+  for (const at of meetings) {
+    for (let pos = at + Math.ceil((from - at) / perimeter) * perimeter; pos <= to; pos += perimeter) {
+      if (best === undefined || Math.abs(pos - near) < Math.abs(best - near)) best = pos;
+    }
+  }
+  return best;
 }
 
 /** The unit directions into and out of the outline at arc length `pos`. */
