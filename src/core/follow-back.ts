@@ -141,9 +141,9 @@ function placesFor(moved: boolean[], at: number[], landing: number[], goesPast: 
   const past = path.vertices.map((v, k) => (moved[k] ? goesPast[k] : withinFrame(v, options) ? undefined : v));
   forEachGroup(past.map((p) => p !== undefined), (first, last) => {
     const group = Array.from({ length: last - first + 1 }, (_, i) => first + i);
-    if (!group.some((k) => moved[k]) && !moved[first - 1] && !moved[(last + 1) % n]) return;
-    if (placeRunPastEdge(places, first, last, past, outline, 0, options)) return;
-    if (!group.some((k) => moved[k])) return;
+    const anyMoved = group.some((k) => moved[k]);
+    if (!anyMoved && !moved[first - 1] && !moved[(last + 1) % n]) return;
+    if (placeRunPastEdge(places, first, last, past, outline, 0, options) || !anyMoved) return;
     for (const k of group) moved[k] = false;
     settled = false;
   });

@@ -14,7 +14,7 @@
  * removed (prune.ts).
  */
 import { cubicsToPath, fitContour, featureReach, CORNER_TURN_DEGREES, type FittedContour, type SpanFit } from './fit.ts';
-import { pastFramePlaces, spanBetween } from './past-frame.ts';
+import { edgeDistance, pastFramePlaces, spanBetween } from './past-frame.ts';
 import { followAddedVerticesBack } from './follow-back.ts';
 import { CORNER_ROUNDING, findCorners, pointAt } from './polyline.ts';
 import { arcPosition, PolylineIndex } from './nearest.ts';
@@ -117,7 +117,7 @@ function fromSteadiestVertex(fitted: FittedContour, perimeter: number, ahead: Si
     let [x, y] = vertex, frames = 0;
     for (const motion of ahead) {
       [x, y] = applySimilarity(motion, x, y);
-      if (Math.min(x, y, options.width - x, options.height - y) < options.tolerance) break;
+      if (edgeDistance([x, y], options) < options.tolerance) break;
       frames++;
     }
     return frames;

@@ -102,7 +102,7 @@ export function pastFramePoint(vertex: Vec2, predicted: Vec2, options: TrackOpti
 }
 
 /** How far a point is inside the frame from its nearest edge (negative past it). */
-function edgeDistance([x, y]: Vec2, { width, height }: TrackOptions): number {
+export function edgeDistance([x, y]: Vec2, { width, height }: TrackOptions): number {
   return Math.min(x, y, width - x, height - y);
 }
 

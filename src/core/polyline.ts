@@ -136,15 +136,21 @@ function pressOntoNearestEdge(points: Float64Array, i: number, width: number, he
   else points[2 * i + 1] = height;
 }
 
-/** The point at arc length `pos` (any real number: it wraps around the perimeter). */
-export function pointAt(points: Float64Array, s: Float64Array, pos: number): [number, number] {
-  const n = points.length / 2, perimeter = s[n];
-  const p = ((pos % perimeter) + perimeter) % perimeter;
+/** The segment of a closed polyline of n points holding arc length p (0 ≤ p ≤ s[n]): the last point i < n with s[i] ≤ p (a binary search). */
+function segmentIndex(s: Float64Array, n: number, p: number): number {
   let lo = 0, hi = n;
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1;
     if (s[mid] <= p) lo = mid; else hi = mid;
   }
+  return lo;
+}
+
+/** The point at arc length `pos` (any real number: it wraps around the perimeter). */
+export function pointAt(points: Float64Array, s: Float64Array, pos: number): [number, number] {
+  const n = points.length / 2, perimeter = s[n];
+  const p = ((pos % perimeter) + perimeter) % perimeter;
+  const lo = segmentIndex(s, n, p);
   const j = (lo + 1) % n;
   const len = s[lo + 1] - s[lo];
   const f = len > 0 ? (p - s[lo]) / len : 0;
@@ -164,11 +170,7 @@ export function drawnReach(points: Float64Array, s: Float64Array, pos: number, d
   const p = ((pos % perimeter) + perimeter) % perimeter;
   const [x, y] = pointAt(points, s, p);
   if (onFrameEdge(x, y, width, height, EDGE_ROUNDING)) return reach;
-  let lo = 0, hi = n;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (s[mid] <= p) lo = mid; else hi = mid;
-  }
+  const lo = segmentIndex(s, n, p);
   for (let k = 0; k < n; k++) {
     const i = dir > 0 ? (lo + 1 + k) % n : (lo - k + n) % n;
     const along = ((dir * (s[i] - p)) % perimeter + perimeter) % perimeter;
@@ -190,13 +192,8 @@ export function outlineBetween(points: Float64Array, s: Float64Array, from: numb
   const n = points.length / 2, perimeter = s[n];
   const lap = Math.floor(from / perimeter);
   const start = from - lap * perimeter;
-  // The first point past `start` (a binary search: spans are fitted thousands of times per shot).
-  let lo = -1, hi = n;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (s[mid] <= start) lo = mid; else hi = mid;
-  }
-  const i = hi;
+  // The first point past `start` (found by search, not a scan: spans are fitted thousands of times per shot).
+  const i = segmentIndex(s, n, start) + 1;
   // The arc length of the k-th point from i on, a lap further once past the last point.
   const posAt = (k: number) => (i + k < n ? s[i + k] + lap * perimeter : s[i + k - n] + (lap + 1) * perimeter);
   let between = 0;
