@@ -128,9 +128,12 @@ interface Samples {
 
 /**
  * Gauss–Newton steps at one level; the affine is in that level's pixel coordinates. `GX`, `GY`
- * hold the previous level's gradients.
+ * hold the previous level's gradients. Stops after `iterations`, or once a step moves the
+ * translation by less than `tolerance` pixels.
  */
-function refine(previous: Level, current: Level, GX: Float32Array, GY: Float32Array, samples: Samples, start: Affine, iterations: number): Affine {
+function refine(
+  previous: Level, current: Level, GX: Float32Array, GY: Float32Array, samples: Samples, start: Affine, iterations: number, tolerance: number,
+): Affine {
   const m = [...start] as Affine;
   const { width, height } = current;
   const P = previous.data, pw = previous.width, ph = previous.height;
@@ -198,7 +201,7 @@ function refine(previous: Level, current: Level, GX: Float32Array, GY: Float32Ar
     const delta = solve6(h, g);
     if (!delta) return m;
     for (let i = 0; i < 6; i++) m[i] += delta[i];
-    if (Math.abs(delta[2]) + Math.abs(delta[5]) < 1e-3) break;
+    if (Math.abs(delta[2]) + Math.abs(delta[5]) < tolerance) break;
   }
   return m;
 }
@@ -238,7 +241,10 @@ export class MotionEstimator {
     let m = rescale(guess, 1 / 2 ** top);
     for (let l = top; l >= 0; l--) {
       gradients(prev[l], this.gx, this.gy);
-      m = refine(prev[l], cur[l], this.gx, this.gy, this.samples, m, l === 0 ? 3 : 6);
+      // A coarser level only has to bring the estimate within the next level's reach: it stops at a
+      // fiftieth of its pixel (at most 0.16 px of the finest), where its steps had gone on to the
+      // thousandth, taking half of an estimate's time for no measurable gain in the finest's result.
+      m = l === 0 ? refine(prev[l], cur[l], this.gx, this.gy, this.samples, m, 3, 1e-3) : refine(prev[l], cur[l], this.gx, this.gy, this.samples, m, 6, 2e-2);
       if (l > 0) m = rescale(m, 2);
     }
     return m;
