@@ -9,7 +9,9 @@
  * a frame that is no whole number of 4-byte words, shrunk by a non-integer factor), and a small one
  * that the working size enlarges (160×120). The network's probability is stood in for by the still's
  * true sky mask warped with the frame, at the working size, with a ripple that changes every frame,
- * so that the stabiliser blends, gives way and carries history as on real footage.
+ * so that the stabiliser blends, gives way and carries history as on real footage. The GPU stages
+ * are driven a frame ahead, as the Segmenter drives them (the next frame uploaded and resized before
+ * the last one is stabilised and refined), so each frame's matte must come from its own frame and planes.
  *
  * No WebGPU adapter skips with the reason; no Chromium skips on a developer machine and fails under
  * CI=true (helpers/chromium.ts).

@@ -1,7 +1,8 @@
 /**
  * Browser entry for test/webgpu-stages.test.ts: the stages around the network (resize, stabilise,
  * refine) run on the same frames as WebGPU shaders (GpuStages) and in TypeScript (CpuStages), and
- * each frame's results are compared here, in the page, so only numbers go back to the test.
+ * each frame's results are compared here, in the page, so only numbers go back to the test. The
+ * GPU stages take each next frame before finishing the last, as the Segmenter drives them.
  * For a shot `name` the test serves /<name>.rgb (its frames, interleaved RGB, one after another) and
  * /<name>.f32 (the probability the network would give each frame at the working size).
  */
@@ -55,10 +56,19 @@ async function compare(name: string, width: number, height: number, frameCount: 
   if (!gpu) return { declined: true, frames: [] };
   const cpu = new CpuStages(size, stabiliser, DEFAULT_GUIDED_FILTER);
   const frames: FrameAgreement[] = [];
+  const frameAt = (f: number) => ({ width, height, data: rgb.subarray(f * pixels * 3, (f + 1) * pixels * 3) });
+  // The GPU stages run as the Segmenter drives them, a frame ahead: frame f + 1 is uploaded and
+  // resized before frame f is measured, stabilised and refined. The CPU stages go one frame at a time.
+  let next = frameAt(0);
+  let gpuPlanes = await gpu.resize(next);
   for (let f = 0; f < frameCount; f++) {
-    const frame = { width, height, data: rgb.subarray(f * pixels * 3, (f + 1) * pixels * 3) };
-    const cpuPlanes = (await cpu.resize(frame)).slice();
-    const planesMaxAbs = maxAbs(cpuPlanes, await gpu.resize(frame));
+    const frame = next;
+    const cpuPlanes = await cpu.resize(frame);
+    const planesMaxAbs = maxAbs(cpuPlanes, gpuPlanes);
+    if (f + 1 < frameCount) {
+      next = frameAt(f + 1);
+      gpuPlanes = await gpu.resize(next);
+    }
     const p = probabilities.subarray(f * n, (f + 1) * n);
     cpu.measureMotion(frame);
     gpu.measureMotion(frame);

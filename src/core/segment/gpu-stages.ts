@@ -6,7 +6,9 @@
  * Per frame the CPU uploads the frame once and reads back the working-size planes (the network's
  * input, and the luma the camera motion is estimated from: that estimate stays on the CPU, a
  * coarse-to-fine search with few pixels per level) and the full-resolution matte. Everything else
- * (history, guided-filter planes, colour model) stays on the GPU for the whole shot.
+ * (history, guided-filter planes, colour model) stays on the GPU for the whole shot. A frame and its
+ * planes have two slots, used in turn, so that the next frame is uploaded and resized, and the
+ * network starts on it, while the last one is stabilised and refined.
  * Results equal the CpuStages' within float32 rounding (test/webgpu-stages.test.ts).
  */
 import type { Matte, RgbFrame } from '../types.ts';
@@ -41,28 +43,40 @@ function axisBuffers(source: number, target: number) {
   return { taps, weights };
 }
 
+/**
+ * What one frame in flight holds: the frame, its buffers on the GPU (the frame itself and its planes
+ * at the working size) and its planes read back, with the passes that read them. Two, used in turn:
+ * the next frame is uploaded and resized while the last one is stabilised and refined.
+ */
+interface FrameSlot {
+  frame: RgbFrame | undefined;
+  readonly frameBuffer: GPUBuffer;
+  readonly planes: Float32Array;
+  readonly resizePasses: Pass[];
+  readonly planesCopy: [GPUBuffer, GPUBuffer];
+  readonly stabilisePass: Pass;
+  readonly refinePasses: Pass[];
+}
+
 export class GpuStages implements ShotStages {
   readonly device = 'gpu';
-  readonly overlaps = false;
+  readonly overlaps = true;
   private readonly buffers: GPUBuffer[] = [];
   private readonly shot = new DataView(new ArrayBuffer(SHOT_BYTES));
   private readonly shotBuffer: GPUBuffer;
-  private readonly frameBuffer: GPUBuffer;
   private readonly pBuffer: GPUBuffer;
   private readonly planesRead: GPUBuffer;
   private readonly matteRead: GPUBuffer;
-  private readonly resizePasses: Pass[];
-  private readonly stabilisePass: Pass;
-  private readonly refinePasses: Pass[];
+  private readonly slots: FrameSlot[];
   /** Copies after the stabilise pass: the stabilised probability becomes the history, the luma the previous luma. */
   private readonly carry: [GPUBuffer, GPUBuffer][];
-  private readonly planesCopy: [GPUBuffer, GPUBuffer];
   private readonly matteCopy: [GPUBuffer, GPUBuffer];
-  private readonly planes: Float32Array;
   private readonly luma: Float32Array;
   private readonly lumaMotion: LumaMotion | undefined;
   /** The frame measureMotion last took (its motion is lumaMotion's). */
   private measured: RgbFrame | undefined;
+  /** The slot of the frame last resized. */
+  private latest: FrameSlot | undefined;
 
   /**
    * The stages for a shot of `frameWidth` × `frameHeight` frames on `gpu`, or undefined where they
@@ -106,16 +120,13 @@ export class GpuStages implements ShotStages {
       return made;
     };
     const planesSize = 3 * n * 4, matteSize = W * H * 4;
-    this.planes = new Float32Array(3 * n);
     this.luma = new Float32Array(n);
     this.lumaMotion = stabilise ? new LumaMotion(size) : undefined;
 
     this.shotBuffer = buffer(SHOT_BYTES, UNIFORM | COPY_DST);
-    this.frameBuffer = buffer(W * H * 3, STORAGE | COPY_DST);
     const xs = axisBuffers(W, w), ys = axisBuffers(H, h);
     const xTaps = filled(xs.taps), xWeights = filled(xs.weights), yTaps = filled(ys.taps), yWeights = filled(ys.weights);
     const rows = buffer(H * w * 3 * 4, STORAGE);
-    const planes = buffer(planesSize, STORAGE | COPY_SRC);
     this.planesRead = buffer(planesSize, MAP_READ | COPY_DST);
     this.pBuffer = buffer(n * 4, STORAGE | COPY_DST);
     const history = buffer(n * 4, STORAGE | COPY_DST), previousLuma = buffer(n * 4, STORAGE | COPY_DST);
@@ -128,31 +139,45 @@ export class GpuStages implements ShotStages {
     this.matteRead = buffer(matteSize, MAP_READ | COPY_DST);
 
     const modules = new Map<string, GPUShaderModule>();
+    const pipelines = new Map<string, GPUComputePipeline>();
     const pass = (code: string, bindings: GPUBuffer[], columns: number, rows: number, constants?: Record<string, number>): Pass => {
       if (!modules.has(code)) modules.set(code, gpu.createShaderModule({ code }));
-      const pipeline = gpu.createComputePipeline({ layout: 'auto', compute: { module: modules.get(code)!, entryPoint: 'main', constants } });
+      const key = `${code}${JSON.stringify(constants)}`;
+      if (!pipelines.has(key)) pipelines.set(key, gpu.createComputePipeline({ layout: 'auto', compute: { module: modules.get(code)!, entryPoint: 'main', constants } }));
+      const pipeline = pipelines.get(key)!;
       const entries = [this.shotBuffer, ...bindings].map((b, binding) => ({ binding, resource: { buffer: b } }));
       return { pipeline, bindGroup: gpu.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries }), columns, rows };
     };
     const box = (source: GPUBuffer, means: GPUBuffer, planes: number, alongY: boolean) =>
       pass(BOX_MEAN, [source, means], w, h, { planes, alongY: alongY ? 1 : 0 });
-    this.resizePasses = [
-      pass(RESIZE_ROWS, [this.frameBuffer, xTaps, xWeights, rows], w, H),
-      pass(RESIZE_COLUMNS, [rows, yTaps, yWeights, planes], w, h),
-    ];
-    this.stabilisePass = pass(STABILISE, [planes, this.pBuffer, history, previousLuma, stabilised, luma], w, h);
+    // The passes that read a frame or its planes are made for each slot; the planes in between
+    // (rows, the guided filter's) are used within one submission and shared.
+    this.slots = [0, 1].map((): FrameSlot => {
+      const frameBuffer = buffer(W * H * 3, STORAGE | COPY_DST);
+      const planes = buffer(planesSize, STORAGE | COPY_SRC);
+      return {
+        frame: undefined,
+        frameBuffer,
+        planes: new Float32Array(3 * n),
+        resizePasses: [
+          pass(RESIZE_ROWS, [frameBuffer, xTaps, xWeights, rows], w, H),
+          pass(RESIZE_COLUMNS, [rows, yTaps, yWeights, planes], w, h),
+        ],
+        planesCopy: [planes, this.planesRead],
+        stabilisePass: pass(STABILISE, [planes, this.pBuffer, history, previousLuma, stabilised, luma], w, h),
+        refinePasses: [
+          pass(GUIDE_PRODUCTS, [planes, stabilised, quantities], w, h),
+          box(quantities, rowMeans, QUANTITIES, false),
+          box(rowMeans, quantities, QUANTITIES, true),
+          pass(GUIDE_SOLVE, [quantities, coefficients], w, h),
+          box(coefficients, rowMeans, COEFFICIENTS, false),
+          box(rowMeans, coefficients, COEFFICIENTS, true),
+          pass(APPLY_MODEL, [frameBuffer, coefficients, matte], W, H),
+        ],
+      };
+    });
     this.carry = [[stabilised, history], [luma, previousLuma]];
-    this.refinePasses = [
-      pass(GUIDE_PRODUCTS, [planes, stabilised, quantities], w, h),
-      box(quantities, rowMeans, QUANTITIES, false),
-      box(rowMeans, quantities, QUANTITIES, true),
-      pass(GUIDE_SOLVE, [quantities, coefficients], w, h),
-      box(coefficients, rowMeans, COEFFICIENTS, false),
-      box(rowMeans, coefficients, COEFFICIENTS, true),
-      pass(APPLY_MODEL, [this.frameBuffer, coefficients, matte], W, H),
-    ];
     this.matteCopy = [matte, this.matteRead];
-    this.planesCopy = [planes, this.planesRead];
 
     const shot = this.shot;
     [W, H, w, h].forEach((v, i) => shot.setUint32(4 * i, v, true));
@@ -188,27 +213,34 @@ export class GpuStages implements ShotStages {
     read.unmap();
   }
 
+  /**
+   * Uploads the frame and reads back its planes, in the slot the frame before last had: the last
+   * frame's stay for its stabilise and refine, whose work the queue runs after this frame's resize.
+   */
   async resize(frame: RgbFrame): Promise<Float32Array> {
     const { width: W, height: H, data } = frame;
     if (W !== this.frameWidth || H !== this.frameHeight) throw new RangeError(`frame ${W}×${H}, GPU stages ${this.frameWidth}×${this.frameHeight}`);
+    const slot = this.slots.find((s) => s !== this.latest) ?? this.slots[0];
+    this.latest = slot;
+    slot.frame = frame;
     // writeBuffer takes whole 4-byte words: the last few bytes of an odd-sized frame go padded.
     const whole = data.length & ~3;
     // (The spec takes shared memory too, which the frames of a worker may be in; the typings do not.)
-    this.gpu.queue.writeBuffer(this.frameBuffer, 0, data as Uint8Array<ArrayBuffer>, 0, whole);
+    this.gpu.queue.writeBuffer(slot.frameBuffer, 0, data as Uint8Array<ArrayBuffer>, 0, whole);
     if (whole < data.length) {
       const tail = new Uint8Array(4);
       tail.set(data.subarray(whole));
-      this.gpu.queue.writeBuffer(this.frameBuffer, whole, tail);
+      this.gpu.queue.writeBuffer(slot.frameBuffer, whole, tail);
     }
-    this.encode(this.resizePasses, [this.planesCopy]);
-    await this.readBack(this.planesRead, this.planes);
-    return this.planes;
+    this.encode(slot.resizePasses, [slot.planesCopy]);
+    await this.readBack(this.planesRead, slot.planes);
+    return slot.planes;
   }
 
-  /** For the frame just resized: these stages do not overlap frames. */
   measureMotion(frame: RgbFrame): void {
+    const { planes } = this.slotOf(frame);
     this.measured = frame;
-    this.lumaMotion?.next(lumaOfPlanes(this.planes, this.size, this.luma));
+    this.lumaMotion?.next(lumaOfPlanes(planes, this.size, this.luma));
   }
 
   stabilise(frame: RgbFrame, p: Float32Array): void {
@@ -219,13 +251,20 @@ export class GpuStages implements ShotStages {
     (m ?? [1, 0, 0, 0, 1, 0]).forEach((v, i) => shot.setFloat32(32 + 4 * i, v, true));
     this.gpu.queue.writeBuffer(this.shotBuffer, 0, shot.buffer);
     this.gpu.queue.writeBuffer(this.pBuffer, 0, p as Float32Array<ArrayBuffer>);
-    this.encode([this.stabilisePass], this.carry);
+    this.encode([this.slotOf(frame).stabilisePass], this.carry);
   }
 
+  /** The last stabilised probability refined on `frame`, the frame last stabilised. */
   async refine(frame: RgbFrame, out: Float32Array = new Float32Array(frame.width * frame.height)): Promise<Matte> {
-    this.encode(this.refinePasses, [this.matteCopy]);
+    this.encode(this.slotOf(frame).refinePasses, [this.matteCopy]);
     await this.readBack(this.matteRead, out);
     return { width: frame.width, height: frame.height, data: out };
+  }
+
+  private slotOf(frame: RgbFrame): FrameSlot {
+    const slot = this.slots.find((s) => s.frame === frame);
+    if (!slot) throw new Error('GpuStages: the frame is not one of the last two resized');
+    return slot;
   }
 
   get motion(): Affine | undefined {

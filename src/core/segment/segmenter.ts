@@ -9,8 +9,9 @@
  * One Segmenter per shot: the stabiliser carries history from frame to frame. Mattes come out in
  * order, one per frame, as soon as each is ready; nothing else is kept. The stages around the network
  * (shot-stages.ts) run in TypeScript, or as WebGPU shaders when the segmenter is given a GPUDevice.
- * With a network in a thread of its own (SkyNetwork.concurrent) and the stages in TypeScript, a
- * frame's matte is made while the network works on the next frame: the same mattes, one frame later.
+ * With a network that works on while this thread goes on (SkyNetwork.concurrent: in a thread of its
+ * own, or on WebGPU), a frame's matte is made while the network works on the next frame: the same
+ * mattes, one frame later.
  */
 import type { Matte, RgbFrame } from '../types.ts';
 import { cameraMotionOf } from './camera-motion.ts';
@@ -135,8 +136,8 @@ export class Segmenter {
         // Taken only after the motion estimate, or in the next round: until then a failed run must
         // not count as unhandled (the await that takes it still throws).
         run.probability.catch(() => {});
-        // A network in a thread of its own starts on this frame while the last one is stabilised and
-        // refined here (stages that keep two frames' planes), so it never waits for them.
+        // A concurrent network starts on this frame while the last one is stabilised and refined
+        // here (stages that keep two frames' planes), so it never waits for them.
         const pipelined = this.model.concurrent && shot.overlaps;
         const last = running;
         running = pipelined ? run : undefined;

@@ -39,9 +39,9 @@ function describe(error: unknown): string {
 
 /**
  * What the Segmenter needs of a model: the network's sky probability for a frame's planes. A model
- * that runs `concurrent`ly (in a thread of its own) has taken its copy of the planes when run()
- * returns and works on while the caller goes on: the Segmenter then makes the last frame's matte
- * meanwhile.
+ * that runs `concurrent`ly (in a thread of its own, or on the GPU) works on while the caller goes
+ * on: the Segmenter then makes the last frame's matte meanwhile (and keeps the planes a run was
+ * given until it has taken the run's result).
  */
 export interface SkyNetwork {
   readonly backend: Backend;
@@ -52,10 +52,16 @@ export interface SkyNetwork {
 }
 
 export class SkyModel implements SkyNetwork {
-  readonly concurrent = false;
   busyMs = 0;
+  /** Settles when the last run asked for has; none when no run is under way (see run). */
+  private underWay: Promise<void> | undefined;
 
   private constructor(private readonly runtime: OrtRuntime, private readonly session: ort.InferenceSession, readonly backend: Backend) {}
+
+  /** On WebGPU the network's work runs on the GPU while this thread makes the last frame's matte. */
+  get concurrent(): boolean {
+    return this.backend === 'webgpu';
+  }
 
   static async load(bytes: Uint8Array, options: SessionOptions = {}): Promise<SkyModel> {
     const source = options.source ?? 'sky model';
@@ -81,8 +87,24 @@ export class SkyModel implements SkyNetwork {
     return new SkyModel(runtime, session, backend);
   }
 
-  /** Sky probability at `size` for planar RGB in 0..1 at the same size, in `out`. */
-  async run(planes: Float32Array, size: Size, out: Float32Array = new Float32Array(size.width * size.height)): Promise<Float32Array> {
+  /**
+   * Sky probability at `size` for planar RGB in 0..1 at the same size, in `out`. Runs asked for while
+   * one is under way wait for it: onnxruntime-web runs a session once at a time (on WebGPU a second
+   * run fails with "Session mismatch").
+   */
+  run(planes: Float32Array, size: Size, out: Float32Array = new Float32Array(size.width * size.height)): Promise<Float32Array> {
+    // Started at once when none is under way: on WebGPU the run submits its work a task later, and
+    // the Segmenter lets exactly one task pass before its CPU work.
+    const run = this.underWay ? this.underWay.then(() => this.runNow(planes, size, out)) : this.runNow(planes, size, out);
+    const settled = run.then(() => {}, () => {});
+    this.underWay = settled;
+    void settled.then(() => {
+      if (this.underWay === settled) this.underWay = undefined;
+    });
+    return run;
+  }
+
+  private async runNow(planes: Float32Array, size: Size, out: Float32Array): Promise<Float32Array> {
     const start = performance.now();
     const input = new this.runtime.Tensor('float32', planes, [1, 3, size.height, size.width]);
     const output = await this.session.run({ rgb: input });

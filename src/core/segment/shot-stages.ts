@@ -3,9 +3,9 @@
  * stabilisation, refinement at full resolution. Two implementations: CpuStages (TypeScript, any
  * runtime) and GpuStages (WebGPU compute shaders, where the page has a GPU). The Segmenter drives
  * either one the same way, one frame at a time: resize → (network, and meanwhile the camera-motion
- * estimate) → stabilise → refine. CpuStages
- * also take the next frame's resize before the last frame's refine (`overlaps`), so that the Segmenter
- * can make a matte while a network in another thread works on the next frame.
+ * estimate) → stabilise → refine. Both keep two frames, so they also take the next frame's resize
+ * before the last frame's measureMotion, stabilise and refine (`overlaps`): the Segmenter then makes a
+ * matte while a network in another thread, or on the GPU, works on the next frame.
  */
 import type { Matte, RgbFrame } from '../types.ts';
 import { DEFAULT_GUIDED_FILTER, GuidedFilterBuffers, refineMatte, upsampleMatte, type GuidedFilterOptions } from './guided-filter.ts';
