@@ -107,7 +107,7 @@ async function timeBackend(backend: Backend, modelBytes: Uint8Array, frames: Rgb
     for (const s of networkSizes) networkAt.push({ size: s, ms: await timeNetwork(model, frames[0], s, Math.max(5, runs >> 2)) });
     const gpu = backend === 'webgpu' ? await requestStagesDevice() : undefined;
     const shot = await segmentShot(model, frames, gpu, keep);
-    const cpuStages = gpu ? await segmentShot(model, frames, undefined, () => {}) : undefined;
+    const cpuStages = gpu ? await segmentShot(model, frames, undefined, () => {}, true) : undefined;
     gpu?.destroy();
     return { backend, sessionMs, network, networkAt, ...shot, cpuStages: cpuStages && { segmentFrame: cpuStages.segmentFrame, stages: cpuStages.stages } };
   } finally {
@@ -116,9 +116,9 @@ async function timeBackend(backend: Backend, modelBytes: Uint8Array, frames: Rgb
 }
 
 /** The Segmenter over `frames` after an untimed warm-up shot (V8 compiles the CPU stages on the first frames). */
-async function segmentShot(model: SkyModel, frames: RgbFrame[], gpu: GPUDevice | undefined, keep: (i: number, matte: Float32Array) => void) {
-  for await (const matte of new Segmenter(model, { gpu }).segment(frames.slice(0, WARM_UP_FRAMES))) void matte;
-  const segmenter = new Segmenter(model, { gpu });
+async function segmentShot(model: SkyModel, frames: RgbFrame[], gpu: GPUDevice | undefined, keep: (i: number, matte: Float32Array) => void, cpuStages = false) {
+  for await (const matte of new Segmenter(model, { gpu, cpuStages }).segment(frames.slice(0, WARM_UP_FRAMES))) void matte;
+  const segmenter = new Segmenter(model, { gpu, cpuStages });
   const perFrame: number[] = [];
   let i = 0, t = performance.now();
   for await (const matte of segmenter.segment(frames)) {

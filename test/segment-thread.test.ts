@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { CancelledError, ModelError, Segmenter, type SkyNetwork } from '../src/core/segment/index.ts';
+import { CancelledError, ModelError, Segmenter, type Size, type SkyNetwork } from '../src/core/segment/index.ts';
 import type { Matte, RgbFrame } from '../src/core/types.ts';
 import { openFootage } from '../src/node/footage.ts';
 import { loadSkyModel } from '../src/node/model.ts';
@@ -164,7 +164,8 @@ describe('NetworkThread (the network in a thread of its own) under a Segmenter',
       backend: network.backend,
       concurrent: network.concurrent,
       get busyMs() { return network.busyMs; },
-      run: (planes, size, out) => {
+      // A network in a thread has no device, so it is given planes on the CPU.
+      run(planes: Float32Array, size: Size, out?: Float32Array) {
         events.push(`run ${events.filter((e) => e.startsWith('run')).length}`);
         return network.run(planes, size, out);
       },

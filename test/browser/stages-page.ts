@@ -59,19 +59,25 @@ async function compare(name: string, width: number, height: number, frameCount: 
   const frameAt = (f: number) => ({ width, height, data: rgb.subarray(f * pixels * 3, (f + 1) * pixels * 3) });
   // The GPU stages run as the Segmenter drives them, a frame ahead: frame f + 1 is uploaded and
   // resized before frame f is measured, stabilised and refined. The CPU stages go one frame at a time.
+  // Made without planesOnDevice, the GPU stages read their planes back.
+  const resized = async (frame: ReturnType<typeof frameAt>) => {
+    const planes = await gpu.resize(frame);
+    if (!(planes instanceof Float32Array)) throw new Error('GpuStages left the planes on the device');
+    return planes;
+  };
   let next = frameAt(0);
-  let gpuPlanes = await gpu.resize(next);
+  let gpuPlanes = await resized(next);
   for (let f = 0; f < frameCount; f++) {
     const frame = next;
     const cpuPlanes = await cpu.resize(frame);
     const planesMaxAbs = maxAbs(cpuPlanes, gpuPlanes);
     if (f + 1 < frameCount) {
       next = frameAt(f + 1);
-      gpuPlanes = await gpu.resize(next);
+      gpuPlanes = await resized(next);
     }
     const p = probabilities.subarray(f * n, (f + 1) * n);
-    cpu.measureMotion(frame);
-    gpu.measureMotion(frame);
+    await cpu.measureMotion(frame);
+    await gpu.measureMotion(frame);
     cpu.stabilise(frame, p);
     gpu.stabilise(frame, p);
     const a = await cpu.refine(frame), b = await gpu.refine(frame);
@@ -101,7 +107,7 @@ async function loseDevice(name: string, width: number, height: number): Promise<
   const size = workingSize(width, height);
   const gpu = (await GpuStages.create(device, width, height, size, DEFAULT_STABILISER, DEFAULT_GUIDED_FILTER))!;
   await gpu.resize(frame);
-  gpu.measureMotion(frame);
+  await gpu.measureMotion(frame);
   gpu.stabilise(frame, new Float32Array(size.width * size.height).fill(0.5));
   device.destroy();
   try {

@@ -51,7 +51,10 @@ function axisBuffers(source: number, target: number) {
 interface FrameSlot {
   frame: RgbFrame | undefined;
   readonly frameBuffer: GPUBuffer;
+  readonly planesBuffer: GPUBuffer;
   readonly planes: Float32Array;
+  /** Settles once `planes` holds the frame's planes read back (see resize). */
+  planesRead: Promise<void> | undefined;
   readonly resizePasses: Pass[];
   readonly planesCopy: [GPUBuffer, GPUBuffer];
   readonly stabilisePass: Pass;
@@ -65,7 +68,6 @@ export class GpuStages implements ShotStages {
   private readonly shot = new DataView(new ArrayBuffer(SHOT_BYTES));
   private readonly shotBuffer: GPUBuffer;
   private readonly pBuffer: GPUBuffer;
-  private readonly planesRead: GPUBuffer;
   private readonly matteRead: GPUBuffer;
   private readonly slots: FrameSlot[];
   /** Copies after the stabilise pass: the stabilised probability becomes the history, the luma the previous luma. */
@@ -82,10 +84,12 @@ export class GpuStages implements ShotStages {
    * The stages for a shot of `frameWidth` × `frameHeight` frames on `gpu`, or undefined where they
    * would pass the device's limits (a frame larger than 8K on a device with the default 128 MB binding
    * limit, or fewer storage buffers per shader than the stabiliser binds): the caller then runs the
-   * CPU stages.
+   * CPU stages. With `planesOnDevice` (the network runs on `gpu` too), resize gives the network its
+   * planes in their buffer on the device instead of read back.
    */
   static async create(
     gpu: GPUDevice, frameWidth: number, frameHeight: number, size: Size, stabilise: StabiliserOptions | false, refine: GuidedFilterOptions,
+    planesOnDevice = false,
   ): Promise<GpuStages | undefined> {
     const n = size.width * size.height;
     const largest = 4 * Math.max(frameWidth * frameHeight, frameHeight * size.width * 3, QUANTITIES * n);
@@ -93,7 +97,7 @@ export class GpuStages implements ShotStages {
     // The stabiliser's shader binds six storage buffers; WebGPU's compatibility mode promises four.
     if (gpu.limits.maxStorageBuffersPerShaderStage < STORAGE_BUFFERS) return undefined;
     gpu.pushErrorScope('validation');
-    const stages = new GpuStages(gpu, frameWidth, frameHeight, size, stabilise, refine);
+    const stages = new GpuStages(gpu, frameWidth, frameHeight, size, stabilise, refine, planesOnDevice);
     const error = await gpu.popErrorScope();
     if (error) {
       stages.dispose();
@@ -104,7 +108,7 @@ export class GpuStages implements ShotStages {
 
   private constructor(
     private readonly gpu: GPUDevice, readonly frameWidth: number, readonly frameHeight: number, readonly size: Size,
-    stabilise: StabiliserOptions | false, refine: GuidedFilterOptions,
+    stabilise: StabiliserOptions | false, refine: GuidedFilterOptions, private readonly planesOnDevice: boolean,
   ) {
     const { width: w, height: h } = size;
     const W = frameWidth, H = frameHeight, n = w * h;
@@ -127,7 +131,6 @@ export class GpuStages implements ShotStages {
     const xs = axisBuffers(W, w), ys = axisBuffers(H, h);
     const xTaps = filled(xs.taps), xWeights = filled(xs.weights), yTaps = filled(ys.taps), yWeights = filled(ys.weights);
     const rows = buffer(H * w * 3 * 4, STORAGE);
-    this.planesRead = buffer(planesSize, MAP_READ | COPY_DST);
     this.pBuffer = buffer(n * 4, STORAGE | COPY_DST);
     const history = buffer(n * 4, STORAGE | COPY_DST), previousLuma = buffer(n * 4, STORAGE | COPY_DST);
     const stabilised = buffer(n * 4, STORAGE | COPY_SRC), luma = buffer(n * 4, STORAGE | COPY_SRC);
@@ -158,12 +161,14 @@ export class GpuStages implements ShotStages {
       return {
         frame: undefined,
         frameBuffer,
+        planesBuffer: planes,
         planes: new Float32Array(3 * n),
+        planesRead: undefined,
         resizePasses: [
           pass(RESIZE_ROWS, [frameBuffer, xTaps, xWeights, rows], w, H),
           pass(RESIZE_COLUMNS, [rows, yTaps, yWeights, planes], w, h),
         ],
-        planesCopy: [planes, this.planesRead],
+        planesCopy: [planes, buffer(planesSize, MAP_READ | COPY_DST)],
         stabilisePass: pass(STABILISE, [planes, this.pBuffer, history, previousLuma, stabilised, luma], w, h),
         refinePasses: [
           pass(GUIDE_PRODUCTS, [planes, stabilised, quantities], w, h),
@@ -214,10 +219,12 @@ export class GpuStages implements ShotStages {
   }
 
   /**
-   * Uploads the frame and reads back its planes, in the slot the frame before last had: the last
-   * frame's stay for its stabilise and refine, whose work the queue runs after this frame's resize.
+   * Uploads the frame and resizes it, in the slot the frame before last had: the last frame's stay
+   * for its stabilise and refine, whose work the queue runs after this frame's resize. The planes
+   * are read back for the camera-motion estimate, and awaited here only where the network takes
+   * them on the CPU; otherwise the network gets their buffer at once, and the estimate awaits them.
    */
-  async resize(frame: RgbFrame): Promise<Float32Array> {
+  async resize(frame: RgbFrame): Promise<Float32Array | GPUBuffer> {
     const { width: W, height: H, data } = frame;
     if (W !== this.frameWidth || H !== this.frameHeight) throw new RangeError(`frame ${W}×${H}, GPU stages ${this.frameWidth}×${this.frameHeight}`);
     const slot = this.slots.find((s) => s !== this.latest) ?? this.slots[0];
@@ -233,12 +240,20 @@ export class GpuStages implements ShotStages {
       this.gpu.queue.writeBuffer(slot.frameBuffer, whole, tail);
     }
     this.encode(slot.resizePasses, [slot.planesCopy]);
-    await this.readBack(this.planesRead, slot.planes);
-    return slot.planes;
+    slot.planesRead = this.readBack(slot.planesCopy[1], slot.planes);
+    if (!this.planesOnDevice) {
+      await slot.planesRead;
+      return slot.planes;
+    }
+    // Awaited by measureMotion; until then a failed read must not count as unhandled.
+    slot.planesRead.catch(() => {});
+    return slot.planesBuffer;
   }
 
-  measureMotion(frame: RgbFrame): void {
-    const { planes } = this.slotOf(frame);
+  async measureMotion(frame: RgbFrame): Promise<void> {
+    const slot = this.slotOf(frame);
+    await slot.planesRead;
+    const { planes } = slot;
     this.measured = frame;
     this.lumaMotion?.next(lumaOfPlanes(planes, this.size, this.luma));
   }

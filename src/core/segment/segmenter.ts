@@ -8,7 +8,9 @@
  *
  * One Segmenter per shot: the stabiliser carries history from frame to frame. Mattes come out in
  * order, one per frame, as soon as each is ready; nothing else is kept. The stages around the network
- * (shot-stages.ts) run in TypeScript, or as WebGPU shaders when the segmenter is given a GPUDevice.
+ * (shot-stages.ts) run in TypeScript, or as WebGPU shaders: on the network's own device where it
+ * runs on WebGPU (the planes then go to the network without a trip through the CPU), or on a
+ * GPUDevice the segmenter is given.
  * With a network that works on while this thread goes on (SkyNetwork.concurrent: in a thread of its
  * own, or on WebGPU), a frame's matte is made while the network works on the next frame: the same
  * mattes, one frame later.
@@ -64,11 +66,13 @@ export class CancelledError extends Error {
 
 export interface SegmenterOptions {
   /**
-   * Runs resize, stabilisation and refinement as WebGPU compute shaders on this device (the
-   * network's backend is the model's own choice). A shot whose buffers pass the device's limits,
-   * or one segmented without refinement, runs them in TypeScript.
+   * Runs resize, stabilisation and refinement as WebGPU compute shaders on this device where the
+   * network's own WebGPU device (SkyNetwork.device), which they prefer, cannot take them. A shot
+   * whose buffers pass the devices' limits, or one segmented without refinement, runs them in TypeScript.
    */
   gpu?: GPUDevice;
+  /** Runs those stages in TypeScript whatever the devices (for benchmarks that compare the two). */
+  cpuStages?: boolean;
 }
 
 /** Resolves after a task (a timer), not a microtask: work that waits for the event loop gets to run. */
@@ -104,7 +108,7 @@ export class Segmenter {
       // or the estimate would hold the network back instead of overlapping it.
       if (this.model.backend === 'webgpu') await nextTask();
       const t0 = performance.now();
-      shot!.measureMotion(run.frame);
+      await shot!.measureMotion(run.frame);
       const measured = performance.now() - t0;
       const p = await run.probability;
       this.timings.network += this.model.busyMs - busySeen;
@@ -157,8 +161,14 @@ export class Segmenter {
 
   private async stages(frame: RgbFrame, stabilise: StabiliserOptions | false, refine: GuidedFilterOptions | false): Promise<ShotStages> {
     const size = workingSize(frame.width, frame.height);
-    const { gpu } = this.options;
-    const stages = (gpu && refine && (await GpuStages.create(gpu, frame.width, frame.height, size, stabilise, refine))) || new CpuStages(size, stabilise, refine);
+    const { gpu, cpuStages } = this.options, network = this.model.device;
+    const onGpu = async (): Promise<ShotStages | undefined> => {
+      if (cpuStages || !refine) return undefined;
+      // On the network's own device the planes go to the network without a trip through the CPU.
+      const shared = network && (await GpuStages.create(network, frame.width, frame.height, size, stabilise, refine, true));
+      return shared || (gpu && (await GpuStages.create(gpu, frame.width, frame.height, size, stabilise, refine)));
+    };
+    const stages = (await onGpu()) ?? new CpuStages(size, stabilise, refine);
     this.stagesRanOn = stages.device;
     return stages;
   }

@@ -48,7 +48,12 @@ export interface SkyNetwork {
   readonly concurrent: boolean;
   /** Milliseconds spent running the network so far, in whichever thread runs it. */
   readonly busyMs: number;
-  run(planes: Float32Array, size: Size, out?: Float32Array): Promise<Float32Array>;
+  /**
+   * The WebGPU device the network runs on, where it runs on one in this thread: run() then also takes
+   * the planes in a buffer on that device, so stages there hand them over without a trip through the CPU.
+   */
+  readonly device?: GPUDevice;
+  run(planes: Float32Array | GPUBuffer, size: Size, out?: Float32Array): Promise<Float32Array>;
 }
 
 export class SkyModel implements SkyNetwork {
@@ -56,7 +61,9 @@ export class SkyModel implements SkyNetwork {
   /** Settles when the last run asked for has; none when no run is under way (see run). */
   private underWay: Promise<void> | undefined;
 
-  private constructor(private readonly runtime: OrtRuntime, private readonly session: ort.InferenceSession, readonly backend: Backend) {}
+  private constructor(
+    private readonly runtime: OrtRuntime, private readonly session: ort.InferenceSession, readonly backend: Backend, readonly device: GPUDevice | undefined,
+  ) {}
 
   /** On WebGPU the network's work runs on the GPU while this thread makes the last frame's matte. */
   get concurrent(): boolean {
@@ -84,15 +91,18 @@ export class SkyModel implements SkyNetwork {
     if (!session.inputNames.includes('rgb') || !session.outputNames.includes('sky')) {
       throw new ModelError(source, `not an Autoroto sky model (inputs ${session.inputNames.join(', ')}, outputs ${session.outputNames.join(', ')}; expected rgb → sky)`);
     }
-    return new SkyModel(runtime, session, backend);
+    // onnxruntime-web's own device, made with its first WebGPU session.
+    const device = backend === 'webgpu' ? await runtime.env.webgpu.device : undefined;
+    return new SkyModel(runtime, session, backend, device);
   }
 
   /**
-   * Sky probability at `size` for planar RGB in 0..1 at the same size, in `out`. Runs asked for while
+   * Sky probability at `size` for planar RGB in 0..1 at the same size (on the CPU, or on WebGPU in a
+   * storage buffer on `device`, left as it is), in `out`. Runs asked for while
    * one is under way wait for it: onnxruntime-web runs a session once at a time (on WebGPU a second
    * run fails with "Session mismatch").
    */
-  run(planes: Float32Array, size: Size, out: Float32Array = new Float32Array(size.width * size.height)): Promise<Float32Array> {
+  run(planes: Float32Array | GPUBuffer, size: Size, out: Float32Array = new Float32Array(size.width * size.height)): Promise<Float32Array> {
     // Started at once when none is under way: on WebGPU the run submits its work a task later, and
     // the Segmenter lets exactly one task pass before its CPU work.
     const run = this.underWay ? this.underWay.then(() => this.runNow(planes, size, out)) : this.runNow(planes, size, out);
@@ -104,9 +114,10 @@ export class SkyModel implements SkyNetwork {
     return run;
   }
 
-  private async runNow(planes: Float32Array, size: Size, out: Float32Array): Promise<Float32Array> {
+  private async runNow(planes: Float32Array | GPUBuffer, size: Size, out: Float32Array): Promise<Float32Array> {
     const start = performance.now();
-    const input = new this.runtime.Tensor('float32', planes, [1, 3, size.height, size.width]);
+    const dims = [1, 3, size.height, size.width];
+    const input = planes instanceof Float32Array ? new this.runtime.Tensor('float32', planes, dims) : this.runtime.Tensor.fromGpuBuffer(planes, { dataType: 'float32', dims });
     const output = await this.session.run({ rgb: input });
     const sky = output.sky;
     const data = (sky.location === 'gpu-buffer' ? await sky.getData(true) : sky.data) as Float32Array;

@@ -23,14 +23,18 @@ export interface ShotStages {
   readonly device: StagesDevice;
   /** Whether refine(frame) may come after the next frame's resize (the stages keep two frames' planes). */
   readonly overlaps: boolean;
-  /** The frame at the working size, as the network's r, g, b planes in 0..1: the stages' own buffer, valid until the next frame's (or, where they overlap, the one after). */
-  resize(frame: RgbFrame): Promise<Float32Array>;
+  /**
+   * The frame at the working size, as the network's r, g, b planes in 0..1: the stages' own buffer,
+   * valid until the next frame's (or, where they overlap, the one after); on the network's own WebGPU
+   * device, a buffer there.
+   */
+  resize(frame: RgbFrame): Promise<Float32Array | GPUBuffer>;
   /**
    * Estimates the camera motion from the previous frame to `frame` (the frame just resized, or where
    * the stages overlap, the one before it) from the two frames' luma: CPU work that needs no network
    * output, so the Segmenter does it while the network runs. Comes before stabilise(frame).
    */
-  measureMotion(frame: RgbFrame): void;
+  measureMotion(frame: RgbFrame): Promise<void>;
   /** Takes the network's probability for the frame just measured and stabilises it (kept for refine). */
   stabilise(frame: RgbFrame, p: Float32Array): void;
   /** The last stabilised probability refined on its full-resolution frame (the frame just resized, or where the stages overlap, the one before): the matte, in `out` when given. */
@@ -75,7 +79,7 @@ export class CpuStages implements ShotStages {
     return this.resized[0].planes;
   }
 
-  measureMotion(frame: RgbFrame): void {
+  async measureMotion(frame: RgbFrame): Promise<void> {
     this.measured = frame;
     this.stabiliser?.measure(lumaOfPlanes(this.planesOf(frame), this.size, this.luma));
   }
