@@ -37,7 +37,7 @@ import { parseSize } from './sky-move.ts';
 import { GOAL_SECONDS_PER_240 } from './sky-e2e.ts';
 import { runJsonChild } from './child.ts';
 import { GOAL_BACKEND_IOU, GOAL_WEBGPU_FPS, measureWebgpu, webgpuRows, type WebgpuRun } from './webgpu.ts';
-import { mb, ms, yes, type Row } from './format.ts';
+import { markdownTable, mb, ms, yes, type Row } from './format.ts';
 import { MB, rounded, slopePer1000Frames } from './stats.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -241,11 +241,7 @@ async function main(): Promise<void> {
   rows.push(...skyRows(skyResult, GOAL_FLAT_SHARE));
   if (webgpu) rows.push(...webgpuRows(webgpu));
 
-  const header: Row = ['metric', 'value', 'goal', 'met?'];
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const line = (r: string[]): string => `| ${r.map((cell, c) => cell.padEnd(widths[c])).join(' | ')} |`;
-  const table = [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
-  process.stdout.write(`\n${table}\n`);
+  process.stdout.write(`\n${markdownTable(rows)}\n`);
 
   const results = rounded({
     environment: { ...environment, sourcesSeen: [...sources], modelsSeen: [...models], loadavgAfter: loadavg(), seconds: (performance.now() - started) / 1000 },

@@ -5,16 +5,18 @@
  * Where no GPU is lent, Dawn finds no adapter and only the WASM rows come back; on a GPU machine
  * the same folder runs as it is:
  *
- *   node --import tsx bench/webgpu.ts --pack DIR      # DIR/run.sh [child flags] runs it there
- *   npm run bench -- --webgpu …                       # here, as a part of the benchmark
+ *   node --import tsx bench/webgpu.ts --pack DIR [--node]   # DIR/run.sh [child flags] runs it there
+ *   node --import tsx bench/webgpu.ts --rows RESULT.json…   # the child's JSON as table rows
+ *   npm run bench -- --webgpu …                             # here, as a part of the benchmark
+ * (bench/webgpu-lease.sh packs this tree and a base commit for a lent GPU machine and runs them there.)
  */
 import { spawn } from 'node:child_process';
-import { copyFile, cp, mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { DEFAULT_MODEL_PATH } from '../src/node/model.ts';
-import { ms, yes, type Row } from './format.ts';
+import { markdownTable, ms, yes, type Row } from './format.ts';
 import { loadStill } from './sky-clip.ts';
 import { sizeLabel } from './sky-move.ts';
 import type { BackendRun, WebgpuRun } from './webgpu-child.ts';
@@ -29,8 +31,11 @@ export const GOAL_BACKEND_IOU = 0.999;
 const modules = fileURLToPath(new URL('../node_modules/', import.meta.url));
 const WASM = 'ort-wasm-simd-threaded.jsep.wasm';
 
-/** Writes the self-contained folder: child.mjs, the .wasm, webgpu/, sky.onnx, still.rgb, run.sh. */
-export async function packWebgpuBench(dir: string): Promise<void> {
+/**
+ * Writes the self-contained folder: child.mjs, the .wasm, webgpu/, sky.onnx, still.rgb, run.sh; with
+ * `withNode`, this Node binary too (GPU machines lent here have none), which run.sh then prefers.
+ */
+export async function packWebgpuBench(dir: string, withNode = false): Promise<void> {
   await mkdir(join(dir, 'webgpu'), { recursive: true });
   await build({
     entryPoints: [fileURLToPath(new URL('./webgpu-child.ts', import.meta.url))],
@@ -50,10 +55,12 @@ export async function packWebgpuBench(dir: string): Promise<void> {
   await copyFile(DEFAULT_MODEL_PATH, join(dir, 'sky.onnx'));
   const still = await loadStill();
   await writeFile(join(dir, 'still.rgb'), still.data);
+  if (withNode) await copyFile(process.execPath, join(dir, 'node'));
   await writeFile(join(dir, 'run.sh'), [
     '#!/bin/sh',
     '# Runs the WebGPU benchmark from this folder; extra arguments go to the child (--frames, --runs, --dawn-flag).',
     'cd "$(dirname "$0")"',
+    '[ -z "$NODE" ] && [ -x ./node ] && NODE=./node',
     `exec "\${NODE:-node}" child.mjs --model sky.onnx --wasm ${WASM} --dawn webgpu/index.js --still still.rgb --still-size ${sizeLabel(still).replace('×', 'x')} "$@"`,
     '',
   ].join('\n'), { mode: 0o755 });
@@ -102,8 +109,13 @@ export function webgpuRows(run: WebgpuRun): Row[] {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const i = process.argv.indexOf('--pack');
-  if (i < 0 || !process.argv[i + 1]) throw new Error('usage: node --import tsx bench/webgpu.ts --pack DIR');
-  await packWebgpuBench(process.argv[i + 1]);
-  process.stdout.write(`packed ${process.argv[i + 1]}; run it with sh ${join(process.argv[i + 1], 'run.sh')}\n`);
+  const [mode, ...rest] = process.argv.slice(2);
+  if (mode === '--pack' && rest[0]) {
+    await packWebgpuBench(rest[0], rest.includes('--node'));
+    process.stdout.write(`packed ${rest[0]}; run it with sh ${join(rest[0], 'run.sh')}\n`);
+  } else if (mode === '--rows' && rest.length) {
+    for (const file of rest) process.stdout.write(`\n${file}\n${markdownTable(webgpuRows(JSON.parse(await readFile(file, 'utf8')) as WebgpuRun))}\n`);
+  } else {
+    throw new Error('usage: node --import tsx bench/webgpu.ts --pack DIR [--node] | --rows RESULT.json…');
+  }
 }
