@@ -47,6 +47,8 @@ export interface BackendRun {
   stages: { resize: number; network: number; stabilise: number; refine: number };
   /** Where resize, stabilisation and refinement ran (WebGPU: as shaders on their own device). */
   stagesOn: StagesDevice;
+  /** Whether they ran on the network's own device (absent in results from before 2026-11-27). */
+  stagesOnNetworkDevice?: boolean;
   /** WebGPU only: the same shot with those stages in TypeScript, as before they had shaders. */
   cpuStages?: { segmentFrame: Summary; stages: BackendRun['stages'] };
 }
@@ -126,7 +128,7 @@ async function segmentShot(model: SkyModel, frames: RgbFrame[], gpu: GPUDevice |
     keep(i++, matte.data);
     t = performance.now();
   }
-  return { segmentFrame: summarize(perFrame), stages: { ...segmenter.timings }, stagesOn: segmenter.stagesRanOn ?? 'cpu' };
+  return { segmentFrame: summarize(perFrame), stages: { ...segmenter.timings }, stagesOn: segmenter.stagesRanOn ?? 'cpu', stagesOnNetworkDevice: segmenter.stagesOnNetworkDevice };
 }
 
 /** Frames segmented untimed before the timed shot, per backend. */

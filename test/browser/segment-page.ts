@@ -1,8 +1,8 @@
 /**
  * Browser entry for test/webgpu.test.ts: the segment stage (src/core/segment, as hosts bundle it)
  * in a page. The test bundles this file with esbuild and serves it with the model, one RGB frame and
- * onnxruntime-web's .wasm from localhost; the page segments the frame with the backend it is asked for
- * and hands the matte back as base64 of its Float32Array bytes.
+ * onnxruntime-web's .wasm from localhost; the page segments a shot of that frame, `frames` times over,
+ * with the backend it is asked for and hands the mattes back as base64 of their Float32Array bytes.
  */
 import { requestStagesDevice, Segmenter, SkyModel, type Backend, type StagesDevice } from '../../src/core/segment/index.ts';
 import type { RgbFrame } from '../../src/core/types.ts';
@@ -19,10 +19,11 @@ export interface PageMatte {
   backend: Backend;
   width: number;
   height: number;
-  /** The matte's Float32Array, little-endian bytes in base64. */
-  data: string;
-  /** Where resize, stabilisation and refinement ran. */
+  /** Each frame's matte: its Float32Array, little-endian bytes in base64. */
+  data: string[];
+  /** Where resize, stabilisation and refinement ran, and whether that was the network's own device. */
   stages?: StagesDevice;
+  onNetworkDevice: boolean;
   /** Model load and segmentation, ms. */
   loadMs: number;
   segmentMs: number;
@@ -33,8 +34,8 @@ async function adapter(): Promise<PageAdapter> {
   return a ? { vendor: a.info?.vendor, architecture: a.info?.architecture } : { missing };
 }
 
-/** Segments /frame.rgb (`width` × `height`, interleaved RGB) with /sky.onnx on `backend`. */
-async function segment(backend: Backend, width: number, height: number): Promise<PageMatte> {
+/** Segments a shot of /frame.rgb (`width` × `height`, interleaved RGB), `frames` long, with /sky.onnx on `backend`. */
+async function segment(backend: Backend, width: number, height: number, frames: number): Promise<PageMatte> {
   const [modelBytes, rgb] = await Promise.all([fetchBytes('/sky.onnx'), fetchBytes('/frame.rgb')]);
   const frame: RgbFrame = { width, height, data: rgb };
   const t0 = performance.now();
@@ -46,14 +47,15 @@ async function segment(backend: Backend, width: number, height: number): Promise
     // As the panel does: with the network on WebGPU, the stages around it run there too.
     gpu = backend === 'webgpu' ? await requestStagesDevice() : undefined;
     const segmenter = new Segmenter(model, { gpu });
-    for await (const matte of segmenter.segment([frame])) {
-      const t2 = performance.now();
-      const bytes = new Uint8Array(matte.data.buffer, matte.data.byteOffset, matte.data.byteLength);
-      return {
-        backend: model.backend, stages: segmenter.stagesRanOn, width: matte.width, height: matte.height, data: base64(bytes), loadMs: t1 - t0, segmentMs: t2 - t1,
-      };
+    const data: string[] = [];
+    // A frame object of its own per frame, as a decoder gives them (the stages know frames by object).
+    for await (const matte of segmenter.segment(Array.from({ length: frames }, () => ({ ...frame })))) {
+      data.push(base64(new Uint8Array(matte.data.buffer, matte.data.byteOffset, matte.data.byteLength)));
     }
-    throw new Error('the segmenter returned no matte');
+    return {
+      backend: model.backend, stages: segmenter.stagesRanOn, onNetworkDevice: segmenter.stagesOnNetworkDevice, width, height, data,
+      loadMs: t1 - t0, segmentMs: performance.now() - t1,
+    };
   } finally {
     gpu?.destroy();
     await model.dispose();

@@ -84,6 +84,8 @@ export class Segmenter {
   readonly timings: SegmentTimings = { resize: 0, network: 0, stabilise: 0, refine: 0 };
   /** Where the last shot's stages ran. */
   stagesRanOn: StagesDevice | undefined;
+  /** Whether they ran on the network's own WebGPU device, taking its planes there (see stages()). */
+  stagesOnNetworkDevice = false;
 
   constructor(readonly model: SkyNetwork, private readonly options: SegmenterOptions = {}) {}
 
@@ -166,8 +168,10 @@ export class Segmenter {
       if (cpuStages || !refine) return undefined;
       // On the network's own device the planes go to the network without a trip through the CPU.
       const shared = network && (await GpuStages.create(network, frame.width, frame.height, size, stabilise, refine, true));
+      this.stagesOnNetworkDevice = !!shared;
       return shared || (gpu && (await GpuStages.create(gpu, frame.width, frame.height, size, stabilise, refine)));
     };
+    this.stagesOnNetworkDevice = false;
     const stages = (await onGpu()) ?? new CpuStages(size, stabilise, refine);
     this.stagesRanOn = stages.device;
     return stages;
