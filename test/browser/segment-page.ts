@@ -4,6 +4,7 @@
  * onnxruntime-web's .wasm from localhost; the page segments a shot of that frame, `frames` times over,
  * with the backend it is asked for and hands the mattes back as base64 of their Float32Array bytes.
  */
+import { GpuStages } from '../../src/core/segment/gpu-stages.ts';
 import { requestStagesDevice, Segmenter, SkyModel, type Backend, type StagesDevice } from '../../src/core/segment/index.ts';
 import type { RgbFrame } from '../../src/core/types.ts';
 import { base64, fetchBytes, pageAdapter } from './page-io.ts';
@@ -24,6 +25,8 @@ export interface PageMatte {
   /** Where resize, stabilisation and refinement ran, and whether that was the network's own device. */
   stages?: StagesDevice;
   onNetworkDevice: boolean;
+  /** The GPU stages' resize and refine calls, in order, with the frame each was for ("resize 0", "refine 0", …). */
+  gpuCalls: string[];
   /** Model load and segmentation, ms. */
   loadMs: number;
   segmentMs: number;
@@ -33,6 +36,23 @@ async function adapter(): Promise<PageAdapter> {
   const { adapter: a, missing } = await pageAdapter();
   return a ? { vendor: a.info?.vendor, architecture: a.info?.architecture } : { missing };
 }
+
+/** Records GpuStages' resize and refine calls (frames numbered as they were first resized) in `calls`. */
+function recordGpuStages(calls: string[]): void {
+  const numbers = new Map<RgbFrame, number>();
+  const { resize, refine } = GpuStages.prototype;
+  GpuStages.prototype.resize = function (frame) {
+    if (!numbers.has(frame)) numbers.set(frame, numbers.size);
+    calls.push(`resize ${numbers.get(frame)}`);
+    return resize.call(this, frame);
+  };
+  GpuStages.prototype.refine = function (frame, out) {
+    calls.push(`refine ${numbers.get(frame)}`);
+    return refine.call(this, frame, out);
+  };
+}
+const gpuCalls: string[] = [];
+recordGpuStages(gpuCalls);
 
 /** Segments a shot of /frame.rgb (`width` × `height`, interleaved RGB), `frames` long, with /sky.onnx on `backend`. */
 async function segment(backend: Backend, width: number, height: number, frames: number): Promise<PageMatte> {
@@ -48,12 +68,13 @@ async function segment(backend: Backend, width: number, height: number, frames: 
     gpu = backend === 'webgpu' ? await requestStagesDevice() : undefined;
     const segmenter = new Segmenter(model, { gpu });
     const data: string[] = [];
+    gpuCalls.length = 0;
     // A frame object of its own per frame, as a decoder gives them (the stages know frames by object).
     for await (const matte of segmenter.segment(Array.from({ length: frames }, () => ({ ...frame })))) {
       data.push(base64(new Uint8Array(matte.data.buffer, matte.data.byteOffset, matte.data.byteLength)));
     }
     return {
-      backend: model.backend, stages: segmenter.stagesRanOn, onNetworkDevice: segmenter.stagesOnNetworkDevice, width, height, data,
+      backend: model.backend, stages: segmenter.stagesRanOn, onNetworkDevice: segmenter.stagesOnNetworkDevice, gpuCalls: [...gpuCalls], width, height, data,
       loadMs: t1 - t0, segmentMs: performance.now() - t1,
     };
   } finally {

@@ -102,10 +102,11 @@ export class Segmenter {
     // The network's time is what the model reports: runs in another thread overlap the stages here.
     let busySeen = this.model.busyMs;
     /**
-     * Takes a frame's network result: stabilises it, and makes its matte unless it only warms up.
-     * The camera-motion estimate needs only the frame, so it is made while the network runs.
+     * Takes a frame's network result: stabilises it, and starts its matte unless it only warms up
+     * (on the GPU the matte is then on its way: the caller awaits it when it wants it). The
+     * camera-motion estimate needs only the frame, so it is made while the network runs.
      */
-    const finish = async (run: NonNullable<typeof running>): Promise<Matte | undefined> => {
+    const finish = async (run: NonNullable<typeof running>): Promise<{ matte: Promise<Matte> } | undefined> => {
       // onnxruntime-web submits a WebGPU run's work to the GPU only after a task: one passes first,
       // or the estimate would hold the network back instead of overlapping it.
       if (this.model.backend === 'webgpu') await nextTask();
@@ -122,12 +123,18 @@ export class Segmenter {
       count++;
       options.onProgress?.({ frames: count });
       if (count <= warmUp) return undefined;
-      const matte = await shot!.refine(run.frame, options.matteBuffer?.(run.frame));
-      this.timings.refine += performance.now() - t1;
-      const motion = shot!.motion;
-      if (motion) matte.cameraMotion = cameraMotionOf(motion, shot!.size, run.frame.width, run.frame.height);
-      return matte;
+      const motion = shot!.motion, size = shot!.size;
+      const matte = shot!.refine(run.frame, options.matteBuffer?.(run.frame)).then((made) => {
+        this.timings.refine += performance.now() - t1;
+        if (motion) made.cameraMotion = cameraMotionOf(motion, size, run.frame.width, run.frame.height);
+        return made;
+      });
+      // Awaited later (see below): until then a failed refinement must not count as unhandled.
+      matte.catch(() => {});
+      return { matte };
     };
+    /** The last frame's matte, where it is made on the GPU while the next frame is resized and its network starts. */
+    let ahead: Promise<Matte> | undefined;
     try {
       for await (const frame of frames) {
         if (options.signal?.aborted) throw new CancelledError();
@@ -143,18 +150,27 @@ export class Segmenter {
         // not count as unhandled (the await that takes it still throws).
         run.probability.catch(() => {});
         // A concurrent network starts on this frame while the last one is stabilised and refined
-        // here (stages that keep two frames' planes), so it never waits for them.
-        const pipelined = this.model.concurrent && shot.overlaps;
+        // here (stages that keep two frames' planes), so it never waits for them. Not where the
+        // stages share the network's device: there the last frame's refinement, queued behind this
+        // frame's network, would wait for it. Its refinement was queued before this frame's resize
+        // instead, and is awaited now, while the network runs.
+        const pipelined = this.model.concurrent && shot.overlaps && !this.stagesOnNetworkDevice;
+        if (ahead) {
+          yield await ahead;
+          ahead = undefined;
+        }
         const last = running;
         running = pipelined ? run : undefined;
         for (const taken of [last, pipelined ? undefined : run]) {
-          const matte = taken && (await finish(taken));
-          if (matte) yield matte;
+          const started = taken && (await finish(taken));
+          if (started && !pipelined && shot.device === 'gpu') ahead = started.matte;
+          else if (started) yield await started.matte;
         }
       }
+      if (ahead) yield await ahead;
       if (running) {
-        const matte = await finish(running);
-        if (matte) yield matte;
+        const started = await finish(running);
+        if (started) yield await started.matte;
       }
     } finally {
       shot?.dispose();
