@@ -93,8 +93,9 @@ serveInference(port, {
   async load(backend) {
     const bytes = new Uint8Array(await (await fetch(new URL('sky.onnx', location.href))).arrayBuffer());
     const model = await SkyModel.load(bytes, { backend, threads: 1, source: 'sky.onnx' });
-    // With the network on WebGPU, resize, stabilisation and refinement run there too (one device for
-    // the page's shots; a device that cannot be had leaves them in TypeScript).
+    // With the network on WebGPU, resize, stabilisation and refinement run there too, on its device;
+    // this one (for the page's shots) is for where that device cannot take them, and one that cannot
+    // be had leaves them in TypeScript.
     const gpu = model.backend === 'webgpu' ? await requestStagesDevice().catch(() => undefined) : undefined;
     return { backend: model.backend, segmenter: () => new Segmenter(model, { gpu }) };
   },

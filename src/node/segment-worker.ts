@@ -35,7 +35,8 @@ try {
     ? await loadSkyModel(options.model, { backend: 'webgpu' })
     : await NetworkThread.start({ model: options.model, threads: options.threads });
   send({ type: 'ready', backend: model.backend });
-  // With the network on WebGPU (Dawn), resize, stabilisation and refinement run there too.
+  // With the network on WebGPU (Dawn), resize, stabilisation and refinement run there too, on the
+  // network's device (this one is for where that device cannot take them).
   const gpu = model.backend === 'webgpu' ? await requestStagesDevice() : undefined;
   const segmenter = new Segmenter(model, { gpu });
   // The frames the Segmenter has asked for and not finished, oldest first: a warm-up frame (no

@@ -89,6 +89,13 @@ export class Segmenter {
 
   constructor(readonly model: SkyNetwork, private readonly options: SegmenterOptions = {}) {}
 
+  /**
+   * The shot's mattes, one per frame (warm-up frames aside), in order. Each frame must be an object
+   * of its own whose pixels stay as they are until its matte comes out: with a concurrent network the
+   * next frame is taken first, and the stages find a frame's planes by the frame object. A host whose
+   * decoder reuses one buffer hands each frame over in a buffer of its own (the command line's segment
+   * thread does, and takes each buffer back with its matte).
+   */
   async *segment(frames: AsyncIterable<RgbFrame> | Iterable<RgbFrame>, options: SegmentOptions = {}): AsyncGenerator<Matte> {
     const refine = options.refine === undefined ? DEFAULT_GUIDED_FILTER : options.refine;
     const stabiliserOptions = options.stabilise === undefined ? DEFAULT_STABILISER : options.stabilise;
