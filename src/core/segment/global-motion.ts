@@ -244,7 +244,8 @@ export class MotionEstimator {
       // A coarser level only has to bring the estimate within the next level's reach: it stops at a
       // fiftieth of its pixel (at most 0.16 px of the finest), where its steps had gone on to the
       // thousandth, taking half of an estimate's time for no measurable gain in the finest's result.
-      m = l === 0 ? refine(prev[l], cur[l], this.gx, this.gy, this.samples, m, 3, 1e-3) : refine(prev[l], cur[l], this.gx, this.gy, this.samples, m, 6, 2e-2);
+      const [iterations, tolerance] = l === 0 ? [3, 1e-3] : [6, 2e-2];
+      m = refine(prev[l], cur[l], this.gx, this.gy, this.samples, m, iterations, tolerance);
       if (l > 0) m = rescale(m, 2);
     }
     return m;

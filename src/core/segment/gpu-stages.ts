@@ -63,7 +63,6 @@ interface FrameSlot {
 
 export class GpuStages implements ShotStages {
   readonly device = 'gpu';
-  readonly overlaps = true;
   private readonly buffers: GPUBuffer[] = [];
   private readonly shot = new DataView(new ArrayBuffer(SHOT_BYTES));
   private readonly shotBuffer: GPUBuffer;
@@ -227,7 +226,7 @@ export class GpuStages implements ShotStages {
   async resize(frame: RgbFrame): Promise<Float32Array | GPUBuffer> {
     const { width: W, height: H, data } = frame;
     if (W !== this.frameWidth || H !== this.frameHeight) throw new RangeError(`frame ${W}×${H}, GPU stages ${this.frameWidth}×${this.frameHeight}`);
-    const slot = this.slots.find((s) => s !== this.latest) ?? this.slots[0];
+    const slot = this.slots[this.latest === this.slots[0] ? 1 : 0];
     this.latest = slot;
     slot.frame = frame;
     // writeBuffer takes whole 4-byte words: the last few bytes of an odd-sized frame go padded.

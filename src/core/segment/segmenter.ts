@@ -157,11 +157,11 @@ export class Segmenter {
         // not count as unhandled (the await that takes it still throws).
         run.probability.catch(() => {});
         // A concurrent network starts on this frame while the last one is stabilised and refined
-        // here (stages that keep two frames' planes), so it never waits for them. Not where the
+        // here (the stages keep two frames' planes), so it never waits for them. Not where the
         // stages share the network's device: there the last frame's refinement, queued behind this
         // frame's network, would wait for it. Its refinement was queued before this frame's resize
         // instead, and is awaited now, while the network runs.
-        const pipelined = this.model.concurrent && shot.overlaps && !this.stagesOnNetworkDevice;
+        const pipelined = this.model.concurrent && !this.stagesOnNetworkDevice;
         if (ahead) {
           yield await ahead;
           ahead = undefined;
@@ -187,15 +187,12 @@ export class Segmenter {
   private async stages(frame: RgbFrame, stabilise: StabiliserOptions | false, refine: GuidedFilterOptions | false): Promise<ShotStages> {
     const size = workingSize(frame.width, frame.height);
     const { gpu, cpuStages } = this.options, network = this.model.device;
-    const onGpu = async (): Promise<ShotStages | undefined> => {
-      if (cpuStages || !refine) return undefined;
-      // On the network's own device the planes go to the network without a trip through the CPU.
-      const shared = network && (await GpuStages.create(network, frame.width, frame.height, size, stabilise, refine, true));
-      this.stagesOnNetworkDevice = !!shared;
-      return shared || (gpu && (await GpuStages.create(gpu, frame.width, frame.height, size, stabilise, refine)));
-    };
-    this.stagesOnNetworkDevice = false;
-    const stages = (await onGpu()) ?? new CpuStages(size, stabilise, refine);
+    const onGpu = !cpuStages && refine;
+    // On the network's own device the planes go to the network without a trip through the CPU.
+    const shared = onGpu && network ? await GpuStages.create(network, frame.width, frame.height, size, stabilise, refine, true) : undefined;
+    const own = onGpu && gpu && !shared ? await GpuStages.create(gpu, frame.width, frame.height, size, stabilise, refine) : undefined;
+    const stages = shared ?? own ?? new CpuStages(size, stabilise, refine);
+    this.stagesOnNetworkDevice = !!shared;
     this.stagesRanOn = stages.device;
     return stages;
   }

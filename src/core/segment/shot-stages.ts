@@ -4,8 +4,8 @@
  * runtime) and GpuStages (WebGPU compute shaders, where the page has a GPU). The Segmenter drives
  * either one the same way, one frame at a time: resize → (network, and meanwhile the camera-motion
  * estimate) → stabilise → refine. Both keep two frames, so they also take the next frame's resize
- * before the last frame's measureMotion, stabilise and refine (`overlaps`): the Segmenter then makes a
- * matte while a network in another thread, or on the GPU, works on the next frame.
+ * before the last frame's measureMotion, stabilise and refine: the Segmenter then makes a matte while
+ * a network in another thread, or on the GPU, works on the next frame.
  */
 import type { Matte, RgbFrame } from '../types.ts';
 import { DEFAULT_GUIDED_FILTER, GuidedFilterBuffers, refineMatte, upsampleMatte, type GuidedFilterOptions } from './guided-filter.ts';
@@ -21,23 +21,20 @@ export interface ShotStages {
   readonly size: Size;
   /** Where the stages run (for the caller's report). */
   readonly device: StagesDevice;
-  /** Whether refine(frame) may come after the next frame's resize (the stages keep two frames' planes). */
-  readonly overlaps: boolean;
   /**
    * The frame at the working size, as the network's r, g, b planes in 0..1: the stages' own buffer,
-   * valid until the next frame's (or, where they overlap, the one after); on the network's own WebGPU
-   * device, a buffer there.
+   * valid until the resize of the frame after next; on the network's own WebGPU device, a buffer there.
    */
   resize(frame: RgbFrame): Promise<Float32Array | GPUBuffer>;
   /**
-   * Estimates the camera motion from the previous frame to `frame` (the frame just resized, or where
-   * the stages overlap, the one before it) from the two frames' luma: CPU work that needs no network
+   * Estimates the camera motion from the previous frame to `frame` (the frame just resized, or the one
+   * before it) from the two frames' luma: CPU work that needs no network
    * output, so the Segmenter does it while the network runs. Comes before stabilise(frame).
    */
   measureMotion(frame: RgbFrame): Promise<void>;
   /** Takes the network's probability for the frame just measured and stabilises it (kept for refine). */
   stabilise(frame: RgbFrame, p: Float32Array): void;
-  /** The last stabilised probability refined on its full-resolution frame (the frame just resized, or where the stages overlap, the one before): the matte, in `out` when given. */
+  /** The last stabilised probability refined on its full-resolution frame (the frame just resized, or the one before): the matte, in `out` when given. */
   refine(frame: RgbFrame, out?: Float32Array): Promise<Matte>;
   /** The camera motion the last frame was stabilised with (estimateAffine's M); none at the first frame or without stabilisation. */
   readonly motion: Affine | undefined;
@@ -52,7 +49,6 @@ export interface ShotStages {
  */
 export class CpuStages implements ShotStages {
   readonly device = 'cpu';
-  readonly overlaps = true;
   private readonly luma: Float32Array;
   private readonly stabiliser: TemporalStabiliser | undefined;
   /** The last two frames resized, with their planes (two buffers, used in turn): the last one first. */
