@@ -40,6 +40,11 @@ export interface BackendRun {
   sessionMs: number;
   /** The network alone at the working size, ms per run (planes in, probability back on the CPU). */
   network: Summary;
+  /**
+   * WebGPU only: the same with the planes and the probability in buffers on the device, the recorded
+   * commands replayed (SkyModel.runOnDevice), until the GPU has done the run (absent before 2026-11-27).
+   */
+  networkOnDevice?: Summary;
   /** WebGPU only: the same at the `--network-sizes` asked for (what a larger working size would cost). */
   networkAt: { size: Size; ms: Summary }[];
   /** The Segmenter over the frames, after a warm-up shot of WARM_UP_FRAMES: wall ms per frame (what the caller does with a matte left out), and each stage's total ms. */
@@ -49,6 +54,8 @@ export interface BackendRun {
   stagesOn: StagesDevice;
   /** Whether they ran on the network's own device (absent in results from before 2026-11-27). */
   stagesOnNetworkDevice?: boolean;
+  /** Whether the network's probabilities stayed on that device for them (absent before 2026-11-27). */
+  probabilityOnDevice?: boolean;
   /** WebGPU only: the same shot with those stages in TypeScript, as before they had shaders. */
   cpuStages?: { segmentFrame: Summary; stages: BackendRun['stages'] };
 }
@@ -97,6 +104,29 @@ async function timeNetwork(model: SkyModel, frame: RgbFrame, size: Size, runs: n
   return summarize(times);
 }
 
+/** As timeNetwork, with the planes in a buffer on the network's device and the probability left there. */
+async function timeNetworkOnDevice(model: SkyModel, device: GPUDevice, frame: RgbFrame, size: Size, runs: number): Promise<Summary> {
+  const planes = rgbPlanes(frame, size);
+  const buffer = device.createBuffer({ size: planes.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+  device.queue.writeBuffer(buffer, 0, planes as Float32Array<ArrayBuffer>);
+  const once = async () => {
+    await model.runOnDevice(buffer, size);
+    await device.queue.onSubmittedWorkDone();
+  };
+  try {
+    for (let i = 0; i < 10; i++) await once();
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t = performance.now();
+      await once();
+      times.push(performance.now() - t);
+    }
+    return summarize(times);
+  } finally {
+    buffer.destroy();
+  }
+}
+
 async function timeBackend(backend: Backend, modelBytes: Uint8Array, frames: RgbFrame[], runs: number, networkSizes: Size[], keep: (i: number, matte: Float32Array) => void): Promise<BackendRun> {
   const t0 = performance.now();
   const model = await SkyModel.load(modelBytes, { backend, threads: 1 });
@@ -105,13 +135,14 @@ async function timeBackend(backend: Backend, modelBytes: Uint8Array, frames: Rgb
   try {
     const size = workingSize(frames[0].width, frames[0].height);
     const network = await timeNetwork(model, frames[0], size, runs);
+    const networkOnDevice = model.device && await timeNetworkOnDevice(model, model.device, frames[0], size, runs);
     const networkAt = [];
     for (const s of networkSizes) networkAt.push({ size: s, ms: await timeNetwork(model, frames[0], s, Math.max(5, runs >> 2)) });
     const gpu = backend === 'webgpu' ? await requestStagesDevice() : undefined;
     const shot = await segmentShot(model, frames, gpu, keep);
     const cpuStages = gpu ? await segmentShot(model, frames, undefined, () => {}, true) : undefined;
     gpu?.destroy();
-    return { backend, sessionMs, network, networkAt, ...shot, cpuStages: cpuStages && { segmentFrame: cpuStages.segmentFrame, stages: cpuStages.stages } };
+    return { backend, sessionMs, network, networkOnDevice, networkAt, ...shot, cpuStages: cpuStages && { segmentFrame: cpuStages.segmentFrame, stages: cpuStages.stages } };
   } finally {
     await model.dispose();
   }
@@ -128,7 +159,7 @@ async function segmentShot(model: SkyModel, frames: RgbFrame[], gpu: GPUDevice |
     keep(i++, matte.data);
     t = performance.now();
   }
-  return { segmentFrame: summarize(perFrame), stages: { ...segmenter.timings }, stagesOn: segmenter.stagesRanOn ?? 'cpu', stagesOnNetworkDevice: segmenter.stagesOnNetworkDevice };
+  return { segmentFrame: summarize(perFrame), stages: { ...segmenter.timings }, stagesOn: segmenter.stagesRanOn ?? 'cpu', stagesOnNetworkDevice: segmenter.stagesOnNetworkDevice, probabilityOnDevice: segmenter.probabilityOnDevice };
 }
 
 /** Frames segmented untimed before the timed shot, per backend. */

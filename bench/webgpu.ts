@@ -81,7 +81,8 @@ function backendRows(run: WebgpuRun, b: BackendRun): Row[] {
   const isGpu = b.backend === 'webgpu';
   return [
     [`network ${sizeLabel(run.workingSize)} ${b.backend} (median / p95)`, `${ms(b.network.median)} / ${ms(b.network.p95)} ms, ${(1000 / b.network.median).toFixed(0)} fps`, isGpu ? `≥ ${GOAL_WEBGPU_FPS} fps` : '', isGpu ? yes(1000 / b.network.median >= GOAL_WEBGPU_FPS) : ''],
-    ...segmentRows(run, `segment ${sizeLabel(run.size)} ${b.backend}, stages on ${b.stagesOn}${b.stagesOnNetworkDevice ? " (the network's device)" : ''}`, b, isGpu),
+    ...(b.networkOnDevice ? [[`  on the device, replayed (median / p95)`, `${ms(b.networkOnDevice.median)} / ${ms(b.networkOnDevice.p95)} ms, ${(1000 / b.networkOnDevice.median).toFixed(0)} fps`, '', ''] as Row] : []),
+    ...segmentRows(run, `segment ${sizeLabel(run.size)} ${b.backend}, stages on ${b.stagesOn}${b.stagesOnNetworkDevice ? ` (the network's device${b.probabilityOnDevice ? ', probability left there' : ''})` : ''}`, b, isGpu),
     ...b.networkAt.map(({ size, ms: t }): Row => [`  network ${sizeLabel(size)} ${b.backend} (median)`, `${ms(t.median)} ms, ${(1000 / t.median).toFixed(0)} fps`, '', '']),
     ...(b.cpuStages ? segmentRows(run, `segment ${sizeLabel(run.size)} ${b.backend}, stages on cpu`, b.cpuStages, false) : []),
   ];

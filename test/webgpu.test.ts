@@ -129,9 +129,10 @@ describe('segment stage in Chromium (WebGPU on SwiftShader, WASM) against WASM i
     assert.equal(result.backend, 'webgpu');
     assert.equal(result.stages, 'gpu', 'resize, stabilisation and refinement ran as WebGPU shaders');
     assert.ok(result.onNetworkDevice, "the shaders ran on the network's own device");
+    assert.ok(result.probabilityOnDevice, "the network's probabilities stayed on its device for them");
     // On the network's device they share its queue: a frame's refinement is queued before the next
     // frame's resize (and so before its network), or it would wait for that network.
-    assert.deepEqual(result.gpuCalls, ['resize 0', 'refine 0', 'resize 1', 'refine 1']);
+    assert.deepEqual(result.gpuCalls, ['resize 0', 'network on device', 'refine 0', 'resize 1', 'network on device', 'refine 1']);
     const sky = threshold(nodeMattes[0]).reduce((s, v) => s + v, 0) / nodeMattes[0].data.length;
     t.diagnostic(`WebGPU (${gpu.vendor}/${gpu.architecture}) vs Node WASM, ${FRAMES} frames of ${frame.width}×${frame.height} (${(100 * sky).toFixed(1)} % sky); ` +
       `load ${result.loadMs.toFixed(0)} ms, segment ${result.segmentMs.toFixed(0)} ms`);

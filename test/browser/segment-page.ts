@@ -25,7 +25,9 @@ export interface PageMatte {
   /** Where resize, stabilisation and refinement ran, and whether that was the network's own device. */
   stages?: StagesDevice;
   onNetworkDevice: boolean;
-  /** The GPU stages' resize and refine calls, in order, with the frame each was for ("resize 0", "refine 0", …). */
+  /** Whether the network's probabilities stayed on that device for them (SkyNetwork.runOnDevice). */
+  probabilityOnDevice: boolean;
+  /** The GPU stages' resize and refine calls, with the frame each was for, and the network's runs, in order ("resize 0", "network on device", "refine 0", …). */
   gpuCalls: string[];
   /** Model load and segmentation, ms. */
   loadMs: number;
@@ -37,7 +39,7 @@ async function adapter(): Promise<PageAdapter> {
   return a ? { vendor: a.info?.vendor, architecture: a.info?.architecture } : { missing };
 }
 
-/** Records GpuStages' resize and refine calls (frames numbered as they were first resized) in `calls`. */
+/** Records GpuStages' resize and refine calls (frames numbered as they were first resized) and the network's runs in `calls`. */
 function recordGpuStages(calls: string[]): void {
   const numbers = new Map<RgbFrame, number>();
   const { resize, refine } = GpuStages.prototype;
@@ -49,6 +51,15 @@ function recordGpuStages(calls: string[]): void {
   GpuStages.prototype.refine = function (frame, out) {
     calls.push(`refine ${numbers.get(frame)}`);
     return refine.call(this, frame, out);
+  };
+  const { run, runOnDevice } = SkyModel.prototype;
+  SkyModel.prototype.run = function (planes, size, out) {
+    calls.push('network');
+    return run.call(this, planes, size, out);
+  };
+  SkyModel.prototype.runOnDevice = function (planes, size) {
+    calls.push('network on device');
+    return runOnDevice.call(this, planes, size);
   };
 }
 const gpuCalls: string[] = [];
@@ -74,7 +85,7 @@ async function segment(backend: Backend, width: number, height: number, frames: 
       data.push(base64(new Uint8Array(matte.data.buffer, matte.data.byteOffset, matte.data.byteLength)));
     }
     return {
-      backend: model.backend, stages: segmenter.stagesRanOn, onNetworkDevice: segmenter.stagesOnNetworkDevice, gpuCalls: [...gpuCalls], width, height, data,
+      backend: model.backend, stages: segmenter.stagesRanOn, onNetworkDevice: segmenter.stagesOnNetworkDevice, probabilityOnDevice: segmenter.probabilityOnDevice, gpuCalls: [...gpuCalls], width, height, data,
       loadMs: t1 - t0, segmentMs: performance.now() - t1,
     };
   } finally {

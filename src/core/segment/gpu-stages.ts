@@ -192,8 +192,10 @@ export class GpuStages implements ShotStages {
     gpu.queue.writeBuffer(this.shotBuffer, 0, shot.buffer);
   }
 
-  private encode(passes: Pass[], copies: [GPUBuffer, GPUBuffer][]): void {
+  /** Submits `passes`, then `copies`, after `inputs` (copies too). */
+  private encode(passes: Pass[], copies: [GPUBuffer, GPUBuffer][], inputs: [GPUBuffer, GPUBuffer][] = []): void {
     const encoder = this.gpu.createCommandEncoder();
+    for (const [from, to] of inputs) encoder.copyBufferToBuffer(from, 0, to, 0, to.size);
     for (const { pipeline, bindGroup, columns, rows } of passes) {
       const compute = encoder.beginComputePass();
       compute.setPipeline(pipeline);
@@ -257,15 +259,16 @@ export class GpuStages implements ShotStages {
     this.lumaMotion?.next(lumaOfPlanes(planes, this.size, this.luma));
   }
 
-  stabilise(frame: RgbFrame, p: Float32Array): void {
+  /** With `p` in a buffer (the network's on this device, SkyNetwork.runOnDevice), it is copied from there on the GPU. */
+  stabilise(frame: RgbFrame, p: Float32Array | GPUBuffer): void {
     if (frame !== this.measured) throw new Error('GpuStages: stabilise(frame) before measureMotion(frame)');
     const m = this.lumaMotion?.motion;
     const shot = this.shot;
     shot.setUint32(20, m ? 0 : 1, true);
     (m ?? [1, 0, 0, 0, 1, 0]).forEach((v, i) => shot.setFloat32(32 + 4 * i, v, true));
     this.gpu.queue.writeBuffer(this.shotBuffer, 0, shot.buffer);
-    this.gpu.queue.writeBuffer(this.pBuffer, 0, p as Float32Array<ArrayBuffer>);
-    this.encode([this.slotOf(frame).stabilisePass], this.carry);
+    if (p instanceof Float32Array) this.gpu.queue.writeBuffer(this.pBuffer, 0, p as Float32Array<ArrayBuffer>);
+    this.encode([this.slotOf(frame).stabilisePass], this.carry, p instanceof Float32Array ? [] : [[p, this.pBuffer]]);
   }
 
   /** The last stabilised probability refined on `frame`, the frame last stabilised. */

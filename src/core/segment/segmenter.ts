@@ -9,8 +9,8 @@
  * One Segmenter per shot: the stabiliser carries history from frame to frame. Mattes come out in
  * order, one per frame, as soon as each is ready; nothing else is kept. The stages around the network
  * (shot-stages.ts) run in TypeScript, or as WebGPU shaders: on the network's own device where it
- * runs on WebGPU (the planes then go to the network without a trip through the CPU), or on a
- * GPUDevice the segmenter is given.
+ * runs on WebGPU (the planes then go to the network, and its probability to the stages, without a
+ * trip through the CPU), or on a GPUDevice the segmenter is given.
  * With a network that works on while this thread goes on (SkyNetwork.concurrent: in a thread of its
  * own, or on WebGPU), a frame's matte is made while the network works on the next frame: the same
  * mattes, one frame later.
@@ -86,6 +86,8 @@ export class Segmenter {
   stagesRanOn: StagesDevice | undefined;
   /** Whether they ran on the network's own WebGPU device, taking its planes there (see stages()). */
   stagesOnNetworkDevice = false;
+  /** Whether the network left its probabilities there for them too (SkyNetwork.runOnDevice). */
+  probabilityOnDevice = false;
 
   constructor(readonly model: SkyNetwork, private readonly options: SegmenterOptions = {}) {}
 
@@ -105,7 +107,7 @@ export class Segmenter {
     let probabilities: Float32Array[] = [];
     let asked = 0, count = 0;
     /** A frame whose network run was asked for and not yet taken (see below). */
-    let running: { frame: RgbFrame; probability: Promise<Float32Array> } | undefined;
+    let running: { frame: RgbFrame; probability: Promise<Float32Array | GPUBuffer> } | undefined;
     // The network's time is what the model reports: runs in another thread overlap the stages here.
     let busySeen = this.model.busyMs;
     /**
@@ -152,7 +154,11 @@ export class Segmenter {
         const t0 = performance.now();
         const planes = await shot.resize(frame);
         this.timings.resize += performance.now() - t0;
-        const run = { frame, probability: this.model.run(planes, shot.size, probabilities[asked++ % 2]) };
+        // On the network's device the probability stays there for the stages (SkyNetwork.runOnDevice).
+        const probability = this.probabilityOnDevice && !(planes instanceof Float32Array)
+          ? this.model.runOnDevice!(planes, shot.size)
+          : this.model.run(planes, shot.size, probabilities[asked++ % 2]);
+        const run = { frame, probability };
         // Taken only after the motion estimate, or in the next round: until then a failed run must
         // not count as unhandled (the await that takes it still throws).
         run.probability.catch(() => {});
@@ -193,6 +199,7 @@ export class Segmenter {
     const own = onGpu && gpu && !shared ? await GpuStages.create(gpu, frame.width, frame.height, size, stabilise, refine) : undefined;
     const stages = shared ?? own ?? new CpuStages(size, stabilise, refine);
     this.stagesOnNetworkDevice = !!shared;
+    this.probabilityOnDevice = !!shared && !!this.model.runOnDevice;
     this.stagesRanOn = stages.device;
     return stages;
   }

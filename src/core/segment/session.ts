@@ -54,15 +54,38 @@ export interface SkyNetwork {
    */
   readonly device?: GPUDevice;
   run(planes: Float32Array | GPUBuffer, size: Size, out?: Float32Array): Promise<Float32Array>;
+  /**
+   * Where the network runs on WebGPU (`device`): the probability for planes in a buffer on that device,
+   * left there in a buffer of the network's that its next run overwrites. Resolves once the run's
+   * work is queued: nothing waits for the GPU, and work queued after it reads its result.
+   */
+  runOnDevice?(planes: GPUBuffer, size: Size): Promise<GPUBuffer>;
+}
+
+/**
+ * A session for one working size whose input and output stay in buffers of its own on the device
+ * (onnxruntime-web's graph capture binds the same buffers to every run).
+ */
+interface DeviceGraph {
+  size: Size;
+  session: ort.InferenceSession;
+  input: ort.Tensor;
+  output: ort.Tensor;
+  inputBuffer: GPUBuffer;
+  outputBuffer: GPUBuffer;
 }
 
 export class SkyModel implements SkyNetwork {
   busyMs = 0;
-  /** Settles when the last run asked for has; none when no run is under way (see run). */
+  /** Settles when the last run asked for has; none when no run is under way (see queued). */
   private underWay: Promise<void> | undefined;
+  /** runOnDevice's session, for the working size it last ran at. */
+  private graph: DeviceGraph | undefined;
 
   private constructor(
     private readonly runtime: OrtRuntime, private readonly session: ort.InferenceSession, readonly backend: Backend, readonly device: GPUDevice | undefined,
+    /** The model file, kept on WebGPU for runOnDevice's sessions. */
+    private readonly bytes: Uint8Array | undefined,
   ) {}
 
   /** On WebGPU the network's work runs on the GPU while this thread makes the last frame's matte. */
@@ -93,19 +116,45 @@ export class SkyModel implements SkyNetwork {
     }
     // onnxruntime-web's own device, made with its first WebGPU session.
     const device = backend === 'webgpu' ? await runtime.env.webgpu.device : undefined;
-    return new SkyModel(runtime, session, backend, device);
+    return new SkyModel(runtime, session, backend, device, device && bytes);
   }
 
   /**
    * Sky probability at `size` for planar RGB in 0..1 at the same size (on the CPU, or on WebGPU in a
-   * storage buffer on `device`, left as it is), in `out`. Runs asked for while
-   * one is under way wait for it: onnxruntime-web runs a session once at a time (on WebGPU a second
-   * run fails with "Session mismatch").
+   * storage buffer on `device`, left as it is), in `out`.
    */
   run(planes: Float32Array | GPUBuffer, size: Size, out: Float32Array = new Float32Array(size.width * size.height)): Promise<Float32Array> {
-    // Started at once when none is under way: on WebGPU the run submits its work a task later, and
-    // the Segmenter lets exactly one task pass before its CPU work.
-    const run = this.underWay ? this.underWay.then(() => this.runNow(planes, size, out)) : this.runNow(planes, size, out);
+    return this.queued(() => this.runNow(planes, size, out));
+  }
+
+  /**
+   * Sky probability at `size` for planes on `device`, left there (SkyNetwork.runOnDevice). A run
+   * replays the GPU commands recorded at the first run of its size (onnxruntime-web's graph capture):
+   * a few calls instead of dispatching every layer from JavaScript, which on a fast GPU took longer than
+   * the layers themselves.
+   */
+  runOnDevice(planes: GPUBuffer, size: Size): Promise<GPUBuffer> {
+    if (!this.device || !this.bytes) return Promise.reject(new Error(`runOnDevice: the network runs on ${this.backend}, not on a WebGPU device`));
+    return this.queued(async () => {
+      const start = performance.now();
+      const graph = await this.graphFor(size);
+      const encoder = this.device!.createCommandEncoder();
+      encoder.copyBufferToBuffer(planes, 0, graph.inputBuffer, 0, graph.inputBuffer.size);
+      this.device!.queue.submit([encoder.finish()]);
+      await graph.session.run({ rgb: graph.input }, { sky: graph.output });
+      this.busyMs += performance.now() - start;
+      return graph.outputBuffer;
+    });
+  }
+
+  /**
+   * Starts `job` at once when no run is under way, otherwise when the last one asked for settles:
+   * onnxruntime-web runs a session once at a time (on WebGPU a second run fails with "Session
+   * mismatch"). Started at once, a WebGPU run submits its work a task later, and the Segmenter lets
+   * exactly one task pass before its CPU work.
+   */
+  private queued<T>(job: () => Promise<T>): Promise<T> {
+    const run = this.underWay ? this.underWay.then(job) : job();
     const settled = run.then(() => {}, () => {});
     this.underWay = settled;
     void settled.then(() => {
@@ -127,7 +176,36 @@ export class SkyModel implements SkyNetwork {
     return out;
   }
 
+  /** runOnDevice's session and buffers for `size`: the last ones where the size is the same, otherwise new ones. */
+  private async graphFor(size: Size): Promise<DeviceGraph> {
+    if (this.graph?.size.width === size.width && this.graph.size.height === size.height) return this.graph;
+    await this.releaseGraph();
+    const device = this.device!, { STORAGE, COPY_SRC, COPY_DST } = GPUBufferUsage;
+    const n = size.width * size.height;
+    const inputBuffer = device.createBuffer({ size: 3 * n * 4, usage: STORAGE | COPY_DST });
+    const outputBuffer = device.createBuffer({ size: n * 4, usage: STORAGE | COPY_SRC });
+    const session = await this.runtime.InferenceSession.create(this.bytes!, {
+      executionProviders: ['webgpu'], graphOptimizationLevel: 'all', logSeverityLevel: 3,
+      // The recorded commands hold for this size only (shape arithmetic runs once, on the CPU): hence a session per size.
+      enableGraphCapture: true, preferredOutputLocation: 'gpu-buffer',
+    });
+    const input = this.runtime.Tensor.fromGpuBuffer(inputBuffer, { dataType: 'float32', dims: [1, 3, size.height, size.width] });
+    const output = this.runtime.Tensor.fromGpuBuffer(outputBuffer, { dataType: 'float32', dims: [1, 1, size.height, size.width] });
+    this.graph = { size: { ...size }, session, input, output, inputBuffer, outputBuffer };
+    return this.graph;
+  }
+
+  private async releaseGraph(): Promise<void> {
+    const graph = this.graph;
+    this.graph = undefined;
+    if (!graph) return;
+    await graph.session.release();
+    graph.inputBuffer.destroy();
+    graph.outputBuffer.destroy();
+  }
+
   async dispose(): Promise<void> {
+    await this.releaseGraph();
     await this.session.release();
   }
 }

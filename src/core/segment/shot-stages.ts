@@ -32,8 +32,11 @@ export interface ShotStages {
    * output, so the Segmenter does it while the network runs. Comes before stabilise(frame).
    */
   measureMotion(frame: RgbFrame): Promise<void>;
-  /** Takes the network's probability for the frame just measured and stabilises it (kept for refine). */
-  stabilise(frame: RgbFrame, p: Float32Array): void;
+  /**
+   * Takes the network's probability for the frame just measured and stabilises it (kept for refine):
+   * in a buffer on the stages' device where the network left it there (GPU stages on its device only).
+   */
+  stabilise(frame: RgbFrame, p: Float32Array | GPUBuffer): void;
   /** The last stabilised probability refined on its full-resolution frame (the frame just resized, or the one before): the matte, in `out` when given. */
   refine(frame: RgbFrame, out?: Float32Array): Promise<Matte>;
   /** The camera motion the last frame was stabilised with (estimateAffine's M); none at the first frame or without stabilisation. */
@@ -80,8 +83,9 @@ export class CpuStages implements ShotStages {
     this.stabiliser?.measure(lumaOfPlanes(this.planesOf(frame), this.size, this.luma));
   }
 
-  stabilise(frame: RgbFrame, p: Float32Array): void {
+  stabilise(frame: RgbFrame, p: Float32Array | GPUBuffer): void {
     if (frame !== this.measured) throw new Error('CpuStages: stabilise(frame) before measureMotion(frame)');
+    if (!(p instanceof Float32Array)) throw new TypeError('CpuStages: the probability must be on the CPU');
     this.probability = this.stabiliser ? this.stabiliser.blend(p, this.luma) : p;
   }
 
