@@ -234,18 +234,20 @@ function channel(log: Request[]): [Port<Request, Reply>, Port<Reply, Request>] {
 }
 
 describe('the inference webview protocol', () => {
-  it('gives the panel footage, a segmenter and PNGs from the other end, with the same roto as in-process', async () => {
+  // The limit turns a protocol that waits on both ends (a matte the segmenter holds until the next frame) into a failure.
+  it('gives the panel footage, a segmenter and PNGs from the other end, with the same roto as in-process', { timeout: 30_000 }, async () => {
     const log: Request[] = [];
     const [clientPort, serverPort] = channel(log);
     const footage = skyFootage({ ...SYNTHETIC, frameCount: 10 });
     const stop = serveInference(serverPort, {
-      load: async (backend) => ({ backend: backend === 'webgpu' ? 'webgpu' : 'wasm', segmenter: () => thresholdSegmenter() }),
+      // Each matte a frame behind, as the webview's Segmenter gives them on WebGPU.
+      load: async (backend) => ({ backend: backend === 'webgpu' ? 'webgpu' : 'wasm', segmenter: () => thresholdSegmenter(0, true) }),
       openFootage: async () => footage,
       png: async (width, height, gray) => Uint8Array.of(width, height, gray.length),
     });
     const client = new InferenceClient(clientPort);
     assert.equal(await client.load('auto'), 'wasm');
-    await assert.rejects(client.request({ type: 'segment', shot: 99, frame: { width: 1, height: 1, data: new Uint8Array(3) } }, 'matte'), /No shot 99/);
+    await assert.rejects(client.request({ type: 'segment', shot: 99, frame: { width: 1, height: 1, data: new Uint8Array(3) }, last: true }, 'matte'), /No shot 99/);
 
     const ae = new AfterEffectsDouble();
     const plate = ae.importFootage('/shots/Harbour.mov', SYNTHETIC.width, SYNTHETIC.height, SYNTHETIC.frameRate, 10 / SYNTHETIC.frameRate);
@@ -261,6 +263,8 @@ describe('the inference webview protocol', () => {
     assert.deepEqual(viaWebview.doc, inProcess.doc);
     assert.deepEqual(viaWebview.preview.rgb, inProcess.preview.rgb);
     assert.ok(log.some((m) => m.type === 'end'), 'the shot is ended');
+    const segments = log.flatMap((m) => (m.type === 'segment' && m.shot !== 99 ? [m.last] : []));
+    assert.deepEqual(segments, [...Array(9).fill(false), true], 'ten frames sent, the last marked');
 
     // Leaving a frame stream early tells the other end to stop.
     for await (const frame of client.frames('/shots/Harbour.mov', 0, 9)) { assert.equal(frame.width, SYNTHETIC.width); break; }

@@ -20,8 +20,12 @@ export type Request =
   | { id: number; type: 'frames'; path: string; start: number; end: number }
   /** Starts a shot: a fresh segmenter (its temporal smoothing is per shot). */
   | { id: number; type: 'shot' }
-  /** The next frame of a shot; the reply is its matte. */
-  | { id: number; type: 'segment'; shot: number; frame: RgbFrame }
+  /**
+   * The next frame of a shot; the reply is its matte. The segmenter may hold a frame's matte until it
+   * has the next frame (it makes one frame's matte while its network works on the next), so the panel
+   * sends the next frame before it waits for a matte, and marks the shot's `last` frame.
+   */
+  | { id: number; type: 'segment'; shot: number; frame: RgbFrame; last: boolean }
   /** Ends a shot and frees it. */
   | { id: number; type: 'end'; shot: number }
   /** An 8-bit grayscale PNG of a matte (Premiere's matte sequence). */
@@ -119,7 +123,7 @@ export class InferenceClient {
     return { width, height, frameRate, frameCount, frames } satisfies Footage;
   };
 
-  /** A segmenter whose frames go to the webview one at a time, each answered with its matte. */
+  /** A segmenter whose frames go to the webview, each answered with its matte, the next frame sent before a matte is awaited. */
   segmenter(): Segmenter {
     return {
       segment: (frames, options = {}) => this.segmentShot(frames, options),
@@ -128,15 +132,34 @@ export class InferenceClient {
 
   private async *segmentShot(frames: AsyncIterable<RgbFrame>, options: Parameters<Segmenter['segment']>[1] = {}): AsyncGenerator<Matte> {
     const { shot } = await this.request({ type: 'shot' }, 'shot');
+    const source = frames[Symbol.asyncIterator]();
     let done = 0;
+    /** The matte asked for last and not yet taken. */
+    let asked: Promise<Extract<Reply, { type: 'matte' }>> | undefined;
     try {
-      for await (const frame of frames) {
+      // A frame is read ahead of the one sent, so that the last frame goes marked as such: its matte,
+      // and any the segmenter holds, then come out without another frame.
+      let next = await source.next();
+      for (;;) {
         options.signal?.throwIfAborted();
-        const { matte } = await this.request({ type: 'segment', shot, frame }, 'matte');
-        options.onProgress?.({ frames: ++done });
-        yield matte;
+        let sent: typeof asked;
+        if (!next.done) {
+          const frame = next.value;
+          next = await source.next();
+          sent = this.request({ type: 'segment', shot, frame, last: !!next.done }, 'matte');
+          // Taken in the next round: until then a failure must not count as unhandled.
+          sent.catch(() => {});
+        }
+        if (asked) {
+          const { matte } = await asked;
+          options.onProgress?.({ frames: ++done });
+          yield matte;
+        }
+        if (!sent) return;
+        asked = sent;
       }
     } finally {
+      await source.return?.();
       this.port.post({ id: this.next++, type: 'end', shot });
     }
   }
@@ -218,6 +241,7 @@ export function serveInference(port: Port<Reply, Request>, backend: InferenceBac
         const shot = shots.get(request.shot);
         if (!shot) throw new Error(`No shot ${request.shot} (it ended or never began).`);
         shot.queue.push(request.frame);
+        if (request.last) shot.queue.close();
         const next = await shot.mattes.next();
         if (next.done) throw new Error('The segmenter stopped before the last frame.');
         return port.post({ id, type: 'matte', matte: next.value });

@@ -48,19 +48,28 @@ export function skyFootage(shot: SkyShot): Footage & { reads: number } {
   };
 }
 
-/** Sky where blue beats red by a margin; `delayMs` per frame lets a test cancel mid-run. */
-export function thresholdSegmenter(delayMs = 0): Segmenter {
+/**
+ * Sky where blue beats red by a margin; `delayMs` per frame lets a test cancel mid-run. With
+ * `frameBehind`, each matte waits for the next frame (or the end of the frames), as the Segmenter's do
+ * with a network that works beside it or stages on a GPU.
+ */
+export function thresholdSegmenter(delayMs = 0, frameBehind = false): Segmenter {
   return {
     async *segment(frames: AsyncIterable<RgbFrame>, options: { signal?: AbortSignal; onProgress?: (p: SegmentProgress) => void } = {}) {
       let done = 0;
+      let held: Matte | undefined;
       for await (const frame of frames) {
         if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
         options.signal?.throwIfAborted();
         const data = new Float32Array(frame.width * frame.height);
         for (let i = 0; i < data.length; i++) data[i] = frame.data[i * 3 + 2] - frame.data[i * 3] > 60 ? 1 : 0;
         options.onProgress?.({ frames: ++done });
-        yield { width: frame.width, height: frame.height, data } satisfies Matte;
+        const matte: Matte = { width: frame.width, height: frame.height, data };
+        if (held) yield held;
+        if (frameBehind) held = matte;
+        else yield matte;
       }
+      if (held) yield held;
     },
   };
 }
