@@ -57,7 +57,8 @@ export interface SkyNetwork {
   /**
    * Where the network runs on WebGPU (`device`): the probability for planes in a buffer on that device,
    * left there in a buffer of the network's that its next run overwrites. Resolves once the run's
-   * work is queued: nothing waits for the GPU, and work queued after it reads its result.
+   * work is queued: nothing waits for the GPU, and work queued after it reads its result (before the
+   * next run is asked for: so two shots segmented at once do not share a model that runs this way).
    */
   runOnDevice?(planes: GPUBuffer, size: Size): Promise<GPUBuffer>;
 }
