@@ -54,7 +54,12 @@ export interface SegmentProgress {
   frames: number;
 }
 
-/** The sky segmenter as the panel uses it (src/core/segment's SkySegmenter has this shape). */
+/**
+ * The sky segmenter as the panel uses it (src/core/segment's Segmenter has this shape). A matte may
+ * come out only once the next frame has been taken (the Segmenter makes a frame's matte while its
+ * network works on the next): whoever feeds it frames one by one must not wait for a frame's matte
+ * before giving it the next (panel/inference/protocol.ts marks the last frame instead).
+ */
 export interface Segmenter {
   segment(frames: AsyncIterable<RgbFrame>, options?: { signal?: AbortSignal; onProgress?: (p: SegmentProgress) => void }): AsyncIterable<Matte>;
 }
