@@ -181,15 +181,20 @@ export class SkyModel implements SkyNetwork {
   private async graphFor(size: Size): Promise<DeviceGraph> {
     if (this.graph?.size.width === size.width && this.graph.size.height === size.height) return this.graph;
     await this.releaseGraph();
+    let session: ort.InferenceSession;
+    try {
+      session = await this.runtime.InferenceSession.create(this.bytes!, {
+        executionProviders: ['webgpu'], graphOptimizationLevel: 'all', logSeverityLevel: 3,
+        // The recorded commands hold for this size only (shape arithmetic runs once, on the CPU): hence a session per size.
+        enableGraphCapture: true, preferredOutputLocation: 'gpu-buffer',
+      });
+    } catch (error) {
+      throw new Error(`the sky model could not be set up on the GPU for ${size.width}×${size.height} (${describe(error)}); run again, or choose the WASM backend`, { cause: error });
+    }
     const device = this.device!, { STORAGE, COPY_SRC, COPY_DST } = GPUBufferUsage;
     const n = size.width * size.height;
     const inputBuffer = device.createBuffer({ size: 3 * n * 4, usage: STORAGE | COPY_DST });
     const outputBuffer = device.createBuffer({ size: n * 4, usage: STORAGE | COPY_SRC });
-    const session = await this.runtime.InferenceSession.create(this.bytes!, {
-      executionProviders: ['webgpu'], graphOptimizationLevel: 'all', logSeverityLevel: 3,
-      // The recorded commands hold for this size only (shape arithmetic runs once, on the CPU): hence a session per size.
-      enableGraphCapture: true, preferredOutputLocation: 'gpu-buffer',
-    });
     const input = this.runtime.Tensor.fromGpuBuffer(inputBuffer, { dataType: 'float32', dims: [1, 3, size.height, size.width] });
     const output = this.runtime.Tensor.fromGpuBuffer(outputBuffer, { dataType: 'float32', dims: [1, 1, size.height, size.width] });
     this.graph = { size: { ...size }, session, input, output, inputBuffer, outputBuffer };
