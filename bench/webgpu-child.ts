@@ -90,38 +90,35 @@ async function installDawn(path: string, flags: string[]): Promise<AdapterInfo> 
   }
 }
 
-/** ms per run of the network on `frame` area-resized to `size`, after 10 warm-up runs. */
-async function timeNetwork(model: SkyModel, frame: RgbFrame, size: Size, runs: number): Promise<Summary> {
-  const planes = rgbPlanes(frame, size);
-  const out = new Float32Array(size.width * size.height);
-  for (let i = 0; i < 10; i++) await model.run(planes, size, out);
+/** ms per call of `once`, after 10 untimed calls. */
+async function timeRuns(once: () => Promise<unknown>, runs: number): Promise<Summary> {
+  for (let i = 0; i < 10; i++) await once();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
-    await model.run(planes, size, out);
+    await once();
     times.push(performance.now() - t);
   }
   return summarize(times);
 }
 
-/** As timeNetwork, with the planes in a buffer on the network's device and the probability left there. */
+/** ms per run of the network on `frame` area-resized to `size`, after 10 warm-up runs. */
+function timeNetwork(model: SkyModel, frame: RgbFrame, size: Size, runs: number): Promise<Summary> {
+  const planes = rgbPlanes(frame, size);
+  const out = new Float32Array(size.width * size.height);
+  return timeRuns(() => model.run(planes, size, out), runs);
+}
+
+/** As timeNetwork, with the planes in a buffer on the network's device and the probability left there, until the GPU has done the run. */
 async function timeNetworkOnDevice(model: SkyModel, device: GPUDevice, frame: RgbFrame, size: Size, runs: number): Promise<Summary> {
   const planes = rgbPlanes(frame, size);
   const buffer = device.createBuffer({ size: planes.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
   device.queue.writeBuffer(buffer, 0, planes as Float32Array<ArrayBuffer>);
-  const once = async () => {
-    await model.runOnDevice(buffer, size);
-    await device.queue.onSubmittedWorkDone();
-  };
   try {
-    for (let i = 0; i < 10; i++) await once();
-    const times: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      const t = performance.now();
-      await once();
-      times.push(performance.now() - t);
-    }
-    return summarize(times);
+    return await timeRuns(async () => {
+      await model.runOnDevice(buffer, size);
+      await device.queue.onSubmittedWorkDone();
+    }, runs);
   } finally {
     buffer.destroy();
   }

@@ -19,6 +19,7 @@ import { DEFAULT_MODEL_PATH } from '../src/node/model.ts';
 import { markdownTable, ms, yes, type Row } from './format.ts';
 import { loadStill } from './sky-clip.ts';
 import { sizeLabel } from './sky-move.ts';
+import type { Summary } from './stats.ts';
 import type { BackendRun, WebgpuRun } from './webgpu-child.ts';
 
 export type { WebgpuRun } from './webgpu-child.ts';
@@ -77,11 +78,14 @@ export async function measureWebgpu(dir: string, childArgs: string[] = []): Prom
   return JSON.parse(out.trim().split('\n').pop()!) as WebgpuRun;
 }
 
+/** A run time's median and p95, and the rate the median gives. */
+const medianP95 = (t: Summary): string => `${ms(t.median)} / ${ms(t.p95)} ms, ${(1000 / t.median).toFixed(0)} fps`;
+
 function backendRows(run: WebgpuRun, b: BackendRun): Row[] {
   const isGpu = b.backend === 'webgpu';
   return [
-    [`network ${sizeLabel(run.workingSize)} ${b.backend} (median / p95)`, `${ms(b.network.median)} / ${ms(b.network.p95)} ms, ${(1000 / b.network.median).toFixed(0)} fps`, isGpu ? `≥ ${GOAL_WEBGPU_FPS} fps` : '', isGpu ? yes(1000 / b.network.median >= GOAL_WEBGPU_FPS) : ''],
-    ...(b.networkOnDevice ? [[`  on the device, replayed (median / p95)`, `${ms(b.networkOnDevice.median)} / ${ms(b.networkOnDevice.p95)} ms, ${(1000 / b.networkOnDevice.median).toFixed(0)} fps`, '', ''] as Row] : []),
+    [`network ${sizeLabel(run.workingSize)} ${b.backend} (median / p95)`, medianP95(b.network), isGpu ? `≥ ${GOAL_WEBGPU_FPS} fps` : '', isGpu ? yes(1000 / b.network.median >= GOAL_WEBGPU_FPS) : ''],
+    ...(b.networkOnDevice ? [['  on the device, replayed (median / p95)', medianP95(b.networkOnDevice), '', ''] as Row] : []),
     ...segmentRows(run, `segment ${sizeLabel(run.size)} ${b.backend}, stages on ${b.stagesOn}${b.stagesOnNetworkDevice ? ` (the network's device${b.probabilityOnDevice ? ', probability left there' : ''})` : ''}`, b, isGpu),
     ...b.networkAt.map(({ size, ms: t }): Row => [`  network ${sizeLabel(size)} ${b.backend} (median)`, `${ms(t.median)} ms, ${(1000 / t.median).toFixed(0)} fps`, '', '']),
     ...(b.cpuStages ? segmentRows(run, `segment ${sizeLabel(run.size)} ${b.backend}, stages on cpu`, b.cpuStages, false) : []),

@@ -86,10 +86,13 @@ export class Segmenter {
   stagesRanOn: StagesDevice | undefined;
   /** Whether they ran on the network's own WebGPU device, taking its planes there (see stages()). */
   stagesOnNetworkDevice = false;
-  /** Whether the network left its probabilities there for them too (SkyNetwork.runOnDevice). */
-  probabilityOnDevice = false;
 
   constructor(readonly model: SkyNetwork, private readonly options: SegmenterOptions = {}) {}
+
+  /** Whether the network leaves its probabilities on that device for them too (SkyNetwork.runOnDevice). */
+  get probabilityOnDevice(): boolean {
+    return this.stagesOnNetworkDevice && !!this.model.runOnDevice;
+  }
 
   /**
    * The shot's mattes, one per frame (warm-up frames aside), in order. Each frame must be an object
@@ -199,7 +202,6 @@ export class Segmenter {
     const own = onGpu && gpu && !shared ? await GpuStages.create(gpu, frame.width, frame.height, size, stabilise, refine) : undefined;
     const stages = shared ?? own ?? new CpuStages(size, stabilise, refine);
     this.stagesOnNetworkDevice = !!shared;
-    this.probabilityOnDevice = !!shared && !!this.model.runOnDevice;
     this.stagesRanOn = stages.device;
     return stages;
   }
