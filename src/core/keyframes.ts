@@ -410,9 +410,10 @@ const MEAN_SHARE = 0.25;
 /**
  * Indices of the shapes to keep as keyframes (always the first and the last): between kept keys,
  * the interpolated shape stays within `tolerance` px of each frame's traced outline (and within a
- * quarter of it on average). Greedy: each
- * key reaches as far ahead as interpolation holds at every frame between, found by doubling the
- * reach and then halving back (a long smooth move costs a few dozen checks, not its length squared).
+ * quarter of it on average). Greedy: each key reaches as far ahead as interpolation holds at every
+ * frame between. That reach is searched for checking only each span's middle frame, then checked at
+ * every frame; only where that fails is it searched for again, checking every frame. Spans tried on
+ * the way cost one check each, not their length.
  * `deviations`, where given, are each shape's own deviation from its frame's outline (measured
  * within `tolerance`): frames whose interpolated shape stays close to their own then need no measuring.
  */
@@ -425,25 +426,16 @@ export function selectKeyframes(shapes: Shapes, outlines: Float32Array[], tolera
     if (!t) targets.set(f, (t = new OutlineTarget(outlines[f], frame)));
     return t;
   };
-  const holds = (from: number, to: number) => interpolates(shapes, deviations, target, tolerance, frame, from, to);
+  const check = (from: number, to: number, frames: number[]) => interpolates(shapes, deviations, target, tolerance, frame, from, to, frames);
+  // Its middle frame, where interpolation between two keys strays furthest on a smooth move.
+  const likely = (from: number, to: number) => check(from, to, [(from + to) >> 1]);
+  const holds = (from: number, to: number) => check(from, to, spanFrames(from, to));
   const last = shapes.length - 1;
   const keys = [0];
   let from = 0;
   while (from < last) {
-    let good = from + 1, step = 2;
-    let bad = last + 1;
-    while (from + step <= last) {
-      if (!holds(from, from + step)) { bad = from + step; break; }
-      good = from + step;
-      step *= 2;
-    }
-    if (bad > last && good < last) {
-      if (holds(from, last)) good = last; else bad = last;
-    }
-    while (bad - good > 1) {
-      const mid = (good + bad) >> 1;
-      if (holds(from, mid)) good = mid; else bad = mid;
-    }
+    let good = reach(from, last, likely);
+    if (good > from + 1 && !holds(from, good)) good = reach(from, good - 1, holds);
     keys.push(good);
     for (const f of targets.keys()) if (f <= good) targets.delete(f);
     from = good;
@@ -451,13 +443,39 @@ export function selectKeyframes(shapes: Shapes, outlines: Float32Array[], tolera
   return keys;
 }
 
-function interpolates(shapes: Shapes, deviations: Deviation[] | undefined, target: (f: number) => OutlineTarget,
-  tolerance: number, frame: FrameBox, from: number, to: number): boolean {
-  // The middle frame fails most often, so it is checked first.
+/**
+ * The farthest frame up to `limit` that `test` passes for a span from `from`, found by doubling the
+ * span and then halving back (a long smooth move costs a few dozen tests, not its length); `from + 1`
+ * (a span with no frame between) where none does.
+ */
+function reach(from: number, limit: number, test: (from: number, to: number) => boolean): number {
+  let good = from + 1, step = 2;
+  let bad = limit + 1;
+  while (from + step <= limit) {
+    if (!test(from, from + step)) { bad = from + step; break; }
+    good = from + step;
+    step *= 2;
+  }
+  if (bad > limit && good < limit) {
+    if (test(from, limit)) good = limit; else bad = limit;
+  }
+  while (bad - good > 1) {
+    const mid = (good + bad) >> 1;
+    if (test(from, mid)) good = mid; else bad = mid;
+  }
+  return good;
+}
+
+/** The frames between `from` and `to`, the middle first: it fails most often. */
+function spanFrames(from: number, to: number): number[] {
   const frames: number[] = [];
   for (let f = from + 1; f < to; f++) frames.push(f);
   const middle = (from + to) / 2;
-  frames.sort((p, q) => Math.abs(p - middle) - Math.abs(q - middle));
+  return frames.sort((p, q) => Math.abs(p - middle) - Math.abs(q - middle));
+}
+
+function interpolates(shapes: Shapes, deviations: Deviation[] | undefined, target: (f: number) => OutlineTarget,
+  tolerance: number, frame: FrameBox, from: number, to: number, frames: number[]): boolean {
   const first = shapes.at(from)!, last = shapes.at(to)!;
   for (const f of frames) {
     const interpolated = lerpPath(first, last, (f - from) / (to - from));
