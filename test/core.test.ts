@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { BezierPath, Contour, Matte, Vec2 } from '../src/core/types.ts';
 import { trace } from '../src/core/trace.ts';
 import { fitContour, fitSpan, outlineTangent } from '../src/core/fit.ts';
-import { OutlineTarget, pathDeviation, selectKeyframes } from '../src/core/keyframes.ts';
+import { OutlineTarget, OutlineTargets, pathDeviation, selectKeyframes } from '../src/core/keyframes.ts';
 import { flattenPath, lerpPath } from '../src/core/bezier.ts';
 import { fillPolygons } from '../src/core/render.ts';
 import { removeSpecks, threshold } from '../src/core/metrics.ts';
@@ -331,8 +331,8 @@ const outlineOf = (shape: BezierPath) => Float32Array.from(flattenPath(shape, 0.
 describe('keyframes', () => {
   it('keeps only the first and last keyframe for linear motion', () => {
     const shapes = Array.from({ length: 30 }, (_, f) => square(100 + 3.7 * f, 200 - 1.3 * f));
-    assert.deepEqual(selectKeyframes(shapes, shapes.map(outlineOf), 1, FRAME), [0, 29]);
-    assert.deepEqual(selectKeyframes(shapes.slice(0, 1), [outlineOf(shapes[0])], 1, FRAME), [0]);
+    assert.deepEqual(selectKeyframes(shapes, new OutlineTargets(shapes.map(outlineOf), FRAME), 1), [0, 29]);
+    assert.deepEqual(selectKeyframes(shapes.slice(0, 1), new OutlineTargets([outlineOf(shapes[0])], FRAME), 1), [0]);
   });
 
   it('adds keys where interpolation would drift, and keeps every frame between keys within the tolerance', (t) => {
@@ -343,7 +343,7 @@ describe('keyframes', () => {
       const a = (2 * Math.PI * f) / frames;
       return square(200 + 10 * Math.cos(a), 200 + 10 * Math.sin(a));
     });
-    const keys = selectKeyframes(shapes, shapes.map(outlineOf), tolerance, FRAME);
+    const keys = selectKeyframes(shapes, new OutlineTargets(shapes.map(outlineOf), FRAME), tolerance);
     t.diagnostic(`${keys.length} keys of ${frames} frames: ${keys.join(', ')}`);
     assert.equal(keys[0], 0);
     assert.equal(keys[keys.length - 1], frames - 1);

@@ -7,7 +7,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { followShapes, type ShapeRun } from '../src/core/follow.ts';
-import { selectKeyframes } from '../src/core/keyframes.ts';
+import { OutlineTargets, selectKeyframes } from '../src/core/keyframes.ts';
 import { pruneVertices, VertexPositions } from '../src/core/prune.ts';
 import { RunShapes } from '../src/core/run-shapes.ts';
 import { fitSpan, featureReach, cubicsToPath } from '../src/core/fit.ts';
@@ -174,7 +174,7 @@ describe('followShapes', () => {
       assert.ok(meanSpread <= 0.5 && Math.max(...spreads) <= 1, `${step} px a frame: scene spread mean ${meanSpread.toFixed(1)}, max ${Math.max(...spreads).toFixed(1)} px`);
       // Vertices that move with the pan interpolate: keyframes on at most 15 % of frames, as on any smooth
       // pan (7 of 60, 14 of 100 and 8 of 240 measured; 13 and 48 while vertices piled up at the edges).
-      const keys = selectKeyframes(run.shapes, outlines, OPTIONS.tolerance, OPTIONS, run.deviations);
+      const keys = selectKeyframes(run.shapes, new OutlineTargets(outlines, OPTIONS), OPTIONS.tolerance);
       assert.ok(keys.length <= 0.15 * frames, `${step} px a frame: ${keys.length} keyframes in ${frames} frames`);
       const past = (f: number, beyond: (x: number) => boolean) => run.shapes.at(f)!.vertices.filter(([x]) => beyond(x)).length;
       assert.ok(past(frames - 1, (x) => x < -1) >= 3, `${step} px a frame: ${past(frames - 1, (x) => x < -1)} vertices past the left edge at the end`);
@@ -226,7 +226,7 @@ describe('followShapes', () => {
       const error = deviation(outlines[f], run.shapes.at(f)!);
       assert.ok(error <= OPTIONS.tolerance, `frame ${f}: ${error.toFixed(3)} px from the outline`);
     }
-    const keys = selectKeyframes(run.shapes, outlines, OPTIONS.tolerance, OPTIONS, run.deviations);
+    const keys = selectKeyframes(run.shapes, new OutlineTargets(outlines, OPTIONS), OPTIONS.tolerance);
     assert.ok(keys.length <= 24, `${keys.length} keyframes in ${frames} frames`);
   });
 });

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { BezierPath, Vec2 } from '../src/core/types.ts';
 import { Mosaic } from '../src/core/mosaic.ts';
 import { controlPointDistance, cubicPoint, flattenPath, lerpPath, segmentControls } from '../src/core/bezier.ts';
-import { OutlineTarget, pathDeviation, selectKeyframes } from '../src/core/keyframes.ts';
+import { OutlineTarget, OutlineTargets, pathDeviation, selectKeyframes } from '../src/core/keyframes.ts';
 import { prng } from '../src/synthetic/index.ts';
 import { cameraMove, warpMatte } from '../src/synthetic/camera-move.ts';
 import { SKY_PAN_MOVE, SKY_PAN_SAMPLE } from '../src/synthetic/sky-pan-sample.ts';
@@ -159,8 +159,8 @@ describe('keyframes from measured deviations', () => {
     const outlines = shapes.map((s) => Float32Array.from(flattenPath(s, 0.01), (v, i) => v + (i % 2 ? 0.1 : 0)));
     const deviations = shapes.map((s, f) => pathDeviation(s, new OutlineTarget(outlines[f], frame), tolerance, frame));
     assert.ok(deviations.every((d) => Math.abs(d.max - 0.1) < 0.01), 'each shape 0.1 px from its outline');
-    const keys = selectKeyframes(shapes, outlines, tolerance, frame, deviations);
-    assert.deepEqual(keys, selectKeyframes(shapes, outlines, tolerance, frame));
+    const keys = selectKeyframes(shapes, new OutlineTargets(outlines, frame), tolerance, deviations);
+    assert.deepEqual(keys, selectKeyframes(shapes, new OutlineTargets(outlines, frame), tolerance));
     for (let k = 0; k + 1 < keys.length; k++) {
       for (let f = keys[k]; f <= keys[k + 1]; f++) {
         const shape = lerpPath(shapes[keys[k]], shapes[keys[k + 1]], (f - keys[k]) / (keys[k + 1] - keys[k]));
@@ -193,9 +193,12 @@ describe('scene shapes', () => {
     for (const map of cameraMove({ ...SKY_PAN_MOVE, frameCount: 2400 }).slice(0, 240)) tracker.addFrame(trace(warpMatte(mask, map, width, height), { minArea }).regions);
     assert.equal(tracker.tracks.length, 1);
     const [track] = tracker.tracks;
-    const scene = sceneShapes({ motions: track.motions, outlines: track.outlines, hole: false }, tracker.options, tolerance, SCENE_FIT_SHARE * tolerance);
+    const scene = sceneShapes({ motions: track.motions, outlines: track.outlines, hole: false },
+      new OutlineTargets(track.outlines, tracker.options), tolerance, SCENE_FIT_SHARE * tolerance);
     assert.ok(scene, 'one scene shape');
     assert.equal(scene.shapes.length, 240);
-    assert.ok(scene.deviations.every((d) => d.max <= tolerance), 'every frame within the tolerance');
+    const frames = Array.from({ length: 240 }, (_, f) => f);
+    assert.ok(scene.hold(frames), 'every frame within the tolerance');
+    for (const f of frames) assert.ok(scene.deviations.at(f)!.max <= tolerance, `frame ${f}: ${scene.deviations.at(f)!.max} px`);
   });
 });

@@ -20,7 +20,7 @@ import { CORNER_ROUNDING, findCorners, pointAt } from './polyline.ts';
 import { arcPosition, PolylineIndex } from './nearest.ts';
 import { applySimilarity, type Similarity } from './motion.ts';
 import { FIT_SHARE, insideFrame, type RegionTrack, type TrackOptions } from './track.ts';
-import type { Deviation, Shapes } from './keyframes.ts';
+import type { Shapes } from './keyframes.ts';
 import type { Vec2 } from './types.ts';
 import { RunShapes } from './run-shapes.ts';
 import { fittingOutline, pruneVertices, VertexPositions, type FittingOutline } from './prune.ts';
@@ -35,8 +35,6 @@ interface Anchor { x: number; y: number; corner: boolean }
 export interface ShapeRun {
   firstFrame: number;
   shapes: Shapes;
-  /** Each shape's deviation from its frame's outline, where it was measured. */
-  deviations?: Deviation[];
 }
 
 interface RunState {

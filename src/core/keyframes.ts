@@ -51,6 +51,27 @@ export class OutlineTarget {
   }
 }
 
+/**
+ * A shot's prepared outlines, each made at the first check that asks for it and kept until released:
+ * checks of a frame's own shape and the keyframe checks there share one.
+ */
+export class OutlineTargets {
+  private readonly prepared = new Map<number, OutlineTarget>();
+
+  constructor(private readonly outlines: Float32Array[], readonly frame: FrameBox) {}
+
+  at(f: number): OutlineTarget {
+    let target = this.prepared.get(f);
+    if (!target) this.prepared.set(f, (target = new OutlineTarget(this.outlines[f], this.frame)));
+    return target;
+  }
+
+  /** Forgets frames up to `last` (made again if asked for): memory stays flat on long shots. */
+  releaseThrough(last: number): void {
+    for (const f of this.prepared.keys()) if (f <= last) this.prepared.delete(f);
+  }
+}
+
 /** Runs of covered pixels [from, to) along one line of pixel centres. */
 type PixelRuns = [number, number][];
 
@@ -123,6 +144,11 @@ export function pathToOutlineDistance(path: BezierPath, outline: OutlineTarget, 
 export interface Deviation {
   max: number;
   mean: number;
+}
+
+/** Shapes' own deviations from their frames' outlines, where measured (an array is one). */
+export interface Deviations {
+  at(frame: number): Deviation | undefined;
 }
 
 export function pathDeviation(path: BezierPath, outline: OutlineTarget, within: number, frame: FrameBox): Deviation {
@@ -414,19 +440,11 @@ const MEAN_SHARE = 0.25;
  * frame between. That reach is searched for checking only each span's middle frame, then checked at
  * every frame; only where that fails is it searched for again, checking every frame. Spans tried on
  * the way cost one check each, not their length.
- * `deviations`, where given, are each shape's own deviation from its frame's outline (measured
- * within `tolerance`): frames whose interpolated shape stays close to their own then need no measuring.
+ * `deviations`, where given, are shapes' own deviations from their frames' outlines (measured within
+ * `tolerance`) where known: frames whose interpolated shape stays close to their own then need no measuring.
  */
-export function selectKeyframes(shapes: Shapes, outlines: Float32Array[], tolerance: number, frame: FrameBox,
-  deviations?: Deviation[]): number[] {
-  // Prepared outlines are kept only for frames still ahead of the last key: memory stays flat.
-  const targets = new Map<number, OutlineTarget>();
-  const target = (f: number) => {
-    let t = targets.get(f);
-    if (!t) targets.set(f, (t = new OutlineTarget(outlines[f], frame)));
-    return t;
-  };
-  const check = (from: number, to: number, frames: number[]) => interpolates(shapes, deviations, target, tolerance, frame, from, to, frames);
+export function selectKeyframes(shapes: Shapes, targets: OutlineTargets, tolerance: number, deviations?: Deviations): number[] {
+  const check = (from: number, to: number, frames: number[]) => interpolates(shapes, deviations, targets, tolerance, from, to, frames);
   // Its middle frame, where interpolation between two keys strays furthest on a smooth move.
   const likely = (from: number, to: number) => check(from, to, [(from + to) >> 1]);
   const holds = (from: number, to: number) => check(from, to, spanFrames(from, to));
@@ -437,7 +455,8 @@ export function selectKeyframes(shapes: Shapes, outlines: Float32Array[], tolera
     let good = reach(from, last, likely);
     if (good > from + 1 && !holds(from, good)) good = reach(from, good - 1, holds);
     keys.push(good);
-    for (const f of targets.keys()) if (f <= good) targets.delete(f);
+    // Checks look only ahead of the last key.
+    targets.releaseThrough(good);
     from = good;
   }
   return keys;
@@ -474,14 +493,15 @@ function spanFrames(from: number, to: number): number[] {
   return frames.sort((p, q) => Math.abs(p - middle) - Math.abs(q - middle));
 }
 
-function interpolates(shapes: Shapes, deviations: Deviation[] | undefined, target: (f: number) => OutlineTarget,
-  tolerance: number, frame: FrameBox, from: number, to: number, frames: number[]): boolean {
+function interpolates(shapes: Shapes, deviations: Deviations | undefined, targets: OutlineTargets, tolerance: number,
+  from: number, to: number, frames: number[]): boolean {
+  const { frame } = targets;
   const first = shapes.at(from)!, last = shapes.at(to)!;
   for (const f of frames) {
     const interpolated = lerpPath(first, last, (f - from) / (to - from));
-    const own = deviations?.[f];
-    if (own && holdsNearOwnShape(interpolated, shapes.at(f)!, own, target(f), tolerance, frame)) continue;
-    if (!pathHolds(interpolated, target(f), tolerance, MEAN_SHARE * tolerance, frame)) return false;
+    const own = deviations?.at(f);
+    if (own && holdsNearOwnShape(interpolated, shapes.at(f)!, own, targets.at(f), tolerance, frame)) continue;
+    if (!pathHolds(interpolated, targets.at(f), tolerance, MEAN_SHARE * tolerance, frame)) return false;
   }
   return true;
 }

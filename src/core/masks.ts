@@ -1,7 +1,7 @@
 /** Finished tracks → the roto document's masks: shapes, keyframes, opacity holds, mode, feather, names. */
 import type { RotoMask } from './document.ts';
 import { MASK_NAME_PREFIX } from './document.ts';
-import { selectKeyframes } from './keyframes.ts';
+import { OutlineTargets, selectKeyframes } from './keyframes.ts';
 import { insideFrame, type RegionTrack, type TrackOptions } from './track.ts';
 import { SCENE_FIT_SHARE, sceneShapes } from './scene-shape.ts';
 import { followShapes, type ShapeRun } from './follow.ts';
@@ -11,6 +11,9 @@ import { IDENTITY } from './motion.ts';
 export const HARD_EDGE_RAMP = 1.5;
 
 type UnnamedMask = Omit<RotoMask, 'name'>;
+
+/** A run of shapes and the frames of it kept as keyframes. */
+type KeyedRun = ShapeRun & { keys: number[] };
 
 /**
  * One track as masks. A region that only the camera moves gets one scene shape carried by the camera
@@ -22,16 +25,18 @@ export function trackToMasks(tracked: RegionTrack, frameCount: number, options: 
   // Sky from edge to edge in every frame: the mask is the frame's own rectangle, standing still, not
   // a shape sliding with whatever the camera (or the clouds it measured) did.
   const track = tracked.outlines.some((outline) => outlinedInFrame(outline, options)) ? tracked : { ...tracked, motions: tracked.motions.map(() => IDENTITY) };
-  const scene = sceneShapes({ motions: track.motions, outlines: track.outlines, hole: track.kind === 'hole' }, options, tolerance, SCENE_FIT_SHARE * tolerance);
-  const runs: ShapeRun[] = scene ? [{ ...scene, firstFrame: track.firstFrame }] : followShapes(track, options);
+  const scene = sceneRun(track, options);
+  const runs = scene ? [scene] : followShapes(track, options).map((run) => {
+    const from = run.firstFrame - track.firstFrame;
+    const targets = new OutlineTargets(track.outlines.slice(from, from + run.shapes.length), options);
+    return { ...run, keys: selectKeyframes(run.shapes, targets, tolerance) };
+  });
   const ramp = track.rampCount > 0 ? track.rampSum / track.rampCount : 0;
   const feather = Math.round(Math.max(0, ramp - HARD_EDGE_RAMP) * 10) / 10;
-  return runs.map((run) => {
-    const outlines = track.outlines.slice(run.firstFrame - track.firstFrame, run.firstFrame - track.firstFrame + run.shapes.length);
-    const keys = selectKeyframes(run.shapes, outlines, tolerance, options, run.deviations);
-    const lastFrame = run.firstFrame + run.shapes.length - 1;
-    const opacity = [{ frame: 0, value: run.firstFrame > 0 ? 0 : 100 }];
-    if (run.firstFrame > 0) opacity.push({ frame: run.firstFrame, value: 100 });
+  return runs.map(({ firstFrame, shapes, keys }) => {
+    const lastFrame = firstFrame + shapes.length - 1;
+    const opacity = [{ frame: 0, value: firstFrame > 0 ? 0 : 100 }];
+    if (firstFrame > 0) opacity.push({ frame: firstFrame, value: 100 });
     if (lastFrame < frameCount - 1) opacity.push({ frame: lastFrame + 1, value: 0 });
     return {
       mode: track.kind === 'outer' ? 'add' : 'subtract',
@@ -39,9 +44,23 @@ export function trackToMasks(tracked: RegionTrack, frameCount: number, options: 
       feather: [feather, feather],
       expansion: 0,
       opacity,
-      path: keys.map((k) => ({ frame: run.firstFrame + k, interpolation: 'linear' as const, ...run.shapes.at(k)! })),
+      path: keys.map((k) => ({ frame: firstFrame + k, interpolation: 'linear' as const, ...shapes.at(k)! })),
     };
   });
+}
+
+/**
+ * The track as one scene shape carried by the camera, with its keyframes, where that holds: at the
+ * keys, and (as keyframe selection checks) at every frame between them. Selection asks for the frames'
+ * shapes, each checked then, and shares their prepared outlines.
+ */
+function sceneRun(track: RegionTrack, options: TrackOptions): KeyedRun | undefined {
+  const { tolerance } = options;
+  const targets = new OutlineTargets(track.outlines, options);
+  const scene = sceneShapes({ motions: track.motions, outlines: track.outlines, hole: track.kind === 'hole' }, targets, tolerance, SCENE_FIT_SHARE * tolerance);
+  if (!scene) return undefined;
+  const keys = selectKeyframes(scene.shapes, targets, tolerance, scene.deviations);
+  return scene.hold(keys) ? { firstFrame: track.firstFrame, shapes: scene.shapes, keys } : undefined;
 }
 
 /** Whether any point of the outline lies inside the frame rather than on its edge. */

@@ -12,7 +12,7 @@ import { trace } from './trace.ts';
 import { fitContour, featureReach } from './fit.ts';
 import { flattenPath } from './bezier.ts';
 import { PolylineIndex } from './nearest.ts';
-import { OutlineTarget, pathDeviation, type Deviation, type FrameBox, type Shapes } from './keyframes.ts';
+import { OutlineTarget, pathDeviation, type Deviation, type Deviations, type FrameBox, type OutlineTargets, type Shapes } from './keyframes.ts';
 
 /**
  * Share of the tolerance the scene shape may be fitted to the mosaic with: less than a frame-by-frame
@@ -47,19 +47,29 @@ export interface SceneShapeInput {
   hole: boolean;
 }
 
-/** A scene shape carried to each frame, and how far each frame's shape lies from that frame's outline. */
+/**
+ * A scene shape carried to each frame. A frame's shape is checked against its outline (its camera
+ * aligned to the outline first, and nudged where the shape misses by a hair) when first asked for:
+ * the shapes that matter are the keyframes', as frames between keys show the interpolated shape,
+ * which keyframe selection checks itself.
+ */
 export interface SceneShapes {
+  /** Each frame's shape, through its camera, checked when first asked for. */
   shapes: Shapes;
-  deviations: Deviation[];
+  /** The deviations of the shapes checked so far from their outlines. */
+  deviations: Deviations;
+  /** Whether these frames' shapes (checked now where they were not yet) stay within the tolerance of their outlines. */
+  hold(frames: number[]): boolean;
 }
 
 /**
- * Per-frame shapes of one scene shape moved by the camera, when those stay within `tolerance` of every
- * frame's outline inside the frame (with each one's measured deviation); undefined when the region is
- * not rigid enough for that.
+ * One scene shape moved by the camera as every frame's shape, where its fit to the mosaic exists and
+ * holds at the shot's last and middle frames (which fail first when the region is not rigid);
+ * undefined where not. Other frames are checked when asked for (see SceneShapes).
  */
-export function sceneShapes(input: SceneShapeInput, frame: FrameBox, tolerance: number, fitTolerance: number): SceneShapes | undefined {
+export function sceneShapes(input: SceneShapeInput, targets: OutlineTargets, tolerance: number, fitTolerance: number): SceneShapes | undefined {
   const { outlines } = input;
+  const { frame } = targets;
   const toFrame: Similarity[] = [];
   let current = IDENTITY;
   input.motions.forEach((motion, t) => {
@@ -69,24 +79,29 @@ export function sceneShapes(input: SceneShapeInput, frame: FrameBox, tolerance: 
   const scene = fitSceneShape(outlines, toFrame.map(invertSimilarity), frame, input.hole, fitTolerance);
   if (!scene) return undefined;
   const points = flattenPath(scene, 0.25);
-  // Each frame's shape is made when asked for: a long shot's would take more memory than its outlines.
-  const shapes: Shapes = { length: toFrame.length, at: (t) => (toFrame[t] ? transformPath(scene, toFrame[t]) : undefined) };
   const deviations: Deviation[] = [];
-  // The ends and the middle of the shot fail first when the region is not rigid: check them first.
   // Each frame's camera is re-aligned to the scene shape itself (so that small errors do not add up)
-  // just before its check: where a frame fails, the frames after it in this order are not aligned at all.
-  const order = [toFrame.length - 1, toFrame.length >> 1, ...toFrame.keys()];
-  for (const t of new Set(order)) {
+  // just before its check. No check depends on another's, so their order does not matter.
+  const check = (t: number): Deviation => {
+    if (deviations[t]) return deviations[t];
+    const target = targets.at(t);
     toFrame[t] = alignToFrame(points, outlines[t], toFrame[t], frame, featureReach(tolerance));
-    const target = new OutlineTarget(outlines[t], frame);
-    deviations[t] = pathDeviation(shapes.at(t)!, target, tolerance, frame);
-    if (deviations[t].max <= tolerance) continue;
-    const nudged = nudgeToFit(scene, toFrame[t], target, tolerance, frame);
-    if (!nudged) return undefined;
-    toFrame[t] = nudged.camera;
-    deviations[t] = nudged.deviation;
-  }
-  return { shapes, deviations };
+    deviations[t] = pathDeviation(transformPath(scene, toFrame[t]), target, tolerance, frame);
+    const nudged = deviations[t].max > tolerance && nudgeToFit(scene, toFrame[t], target, tolerance, frame);
+    if (nudged) {
+      toFrame[t] = nudged.camera;
+      deviations[t] = nudged.deviation;
+    }
+    return deviations[t];
+  };
+  const hold = (frames: number[]) => frames.every((t) => check(t).max <= tolerance);
+  if (!hold([toFrame.length - 1, toFrame.length >> 1])) return undefined;
+  return {
+    // Each frame's shape is made when asked for: a long shot's would take more memory than its outlines.
+    shapes: { length: toFrame.length, at: (t) => (toFrame[t] ? (check(t), transformPath(scene, toFrame[t])) : undefined) },
+    deviations: { at: (t) => deviations[t] },
+    hold,
+  };
 }
 
 /**
