@@ -335,6 +335,20 @@ describe('keyframes', () => {
     assert.deepEqual(selectKeyframes(shapes.slice(0, 1), new OutlineTargets([outlineOf(shapes[0])], FRAME), 1), [0]);
   });
 
+  it('checks every frame between the keys it keeps, not only the middle frames its search tries', () => {
+    // Linear motion, but frame 7 jolts 3 px aside: every span's middle frame holds, frame 7 does not.
+    const shapes = Array.from({ length: 30 }, (_, f) => square(100 + 3.7 * f + (f === 7 ? 3 : 0), 200 - 1.3 * f));
+    const keys = selectKeyframes(shapes, new OutlineTargets(shapes.map(outlineOf), FRAME), 1);
+    assert.ok(keys.length > 2 && keys[0] === 0 && keys[keys.length - 1] === 29, `keys ${keys.join(', ')}`);
+    for (let k = 0; k + 1 < keys.length; k++) {
+      for (let f = keys[k]; f <= keys[k + 1]; f++) {
+        const shape = lerpPath(shapes[keys[k]], shapes[keys[k + 1]], (f - keys[k]) / (keys[k + 1] - keys[k]));
+        const d = outlineDistance(flattenPath(shape, 0.01), flattenPath(shapes[f], 0.01), FRAME.width, FRAME.height);
+        assert.ok(d <= 1, `frame ${f} between keys ${keys[k]} and ${keys[k + 1]}: ${d.toFixed(2)} px`);
+      }
+    }
+  });
+
   it('adds keys where interpolation would drift, and keeps every frame between keys within the tolerance', (t) => {
     // A square moving around a circle of radius 10 px: linear interpolation between keys k frames
     // apart cuts inside it by 10 (1 − cos(πk/48)) px, within 1 px up to k ≈ 6.9.
