@@ -5,7 +5,7 @@
  */
 import { useRef, useState } from 'react';
 import { reportLines, runBatch, type BatchSnapshot } from '../src/hosts/batch-queue.ts';
-import { analyseTarget, writeAnalysis } from '../src/hosts/roto-job.ts';
+import { analyseOnBackend, writeAnalysis } from '../src/hosts/roto-job.ts';
 import type { HostTarget } from '../src/hosts/types.ts';
 import { formatEta, messageOf } from './format.ts';
 import { rotoOptions, type PanelOptions } from './Options.tsx';
@@ -20,6 +20,8 @@ export function BatchQueue({ options, onBusy }: { options: PanelOptions; onBusy:
   const [snapshot, setSnapshot] = useState<BatchSnapshot | null>(null);
   const [running, setRunning] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
+  /** Said once the queue has moved from the GPU to the CPU. */
+  const [notice, setNotice] = useState<string | null>(null);
   const controller = useRef<AbortController | null>(null);
 
   async function queueSelected() {
@@ -35,6 +37,7 @@ export function BatchQueue({ options, onBusy }: { options: PanelOptions; onBusy:
   }
 
   async function run() {
+    setNotice(null);
     const abort = new AbortController();
     controller.current = abort;
     setRunning(true);
@@ -43,9 +46,8 @@ export function BatchQueue({ options, onBusy }: { options: PanelOptions; onBusy:
     const opts = rotoOptions(options);
     try {
       await runBatch(targets, async (target, { signal, onFraction }) => {
-        const segmenter = await services.createSegmenter(options.backend);
-        const analysis = await analyseTarget(services.host, segmenter, target, opts, {
-          signal, now,
+        const analysis = await analyseOnBackend(services.host, (backend) => services.createSegmenter(backend), options.backend, target, opts, {
+          signal, now, onFallback: setNotice,
           onProgress: (p) => onFraction(p.stage === 'frames' ? FRAMES_SHARE * p.done / p.total : FRAMES_SHARE + 0.05 * p.done),
         });
         const { summary } = await writeAnalysis(services.host, analysis, { signal, now });
@@ -91,6 +93,7 @@ export function BatchQueue({ options, onBusy }: { options: PanelOptions; onBusy:
           {snapshot.items.length - failed} of {snapshot.items.length} layers done{failed ? `, ${failed} not: see below` : ''}.</div>
         <pre className="ar-report" data-testid="batch-report">{reportLines(snapshot.items).join('\n')}</pre>
       </>}
+      {notice && <div className="ar-message" data-kind="notice" data-testid="batch-notice">{notice}</div>}
       {message && <div className="ar-message" data-kind="error">{message}</div>}
     </section>
   );

@@ -3,7 +3,7 @@
  * the editor's word, then the summary. Cancel or Discard leave the layer as it was.
  */
 import { useRef, useState } from 'react';
-import { analyseTarget, writeAnalysis, type Analysis, type RotoSummary, type StageProgress } from '../src/hosts/roto-job.ts';
+import { analyseOnBackend, writeAnalysis, type Analysis, type RotoSummary, type StageProgress } from '../src/hosts/roto-job.ts';
 import type { HostTarget, WriteReport } from '../src/hosts/types.ts';
 import { isCancel, messageOf } from './format.ts';
 import type { PanelOptions } from './Options.tsx';
@@ -49,9 +49,8 @@ export function SkyRun({ options, onBusy }: { options: PanelOptions; onBusy: (bu
     const target = targets[0];
     setPhase({ kind: 'analysing', target });
     try {
-      const segmenter = await services.createSegmenter(options.backend);
-      const analysis = await analyseTarget(services.host, segmenter, target, rotoOptions(options),
-        { signal: abort.signal, onProgress: setProgress, now: clock(services) });
+      const analysis = await analyseOnBackend(services.host, (backend) => services.createSegmenter(backend), options.backend, target, rotoOptions(options),
+        { signal: abort.signal, onProgress: setProgress, now: clock(services), onFallback: (said) => setNote((before) => (before ? `${before} ${said}` : said)) });
       if (abort.signal.aborted) return setPhase({ kind: 'cancelled' });
       setPhase({ kind: 'preview', analysis });
     } catch (error) {

@@ -4,9 +4,10 @@
  * same components run in CEP, in UXP and in a test page.
  */
 import { createContext, useContext } from 'react';
+import type { BackendChoice } from '../src/core/segment/session.ts';
 import type { Host, Segmenter } from '../src/hosts/types.ts';
 
-export type BackendChoice = 'auto' | 'webgpu' | 'wasm';
+export type { BackendChoice } from '../src/core/segment/session.ts';
 
 export interface PanelServices {
   host: Host;

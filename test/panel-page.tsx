@@ -6,7 +6,7 @@
  * onnxruntime-web's single-threaded WASM (its .wasm is served beside the bundle).
  * `window.autorotoTest` sets a scene up and reads the layers (and the documents written) back.
  */
-import { Segmenter, SkyModel } from '../src/core/segment/index.ts';
+import { GpuLostError, Segmenter, SkyModel } from '../src/core/segment/index.ts';
 import { renderDocument } from '../src/core/render.ts';
 import type { RotoDocument } from '../src/core/document.ts';
 import type { RgbFrame } from '../src/core/types.ts';
@@ -30,6 +30,11 @@ export interface PanelScene {
   comps: { name: string; locked?: boolean }[];
   /** Milliseconds the host takes to deliver each frame (a slow decode), so a test can click Cancel mid-run. */
   frameDelayMs?: number;
+  /**
+   * The panel's first shot on a backend other than WASM loses its GPU after this many mattes, as the
+   * Segmenter reports a lost WebGPU device (GpuLostError); shots after it get the real segmenter.
+   */
+  gpuLostAfter?: number;
 }
 
 export interface LayerState {
@@ -47,6 +52,8 @@ export interface PanelTestApi {
   layers(): LayerState[];
   undo(): { begun: number; ended: number };
   rasters(index: number, frame: number): Rasters;
+  /** The backends the panel asked segmenters for, in order. */
+  backendsAsked(): string[];
 }
 
 declare global {
@@ -60,9 +67,23 @@ let model: Promise<SkyModel> | undefined;
 let ae: AfterEffectsDouble;
 let layers: AVLayer[] = [];
 const written = new Map<string, RotoDocument>();
+const backendsAsked: string[] = [];
+
+/** The real segmenter, stopped by GpuLostError after `after` mattes. */
+function losingGpu(segmenter: Segmenter, after: number): Pick<Segmenter, 'segment'> {
+  return {
+    async *segment(frames, options) {
+      let made = 0;
+      for await (const matte of segmenter.segment(frames, options)) {
+        if (made++ === after) throw new GpuLostError('Device was destroyed.');
+        yield matte;
+      }
+    },
+  };
+}
 
 window.autorotoTest = {
-  async setup({ shot, comps, frameDelayMs = 0 }) {
+  async setup({ shot, comps, frameDelayMs = 0, gpuLostAfter }) {
     model ??= fetchBytes('/sky.onnx').then((bytes) => SkyModel.load(bytes, { backend: 'wasm', threads: 1, source: '/sky.onnx' }));
     const [rgb] = await Promise.all([fetchBytes('/frames.rgb'), model]);
     const size = shot.width * shot.height * 3;
@@ -103,10 +124,16 @@ window.autorotoTest = {
           return report;
         },
       },
-      createSegmenter: async () => new Segmenter(await model!),
-      backends: ['wasm'],
+      createSegmenter: async (backend) => {
+        backendsAsked.push(backend);
+        const segmenter = new Segmenter(await model!);
+        if (gpuLostAfter === undefined || backend === 'wasm' || backendsAsked.length > 1) return segmenter;
+        return losingGpu(segmenter, gpuLostAfter);
+      },
+      backends: gpuLostAfter === undefined ? ['wasm'] : ['auto', 'wasm'],
     });
   },
+  backendsAsked: () => [...backendsAsked],
   layers: () => layers.map((layer) => ({ masks: readMasks(layer).map((m) => ({ name: m.name, pathKeys: m.path.keys.length })) })),
   undo: () => ({ begun: ae.undo.begun, ended: ae.undo.ended }),
   rasters(index, frame) {

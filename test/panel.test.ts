@@ -27,7 +27,9 @@ import { InferenceClient, serveInference, type Port, type Reply, type Request } 
 import { iou } from '../src/core/metrics.ts';
 import type { Matte, RgbFrame } from '../src/core/types.ts';
 import { afterEffectsDom, createAfterEffectsUxpHost } from '../src/hosts/aftereffects-uxp.ts';
-import { analyseTarget } from '../src/hosts/roto-job.ts';
+import { analyseOnBackend, analyseTarget } from '../src/hosts/roto-job.ts';
+import { GpuLostError } from '../src/core/segment/gpu-lost.ts';
+import type { BackendChoice } from '../src/core/segment/session.ts';
 import { openFootage } from '../src/node/footage.ts';
 import { DEFAULT_MODEL_PATH } from '../src/node/model.ts';
 import { readMattePng } from '../src/node/png.ts';
@@ -220,6 +222,28 @@ describe('the panel in Chromium, on real frames with the real model', { skip: ch
     assert.deepEqual(await undo(page), { begun: 2, ended: 2 });
     await page.close();
   });
+
+  it('goes on with a batch on the CPU when the GPU is lost part way through its first item, and says so', async () => {
+    const page = await openPanel({ shot: SHOT, comps: [{ name: 'Harbour' }, { name: 'Cliffs' }], gpuLostAfter: 3 });
+    await page.getByTestId('tab-batch').click();
+    await page.getByTestId('queue').click();
+    const items = page.getByTestId('queue-items').locator('li');
+    await assertEventually(async () => (await items.count()) === 2);
+    await page.getByTestId('run-batch').click();
+    await page.getByTestId('batch-done').waitFor({ timeout: 60_000 });
+    assert.deepEqual(await items.evaluateAll((li) => li.map((e) => e.getAttribute('data-status'))), ['done', 'done']);
+    assert.equal(await page.getByTestId('batch-notice').textContent(),
+      'The GPU stopped during Harbour / Harbour.mov (Device was destroyed): it was analysed again on the CPU (WASM), which runs the shots after it too.');
+    // Auto (the default) for the first item, WASM for it again, Auto for the next (which the webview answers with WASM).
+    assert.deepEqual(await page.evaluate(() => window.autorotoTest.backendsAsked()), ['auto', 'wasm', 'auto']);
+    const state = await layers(page);
+    assert.ok(state.every((layer) => layer.masks.length >= 1), 'both layers have their masks');
+    assert.deepEqual(await undo(page), { begun: 2, ended: 2 }, 'one undo group per layer, none for the shot the GPU dropped');
+    // The first layer's masks are those of a whole run on the CPU: the same as the second's, on the same footage.
+    const [harbour, cliffs] = [await rasters(page, 0, PREVIEW_FRAME), await rasters(page, 1, PREVIEW_FRAME)];
+    assert.equal(harbour.doc, cliffs.doc);
+    await page.close();
+  });
 });
 
 /** Two ends of a postMessage channel in one process; messages are structured-cloned, as postMessage does. */
@@ -270,6 +294,59 @@ describe('the inference webview protocol', () => {
     for await (const frame of client.frames('/shots/Harbour.mov', 0, 9)) { assert.equal(frame.width, SYNTHETIC.width); break; }
     assert.equal(log.at(-1)?.type, 'cancel');
     assert.deepEqual(await client.png(3, 2, new Uint8Array(6)), Uint8Array.of(3, 2, 6));
+    stop();
+  });
+
+  it('runs a shot whose GPU is lost part way again on WASM (on auto), and keeps to WASM after; on webgpu the shot fails saying why', { timeout: 30_000 }, async () => {
+    const [clientPort, serverPort] = channel([]);
+    const footage = skyFootage({ ...SYNTHETIC, frameCount: 10 });
+    const loads: string[] = [];
+    const stop = serveInference(serverPort, {
+      load: async (backend) => {
+        loads.push(backend);
+        if (backend === 'wasm') return { backend: 'wasm', segmenter: () => thresholdSegmenter() };
+        // A WebGPU segmenter whose device is lost at the fourth frame, as the Segmenter reports it.
+        return {
+          backend: 'webgpu',
+          segmenter: () => ({
+            async *segment(frames, options) {
+              let f = 0;
+              for await (const matte of thresholdSegmenter(0, true).segment(frames, options)) {
+                if (++f === 4) throw new GpuLostError('Device was destroyed.');
+                yield matte;
+              }
+            },
+          }),
+        };
+      },
+      openFootage: async () => footage,
+      png: async () => new Uint8Array(0),
+    });
+    const client = new InferenceClient(clientPort);
+    const ae = new AfterEffectsDouble();
+    const plate = ae.importFootage('/shots/Harbour.mov', SYNTHETIC.width, SYNTHETIC.height, SYNTHETIC.frameRate, 10 / SYNTHETIC.frameRate);
+    ae.app.project.items.addComp('Harbour', SYNTHETIC.width, SYNTHETIC.height, 1, 10 / SYNTHETIC.frameRate, SYNTHETIC.frameRate).layers.add(plate).selected = true;
+    const dom = afterEffectsDom(ae.globals() as unknown as Parameters<typeof afterEffectsDom>[0]);
+    const host = createAfterEffectsUxpHost(dom, client.openFootage);
+    const [target] = await host.selectedTargets();
+    // As the UXP entry makes them: load (answered at once for the model already loaded), then a shot.
+    const createSegmenter = async (backend: BackendChoice) => (await client.load(backend), client.segmenter());
+
+    const said: string[] = [];
+    const progress: number[] = [];
+    const analysis = await analyseOnBackend(host, createSegmenter, 'auto', target, { range: 'layer' },
+      { onFallback: (m) => said.push(m), onProgress: (p) => p.stage === 'frames' && progress.push(p.done) });
+    const onCpu = await analyseTarget(createAfterEffectsUxpHost(dom, async () => footage), thresholdSegmenter(), target, { range: 'layer' });
+    assert.deepEqual(analysis.doc, onCpu.doc, 'the roto of the whole shot on WASM');
+    assert.deepEqual(progress, [1, 2, 3, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 'three frames on the GPU, then the shot again from its first');
+    assert.deepEqual(said, ['The GPU stopped during Harbour / Harbour.mov (Device was destroyed): it was analysed again on the CPU (WASM), which runs the shots after it too.']);
+    assert.deepEqual(loads, ['auto', 'wasm']);
+    assert.equal(await client.load('auto'), 'wasm', 'auto stays on WASM once a GPU was lost');
+
+    // Asked for by name, WebGPU is not swapped for the CPU: the shot fails, saying why.
+    await assert.rejects(analyseOnBackend(host, createSegmenter, 'webgpu', target, { range: 'layer' }, { onFallback: (m) => said.push(m) }),
+      (error: Error) => error instanceof GpuLostError && /^The GPU stopped during the shot \(Device was destroyed\): run it again, or choose the WASM backend\.$/.test(error.message));
+    assert.equal(said.length, 1);
     stop();
   });
 });

@@ -110,9 +110,10 @@ describe('resize, stabilise and refine as WebGPU shaders (SwiftShader) against T
     });
   }
 
-  it('a device lost mid-shot gives an error that says what happened and what to do', async (t) => {
-    const { missing, message } = await page!.call<{ missing?: string; message?: string }>('loseDevice', 'small', 160, 120);
+  it('a device lost mid-shot gives GpuLostError, which says what happened (a host then runs the shot on the CPU)', async (t) => {
+    const { missing, name, message } = await page!.call<{ missing?: string; name?: string; message?: string }>('loseDevice', 'small', 160, 120);
     if (missing) return t.skip(`no WebGPU adapter in headless Chromium with ${WEBGPU_FLAGS.join(' ')}: ${missing}`);
-    assert.match(message!, /^the GPU stopped while segmenting \(.+\); run again, or choose the WASM backend$/);
+    assert.equal(name, 'GpuLostError', message);
+    assert.match(message!, /^The GPU stopped during the shot \(.+\): run it again, or choose the WASM backend\.$/);
   });
 });

@@ -31,7 +31,7 @@ import type { Matte, RgbFrame } from '../src/core/types.ts';
 import { validationImages } from '../src/eval/validation.ts';
 import { openFootage } from '../src/node/footage.ts';
 import { DEFAULT_MODEL_PATH } from '../src/node/model.ts';
-import type { PageAdapter, PageMatte } from './browser/segment-page.ts';
+import type { PageAdapter, PageLoss, PageMatte } from './browser/segment-page.ts';
 import { chromiumSkip } from './helpers/chromium.ts';
 import { openWebgpuPage, WEBGPU_FLAGS, type WebgpuPage } from './helpers/webgpu-page.ts';
 
@@ -156,5 +156,15 @@ describe('segment stage in Chromium (WebGPU on SwiftShader, WASM) against WASM i
       assert.ok(r.iou >= 0.999, `frame ${f}: ${show(r)}`);
       assert.ok(r.maxAbs < 1e-4, `frame ${f}: ${show(r)}`);
     });
+  });
+
+  // Last: it destroys onnxruntime-web's device, which the page cannot make again.
+  it('fails a shot whose GPU is lost with GpuLostError, which says so (a host then runs the shot on the CPU)', async (t) => {
+    if (gpu.missing) return t.skip(`no WebGPU adapter: ${gpu.missing}`);
+    const result = await page!.call<PageLoss>('segmentOnLostDevice', frame.width, frame.height, FRAMES);
+    t.diagnostic(JSON.stringify(result));
+    assert.equal(result.mattes, 0);
+    assert.equal(result.error?.name, 'GpuLostError', JSON.stringify(result.error));
+    assert.match(result.error!.message, /^The GPU stopped during the shot \(.+\): run it again, or choose the WASM backend\.$/);
   });
 });

@@ -66,15 +66,13 @@ function createHost(client: InferenceClient): Host {
 }
 
 const { client, ready } = startWebview();
-let loaded: string | null = null;
 mountPanel(document.getElementById('root')!, {
   host: createHost(client),
   async createSegmenter(backend) {
     await ready;
-    if (loaded !== backend) {
-      await client.load(backend);
-      loaded = backend;
-    }
+    // The webview keeps the model it loaded last and answers at once for the same backend; after a
+    // lost GPU it makes one again (on WASM for 'auto').
+    await client.load(backend);
     return client.segmenter();
   },
 });

@@ -9,6 +9,7 @@
  */
 import type { Matte, RgbFrame } from '../../src/core/types.ts';
 import type { Footage, OpenFootage, Segmenter } from '../../src/hosts/types.ts';
+import { GpuLostError } from '../../src/core/segment/gpu-lost.ts';
 import type { BackendChoice } from '../services.ts';
 
 export type Request =
@@ -41,7 +42,8 @@ export type Reply =
   | { id: number; type: 'matte'; matte: Matte }
   | { id: number; type: 'png'; bytes: Uint8Array }
   | { id: number; type: 'done' }
-  | { id: number; type: 'error'; message: string };
+  /** A failed request; `gpuLost` is the reason where the shot failed because its GPU was lost (GpuLostError). */
+  | { id: number; type: 'error'; message: string; gpuLost?: string };
 
 /** One end of a postMessage channel. */
 export interface Port<Out, In> {
@@ -74,7 +76,7 @@ export class InferenceClient {
   request<T extends Reply['type']>(request: WithoutId<Request>, expect: T): Promise<Extract<Reply, { type: T }>> {
     return new Promise((resolve, reject) => {
       this.send(request, (reply) => {
-        if (reply.type === 'error') reject(new Error(reply.message));
+        if (reply.type === 'error') reject(reply.gpuLost === undefined ? new Error(reply.message) : new GpuLostError(reply.gpuLost));
         else if (reply.type === expect) resolve(reply as Extract<Reply, { type: T }>);
         else reject(new Error(`Autoroto's inference page answered ${reply.type} to ${request.type}`));
         return true;
@@ -197,6 +199,8 @@ class FrameQueue implements AsyncIterable<RgbFrame> {
 export function serveInference(port: Port<Reply, Request>, backend: InferenceBackend): () => void {
   let model: Awaited<ReturnType<InferenceBackend['load']>> | null = null;
   let loadedWith: BackendChoice | null = null;
+  /** Once a shot's GPU was lost, 'auto' means WASM for the rest of this page's life: onnxruntime-web keeps its one device. */
+  let gpuLost = false;
   const footage = new Map<string, Footage>();
   const shots = new Map<number, { queue: FrameQueue; mattes: AsyncIterator<Matte> }>();
   const streams = new Map<number, { stop: boolean }>();
@@ -205,12 +209,14 @@ export function serveInference(port: Port<Reply, Request>, backend: InferenceBac
   async function answer(request: Request): Promise<void> {
     const { id } = request;
     switch (request.type) {
-      case 'load':
-        if (!model || loadedWith !== request.backend) {
-          model = await backend.load(request.backend);
-          loadedWith = request.backend;
+      case 'load': {
+        const wanted = gpuLost && request.backend === 'auto' ? 'wasm' : request.backend;
+        if (!model || loadedWith !== wanted) {
+          model = await backend.load(wanted);
+          loadedWith = wanted;
         }
         return port.post({ id, type: 'loaded', backend: model.backend });
+      }
       case 'open': {
         const opened = await backend.openFootage(request.path);
         footage.set(request.path, opened);
@@ -264,6 +270,12 @@ export function serveInference(port: Port<Reply, Request>, backend: InferenceBac
   }
 
   return port.listen((request) => {
-    answer(request).catch((error: unknown) => port.post({ id: request.id, type: 'error', message: error instanceof Error ? error.message : String(error) }));
+    answer(request).catch((error: unknown) => {
+      if (!(error instanceof GpuLostError)) return port.post({ id: request.id, type: 'error', message: error instanceof Error ? error.message : String(error) });
+      // The model's device is gone: the next load makes a model again.
+      gpuLost = true;
+      model = null;
+      port.post({ id: request.id, type: 'error', message: error.message, gpuLost: error.reason });
+    });
   });
 }

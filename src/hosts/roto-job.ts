@@ -2,11 +2,14 @@
  * One Auto-roto run on one target, in two steps so the panel can show a preview between them:
  * `analyseTarget` (frames → segmenter → RotoBuilder → roto document; writes nothing) and
  * `writeAnalysis` (the host's one-undo-group write). Progress is per stage with an ETA. A cancel
- * (the signal) stops the analysis where it is; nothing has been written then.
+ * (the signal) stops the analysis where it is; nothing has been written then. analyseOnBackend runs a
+ * shot again on the CPU where its GPU was lost.
  */
 import type { Matte } from '../core/types.ts';
 import type { RotoDocument } from '../core/document.ts';
 import { RotoBuilder, modelMatteDefaults } from '../core/pipeline.ts';
+import { GpuLostError } from '../core/segment/gpu-lost.ts';
+import type { BackendChoice } from '../core/segment/session.ts';
 import { throwIfCancelled } from './errors.ts';
 import type { FrameRange, Host, HostTarget, RangeChoice, Segmenter, WriteReport } from './types.ts';
 
@@ -101,6 +104,26 @@ export async function analyseTarget(host: Host, segmenter: Segmenter, target: Ho
   throwIfCancelled(signal);
   onProgress?.({ stage: 'track', done: 1, total: 1, etaSeconds: 0 });
   return { target, doc, range, preview: preview!, seconds: (now() - started) / 1000 };
+}
+
+/** Makes a fresh segmenter for one shot on a backend ('auto': WebGPU where there is one, else WASM). */
+export type CreateSegmenter = (backend: BackendChoice) => Promise<Segmenter>;
+
+/**
+ * analyseTarget with a segmenter for `backend`. On 'auto', a shot whose GPU was lost part way
+ * (GpuLostError: a driver reset, the GPU out of memory) is analysed again from its first frame on the
+ * CPU (WASM), and `onFallback` says so: a batch left to run goes on. Nothing was written either way.
+ * Where WebGPU was asked for by name, the error stands.
+ */
+export async function analyseOnBackend(host: Host, createSegmenter: CreateSegmenter, backend: BackendChoice, target: HostTarget,
+  options: RotoOptions, context: RunContext & { onFallback?: (message: string) => void } = {}): Promise<Analysis> {
+  try {
+    return await analyseTarget(host, await createSegmenter(backend), target, options, context);
+  } catch (error) {
+    if (!(error instanceof GpuLostError) || backend !== 'auto' || context.signal?.aborted) throw error;
+    context.onFallback?.(`The GPU stopped during ${target.container} / ${target.name} (${error.reason}): it was analysed again on the CPU (WASM), which runs the shots after it too.`);
+    return analyseTarget(host, await createSegmenter('wasm'), target, options, context);
+  }
 }
 
 export function summarize(doc: RotoDocument, seconds: number): RotoSummary {

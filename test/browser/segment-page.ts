@@ -94,4 +94,28 @@ async function segment(backend: Backend, width: number, height: number, frames: 
   }
 }
 
-(globalThis as { autoroto?: unknown }).autoroto = { adapter, segment };
+/** What segmenting a shot of /frame.rgb on WebGPU gave when the network's device was lost (destroyed) before its first frame. */
+export interface PageLoss {
+  mattes: number;
+  error?: { name: string; message: string; cause?: string };
+}
+
+async function segmentOnLostDevice(width: number, height: number, frames: number): Promise<PageLoss> {
+  const [modelBytes, rgb] = await Promise.all([fetchBytes('/sky.onnx'), fetchBytes('/frame.rgb')]);
+  const model = await SkyModel.load(modelBytes, { backend: 'webgpu', threads: 1, source: '/sky.onnx' });
+  const gpu = await requestStagesDevice();
+  // onnxruntime-web's device, which the network and the stages run on: no WebGPU work in this page after it.
+  model.device!.destroy();
+  let mattes = 0;
+  try {
+    for await (const _ of new Segmenter(model, { gpu }).segment(Array.from({ length: frames }, () => ({ width, height, data: rgb })))) mattes++;
+    return { mattes };
+  } catch (error) {
+    const e = error as Error;
+    return { mattes, error: { name: e.name, message: e.message, cause: e.cause instanceof Error ? e.cause.message : undefined } };
+  } finally {
+    gpu?.destroy();
+  }
+}
+
+(globalThis as { autoroto?: unknown }).autoroto = { adapter, segment, segmentOnLostDevice };

@@ -99,7 +99,7 @@ async function compare(name: string, width: number, height: number, frameCount: 
 }
 
 /** The error GpuStages gives when its device is lost mid-shot (destroyed here, as a driver reset would). */
-async function loseDevice(name: string, width: number, height: number): Promise<{ missing?: string; message?: string }> {
+async function loseDevice(name: string, width: number, height: number): Promise<{ missing?: string; name?: string; message?: string }> {
   const { adapter, missing } = await pageAdapter();
   if (!adapter) return { missing };
   const device = await adapter.requestDevice();
@@ -114,7 +114,7 @@ async function loseDevice(name: string, width: number, height: number): Promise<
     await gpu.refine(frame);
     return { message: 'no error' };
   } catch (error) {
-    return { message: (error as Error).message };
+    return { name: (error as Error).name, message: (error as Error).message };
   }
 }
 

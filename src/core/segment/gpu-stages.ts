@@ -13,6 +13,7 @@
  */
 import type { Matte, RgbFrame } from '../types.ts';
 import type { Affine } from './global-motion.ts';
+import { GpuLostError, lostDevice } from './gpu-lost.ts';
 import type { GuidedFilterOptions } from './guided-filter.ts';
 import { APPLY_MODEL, BOX_MEAN, GUIDE_PRODUCTS, GUIDE_SOLVE, RESIZE_COLUMNS, RESIZE_ROWS, SHOT_BYTES, STABILISE } from './gpu-shaders.ts';
 import { axisWeights, lumaOfPlanes } from './resample.ts';
@@ -213,7 +214,8 @@ export class GpuStages implements ShotStages {
       await read.mapAsync(GPUMapMode.READ, 0, into.byteLength);
     } catch (error) {
       // A device lost to a driver reset, sleep or another app rejects every read after it.
-      throw new Error(`the GPU stopped while segmenting (${(error as Error).message}); run again, or choose the WASM backend`, { cause: error });
+      const lost = await lostDevice([this.gpu]);
+      throw lost === undefined ? error : new GpuLostError(lost, { cause: error });
     }
     into.set(new Float32Array(read.getMappedRange(0, into.byteLength)));
     read.unmap();

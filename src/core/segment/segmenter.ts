@@ -18,6 +18,7 @@
 import type { Matte, RgbFrame } from '../types.ts';
 import { cameraMotionOf } from './camera-motion.ts';
 import { GpuStages } from './gpu-stages.ts';
+import { GpuLostError, lostDevice } from './gpu-lost.ts';
 import { DEFAULT_GUIDED_FILTER, type GuidedFilterOptions } from './guided-filter.ts';
 import type { SkyNetwork } from './session.ts';
 import { CpuStages, type ShotStages, type StagesDevice } from './shot-stages.ts';
@@ -188,6 +189,11 @@ export class Segmenter {
         const started = await finish(running);
         if (started) yield await started.matte;
       }
+    } catch (error) {
+      // A lost device fails whatever waited on it (the network's runs, the stages' read-backs), with
+      // errors that mostly do not say so.
+      const lost = error instanceof CancelledError || error instanceof GpuLostError ? undefined : await lostDevice([this.model.device, this.options.gpu]);
+      throw lost === undefined ? error : new GpuLostError(lost, { cause: error });
     } finally {
       shot?.dispose();
     }
