@@ -5,15 +5,15 @@
  * hand-held shots over held-out stills, and clear errors for a missing or corrupt model file.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { iou, threshold } from '../src/core/metrics.ts';
-import { CancelledError, ModelError, Segmenter, type SkyModel } from '../src/core/segment/index.ts';
+import { CancelledError, ModelError, Segmenter, SkyModel } from '../src/core/segment/index.ts';
 import { measureClipFlicker, measureFlicker } from '../src/eval/flicker-set.ts';
 import { loadLabelled, scoreValidation, segmentStill, validationImages } from '../src/eval/validation.ts';
-import { loadSkyModel } from '../src/node/model.ts';
+import { DEFAULT_MODEL_PATH, loadSkyModel } from '../src/node/model.ts';
 
 /** What the committed model reaches (models/MODEL_CARD.md), less a small margin for float differences. */
 const FLOOR = {
@@ -119,6 +119,12 @@ describe('model file errors', () => {
     const empty = join(dir, 'empty.onnx');
     await writeFile(empty, '');
     await assert.rejects(loadSkyModel(empty), (e: unknown) => e instanceof ModelError && e.message.startsWith(`${empty}: the model file is empty`));
+  });
+
+  it('WebGPU asked for in a runtime without it (a panel on a machine without WebGPU) says so in words any host can act on', async () => {
+    // Plain Node: no navigator.gpu, as a webview or CEP panel without WebGPU.
+    await assert.rejects(SkyModel.load(new Uint8Array(await readFile(DEFAULT_MODEL_PATH)), { backend: 'webgpu', source: 'sky.onnx' }),
+      (e: unknown) => e instanceof ModelError && e.message === 'sky.onnx: WebGPU was asked for but this runtime has no WebGPU adapter; choose the WASM backend, or auto');
   });
 
   it('WebGPU asked for where there is none is a clear error, not a silent fallback', async () => {

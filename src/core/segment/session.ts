@@ -99,7 +99,7 @@ export class SkyModel implements SkyNetwork {
     if (bytes.length === 0) throw new ModelError(source, 'the model file is empty; reinstall autoroto or pass a valid .onnx file');
     const wanted = options.backend ?? 'auto';
     if (wanted === 'webgpu' && !webgpuAvailable()) {
-      throw new ModelError(source, 'WebGPU was asked for but this runtime has no WebGPU adapter; use --backend wasm (or auto)');
+      throw new ModelError(source, 'WebGPU was asked for but this runtime has no WebGPU adapter; choose the WASM backend, or auto');
     }
     const backend: Backend = wanted === 'auto' ? (webgpuAvailable() ? 'webgpu' : 'wasm') : wanted;
     const runtime = options.runtime ?? ort;
