@@ -7,7 +7,7 @@ import { createContext, useContext } from 'react';
 import type { BackendChoice } from '../src/core/segment/session.ts';
 import type { Host, Segmenter } from '../src/hosts/types.ts';
 
-export type { BackendChoice } from '../src/core/segment/session.ts';
+export type { BackendChoice };
 
 export interface PanelServices {
   host: Host;

@@ -6,7 +6,7 @@
  * onnxruntime-web's single-threaded WASM (its .wasm is served beside the bundle).
  * `window.autorotoTest` sets a scene up and reads the layers (and the documents written) back.
  */
-import { GpuLostError, Segmenter, SkyModel } from '../src/core/segment/index.ts';
+import { Segmenter, SkyModel } from '../src/core/segment/index.ts';
 import { renderDocument } from '../src/core/render.ts';
 import type { RotoDocument } from '../src/core/document.ts';
 import type { RgbFrame } from '../src/core/types.ts';
@@ -15,6 +15,7 @@ import { afterEffectsDom, createAfterEffectsUxpHost } from '../src/hosts/afteref
 import type { Footage } from '../src/hosts/types.ts';
 import { AfterEffectsDouble, rasterizeLayerMasks, readMasks, type AVLayer } from './doubles/aftereffects.ts';
 import { base64, fetchBytes } from './browser/page-io.ts';
+import { losingGpu } from './doubles/sky-footage.ts';
 
 export interface PanelShot {
   width: number;
@@ -68,19 +69,6 @@ let ae: AfterEffectsDouble;
 let layers: AVLayer[] = [];
 const written = new Map<string, RotoDocument>();
 const backendsAsked: string[] = [];
-
-/** The real segmenter, stopped by GpuLostError after `after` mattes. */
-function losingGpu(segmenter: Segmenter, after: number): Pick<Segmenter, 'segment'> {
-  return {
-    async *segment(frames, options) {
-      let made = 0;
-      for await (const matte of segmenter.segment(frames, options)) {
-        if (made++ === after) throw new GpuLostError('Device was destroyed.');
-        yield matte;
-      }
-    },
-  };
-}
 
 window.autorotoTest = {
   async setup({ shot, comps, frameDelayMs = 0, gpuLostAfter }) {

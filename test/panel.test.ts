@@ -36,7 +36,7 @@ import { readMattePng } from '../src/node/png.ts';
 import { warpMatte } from '../src/synthetic/camera-move.ts';
 import { SKY_PAN_SAMPLE, skyPanMaps } from '../src/synthetic/sky-pan-sample.ts';
 import { AfterEffectsDouble } from './doubles/aftereffects.ts';
-import { skyFootage, thresholdSegmenter } from './doubles/sky-footage.ts';
+import { losingGpu, skyFootage, thresholdSegmenter } from './doubles/sky-footage.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SCREENSHOT = fileURLToPath(new URL('../docs/panel.png', import.meta.url));
@@ -306,18 +306,7 @@ describe('the inference webview protocol', () => {
         loads.push(backend);
         if (backend === 'wasm') return { backend: 'wasm', segmenter: () => thresholdSegmenter() };
         // A WebGPU segmenter whose device is lost at the fourth frame, as the Segmenter reports it.
-        return {
-          backend: 'webgpu',
-          segmenter: () => ({
-            async *segment(frames, options) {
-              let f = 0;
-              for await (const matte of thresholdSegmenter(0, true).segment(frames, options)) {
-                if (++f === 4) throw new GpuLostError('Device was destroyed.');
-                yield matte;
-              }
-            },
-          }),
-        };
+        return { backend: 'webgpu', segmenter: () => losingGpu(thresholdSegmenter(0, true), 3) };
       },
       openFootage: async () => footage,
       png: async () => new Uint8Array(0),

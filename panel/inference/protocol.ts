@@ -200,7 +200,7 @@ export function serveInference(port: Port<Reply, Request>, backend: InferenceBac
   let model: Awaited<ReturnType<InferenceBackend['load']>> | null = null;
   let loadedWith: BackendChoice | null = null;
   /** Once a shot's GPU was lost, 'auto' means WASM for the rest of this page's life: onnxruntime-web keeps its one device. */
-  let gpuLost = false;
+  let lostGpu = false;
   const footage = new Map<string, Footage>();
   const shots = new Map<number, { queue: FrameQueue; mattes: AsyncIterator<Matte> }>();
   const streams = new Map<number, { stop: boolean }>();
@@ -210,7 +210,7 @@ export function serveInference(port: Port<Reply, Request>, backend: InferenceBac
     const { id } = request;
     switch (request.type) {
       case 'load': {
-        const wanted = gpuLost && request.backend === 'auto' ? 'wasm' : request.backend;
+        const wanted = lostGpu && request.backend === 'auto' ? 'wasm' : request.backend;
         if (!model || loadedWith !== wanted) {
           model = await backend.load(wanted);
           loadedWith = wanted;
@@ -271,11 +271,13 @@ export function serveInference(port: Port<Reply, Request>, backend: InferenceBac
 
   return port.listen((request) => {
     answer(request).catch((error: unknown) => {
-      if (!(error instanceof GpuLostError)) return port.post({ id: request.id, type: 'error', message: error instanceof Error ? error.message : String(error) });
-      // The model's device is gone: the next load makes a model again.
-      gpuLost = true;
-      model = null;
-      port.post({ id: request.id, type: 'error', message: error.message, gpuLost: error.reason });
+      const gpuLost = error instanceof GpuLostError ? error.reason : undefined;
+      if (gpuLost !== undefined) {
+        // The model's device is gone: the next load makes a model again.
+        lostGpu = true;
+        model = null;
+      }
+      port.post({ id: request.id, type: 'error', message: error instanceof Error ? error.message : String(error), gpuLost });
     });
   });
 }

@@ -3,6 +3,7 @@
  * sky above a horizon that drifts and tilts over time, brown ground below) and a "segmenter" that
  * thresholds it (sky where blue dominates). Pure TypeScript, so the panel test can bundle it too.
  */
+import { GpuLostError } from '../../src/core/segment/gpu-lost.ts';
 import type { Matte, RgbFrame } from '../../src/core/types.ts';
 import type { Footage, SegmentProgress, Segmenter } from '../../src/hosts/types.ts';
 
@@ -70,6 +71,19 @@ export function thresholdSegmenter(delayMs = 0, frameBehind = false): Segmenter 
         else yield matte;
       }
       if (held) yield held;
+    },
+  };
+}
+
+/** `segmenter` whose GPU is lost after `after` mattes: the next one fails with GpuLostError, as the Segmenter reports a lost WebGPU device. */
+export function losingGpu(segmenter: Segmenter, after: number): Segmenter {
+  return {
+    async *segment(frames, options) {
+      let made = 0;
+      for await (const matte of segmenter.segment(frames, options)) {
+        if (made++ === after) throw new GpuLostError('Device was destroyed.');
+        yield matte;
+      }
     },
   };
 }
