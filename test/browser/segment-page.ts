@@ -2,7 +2,7 @@
  * Browser entry for test/webgpu.test.ts: the segment stage (src/core/segment, as hosts bundle it)
  * in a page. The test bundles this file with esbuild and serves it with the model, one RGB frame and
  * onnxruntime-web's .wasm from localhost; the page segments a shot of that frame, `frames` times over,
- * with the backend it is asked for and hands the mattes back as base64 of their Float32Array bytes.
+ * with the model and backend it is asked for and hands the mattes back as base64 of their Float32Array bytes.
  */
 import { GpuStages } from '../../src/core/segment/gpu-stages.ts';
 import { requestStagesDevice, Segmenter, SkyModel, type Backend, type StagesDevice } from '../../src/core/segment/index.ts';
@@ -27,6 +27,8 @@ export interface PageMatte {
   onNetworkDevice: boolean;
   /** Whether the network's probabilities stayed on that device for them (SkyNetwork.runOnDevice). */
   probabilityOnDevice: boolean;
+  /** Whether those runs replayed captured GPU commands (SkyModel.graphCaptured). */
+  graphCaptured?: boolean;
   /** The GPU stages' resize and refine calls, with the frame each was for, and the network's runs, in order ("resize 0", "network on device", "refine 0", …). */
   gpuCalls: string[];
   /** Model load and segmentation, ms. */
@@ -65,12 +67,12 @@ function recordGpuStages(calls: string[]): void {
 const gpuCalls: string[] = [];
 recordGpuStages(gpuCalls);
 
-/** Segments a shot of /frame.rgb (`width` × `height`, interleaved RGB), `frames` long, with /sky.onnx on `backend`. */
-async function segment(backend: Backend, width: number, height: number, frames: number): Promise<PageMatte> {
-  const [modelBytes, rgb] = await Promise.all([fetchBytes('/sky.onnx'), fetchBytes('/frame.rgb')]);
+/** Segments a shot of /frame.rgb (`width` × `height`, interleaved RGB), `frames` long, with the model at `modelPath` on `backend`. */
+async function segment(backend: Backend, width: number, height: number, frames: number, modelPath = '/sky.onnx'): Promise<PageMatte> {
+  const [modelBytes, rgb] = await Promise.all([fetchBytes(modelPath), fetchBytes('/frame.rgb')]);
   const frame: RgbFrame = { width, height, data: rgb };
   const t0 = performance.now();
-  const model = await SkyModel.load(modelBytes, { backend, threads: 1, source: '/sky.onnx' });
+  const model = await SkyModel.load(modelBytes, { backend, threads: 1, source: modelPath });
   const t1 = performance.now();
   let gpu: GPUDevice | undefined;
   try {
@@ -85,7 +87,7 @@ async function segment(backend: Backend, width: number, height: number, frames: 
       data.push(base64(new Uint8Array(matte.data.buffer, matte.data.byteOffset, matte.data.byteLength)));
     }
     return {
-      backend: model.backend, stages: segmenter.stagesRanOn, onNetworkDevice: segmenter.stagesOnNetworkDevice, probabilityOnDevice: segmenter.probabilityOnDevice, gpuCalls: [...gpuCalls], width, height, data,
+      backend: model.backend, stages: segmenter.stagesRanOn, onNetworkDevice: segmenter.stagesOnNetworkDevice, probabilityOnDevice: segmenter.probabilityOnDevice, graphCaptured: model.graphCaptured, gpuCalls: [...gpuCalls], width, height, data,
       loadMs: t1 - t0, segmentMs: performance.now() - t1,
     };
   } finally {

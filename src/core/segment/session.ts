@@ -70,6 +70,8 @@ export interface SkyNetwork {
 interface DeviceGraph {
   size: Size;
   session: ort.InferenceSession;
+  /** Whether its runs replay captured commands (see SkyModel.graphCaptured). */
+  captured: boolean;
   input: ort.Tensor;
   output: ort.Tensor;
   inputBuffer: GPUBuffer;
@@ -82,6 +84,16 @@ export class SkyModel implements SkyNetwork {
   private underWay: Promise<void> | undefined;
   /** runOnDevice's session, for the working size it last ran at. */
   private graph: DeviceGraph | undefined;
+
+  /**
+   * Whether runOnDevice's runs replay the GPU commands recorded at the first (undefined before the
+   * first). Not where the model has a layer onnxruntime-web runs on the CPU (its WebGPU provider lacks
+   * the operator): such a model cannot be captured, and its runs dispatch every layer from JavaScript,
+   * which gives the same probability more slowly.
+   */
+  get graphCaptured(): boolean | undefined {
+    return this.graph?.captured;
+  }
 
   private constructor(
     private readonly runtime: OrtRuntime, private readonly session: ort.InferenceSession, readonly backend: Backend, readonly device: GPUDevice | undefined,
@@ -132,7 +144,7 @@ export class SkyModel implements SkyNetwork {
    * Sky probability at `size` for planes on `device`, left there (SkyNetwork.runOnDevice). A run
    * replays the GPU commands recorded at the first run of its size (onnxruntime-web's graph capture):
    * a few calls instead of dispatching every layer from JavaScript, which on a fast GPU took longer than
-   * the layers themselves.
+   * the layers themselves (where the model can be captured: see graphCaptured).
    */
   runOnDevice(planes: GPUBuffer, size: Size): Promise<GPUBuffer> {
     if (!this.device || !this.bytes) return Promise.reject(new Error(`runOnDevice: the network runs on ${this.backend}, not on a WebGPU device`));
@@ -181,15 +193,22 @@ export class SkyModel implements SkyNetwork {
   private async graphFor(size: Size): Promise<DeviceGraph> {
     if (this.graph?.size.width === size.width && this.graph.size.height === size.height) return this.graph;
     await this.releaseGraph();
-    let session: ort.InferenceSession;
+    const create = (enableGraphCapture: boolean) => this.runtime.InferenceSession.create(this.bytes!, {
+      executionProviders: ['webgpu'], graphOptimizationLevel: 'all', logSeverityLevel: enableGraphCapture ? 4 : 3,
+      // The recorded commands hold for this size only (shape arithmetic runs once, on the CPU): hence a session per size.
+      enableGraphCapture, preferredOutputLocation: 'gpu-buffer',
+    });
+    let session: ort.InferenceSession, captured = true;
     try {
-      session = await this.runtime.InferenceSession.create(this.bytes!, {
-        executionProviders: ['webgpu'], graphOptimizationLevel: 'all', logSeverityLevel: 3,
-        // The recorded commands hold for this size only (shape arithmetic runs once, on the CPU): hence a session per size.
-        enableGraphCapture: true, preferredOutputLocation: 'gpu-buffer',
-      });
-    } catch (error) {
-      throw new Error(`the sky model could not be set up on the GPU for ${size.width}×${size.height} (${describe(error)}); run again, or choose the WASM backend`, { cause: error });
+      session = await create(true);
+    } catch {
+      // onnxruntime-web refuses to capture a model with a layer on the CPU (see graphCaptured).
+      captured = false;
+      try {
+        session = await create(false);
+      } catch (error) {
+        throw new Error(`the sky model could not be set up on the GPU for ${size.width}×${size.height} (${describe(error)}); run again, or choose the WASM backend`, { cause: error });
+      }
     }
     const device = this.device!, { STORAGE, COPY_SRC, COPY_DST } = GPUBufferUsage;
     const n = size.width * size.height;
@@ -197,7 +216,7 @@ export class SkyModel implements SkyNetwork {
     const outputBuffer = device.createBuffer({ size: n * 4, usage: STORAGE | COPY_SRC });
     const input = this.runtime.Tensor.fromGpuBuffer(inputBuffer, { dataType: 'float32', dims: [1, 3, size.height, size.width] });
     const output = this.runtime.Tensor.fromGpuBuffer(outputBuffer, { dataType: 'float32', dims: [1, 1, size.height, size.width] });
-    this.graph = { size: { ...size }, session, input, output, inputBuffer, outputBuffer };
+    this.graph = { size: { ...size }, session, captured, input, output, inputBuffer, outputBuffer };
     return this.graph;
   }
 
