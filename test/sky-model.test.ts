@@ -2,7 +2,7 @@
  * The shipped sky model (models/sky.onnx) through the full segment stage, on data it never trained
  * on: the validation split of ../shared/data (IoU and boundary F1 within 2 px per source set, the
  * numbers in models/MODEL_CARD.md), flicker with and without temporal stabilisation on synthetic
- * hand-held shots over held-out stills, and clear errors for a missing or corrupt model file.
+ * hand-held shots over held-out stills, and clear errors for a missing, corrupt or wrong model file.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -14,6 +14,22 @@ import { CancelledError, ModelError, Segmenter, SkyModel } from '../src/core/seg
 import { measureClipFlicker, measureFlicker } from '../src/eval/flicker-set.ts';
 import { loadLabelled, scoreValidation, segmentStill, validationImages } from '../src/eval/validation.ts';
 import { DEFAULT_MODEL_PATH, loadSkyModel } from '../src/node/model.ts';
+import { onnxModel, type OnnxValue } from './helpers/onnx-model.ts';
+
+/**
+ * A one-layer model, brightness through a 1×1 convolution (`stride` 2: every other pixel) and a
+ * logistic, with the names and shapes given: a valid ONNX file that may or may not be a sky model.
+ */
+function convModel(options: { input: OnnxValue; output: OnnxValue; channelsOut?: number; stride?: number }): Uint8Array {
+  const channels = options.channelsOut ?? 1, stride = options.stride ?? 1;
+  return onnxModel(
+    [
+      { op: 'Conv', inputs: [options.input[0], 'weight', 'bias'], outputs: ['brightness'], attributes: [{ name: 'kernel_shape', ints: [1, 1] }, { name: 'strides', ints: [stride, stride] }] },
+      { op: 'Sigmoid', inputs: ['brightness'], outputs: [options.output[0]] },
+    ],
+    [{ name: 'weight', dims: [channels, 3, 1, 1], values: new Array(3 * channels).fill(1) }, { name: 'bias', dims: [channels], values: new Array(channels).fill(-1.5) }],
+    options.input, options.output);
+}
 
 /** What the committed model reaches (models/MODEL_CARD.md), less a small margin for float differences. */
 const FLOOR = {
@@ -119,6 +135,33 @@ describe('model file errors', () => {
     const empty = join(dir, 'empty.onnx');
     await writeFile(empty, '');
     await assert.rejects(loadSkyModel(empty), (e: unknown) => e instanceof ModelError && e.message.startsWith(`${empty}: the model file is empty`));
+  });
+
+  it('a valid ONNX model that is not a sky model (other names, a fixed size, three channels out, half the resolution out) names the file and says what a sky model is', async () => {
+    const signature = 'expected rgb 1×3×H×W float32 → sky 1×1×H×W, H and W free)';
+    const bad = async (name: string, model: Uint8Array) => {
+      const path = join(dir, `${name}.onnx`);
+      await writeFile(path, model);
+      return path;
+    };
+    const names = await bad('names', convModel({ input: ['x', [1, 3, 'h', 'w']], output: ['y', [1, 1, 'h', 'w']] }));
+    await assert.rejects(loadSkyModel(names), { name: 'ModelError', message: `${names}: not an Autoroto sky model (inputs x, outputs y; ${signature}` });
+    const fixed = await bad('fixed', convModel({ input: ['rgb', [1, 3, 256, 256]], output: ['sky', [1, 1, 256, 256]] }));
+    await assert.rejects(loadSkyModel(fixed), { name: 'ModelError', message: `${fixed}: not an Autoroto sky model (rgb is 1×3×256×256; ${signature}` });
+    const three = await bad('three', convModel({ input: ['rgb', [1, 3, 'h', 'w']], output: ['sky', [1, 3, 'h', 'w']], channelsOut: 3 }));
+    await assert.rejects(loadSkyModel(three), { name: 'ModelError', message: `${three}: not an Autoroto sky model (sky is 1×3×h×w; ${signature}` });
+
+    // Its file does not say its output is half the size of its input: what it gives does, at the first frame.
+    const half = await bad('half', convModel({ input: ['rgb', [1, 3, 'h', 'w']], output: ['sky', [1, 1, 'h2', 'w2']], stride: 2 }));
+    const model = await loadSkyModel(half);
+    try {
+      const frame = { width: 64, height: 48, data: new Uint8Array(64 * 48 * 3).fill(200) };
+      await assert.rejects(async () => {
+        for await (const _ of new Segmenter(model).segment([frame])) assert.fail('no matte from a model that gives the wrong size');
+      }, (e: unknown) => e instanceof ModelError && e.message.startsWith(`${half}: not an Autoroto sky model (sky is 1×1×`) && e.message.endsWith(signature));
+    } finally {
+      await model.dispose();
+    }
   });
 
   it('WebGPU asked for in a runtime without it (a panel on a machine without WebGPU) says so in words any host can act on', async () => {

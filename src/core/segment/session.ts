@@ -37,6 +37,29 @@ function describe(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0].slice(0, 200);
 }
 
+/** What a sky model takes and gives (models/MODEL_CARD.md); H and W are free because the working size follows the footage's aspect ratio. */
+const SIGNATURE = 'rgb 1×3×H×W float32 → sky 1×1×H×W, H and W free';
+
+/**
+ * Why the session cannot be the sky model (SIGNATURE), or undefined where it can. A shape the file
+ * does not give is taken on trust (run() checks what comes out).
+ */
+function signatureProblem(session: ort.InferenceSession): string | undefined {
+  if (!session.inputNames.includes('rgb') || !session.outputNames.includes('sky')) {
+    return `inputs ${session.inputNames.join(', ')}, outputs ${session.outputNames.join(', ')}`;
+  }
+  for (const [name, channels, metadata] of [['rgb', 3, session.inputMetadata], ['sky', 1, session.outputMetadata]] as const) {
+    const value = metadata.find((m) => m.name === name);
+    if (!value?.isTensor) return `${name} is not a tensor`;
+    if (value.type !== 'float32') return `${name} is ${value.type}, not float32`;
+    const shape = value.shape, fixed = (d: number | string | undefined) => typeof d === 'number' && d > 0;
+    if (shape.length === 0) continue;
+    const wrong = shape.length !== 4 || (fixed(shape[0]) && shape[0] !== 1) || (fixed(shape[1]) && shape[1] !== channels) || fixed(shape[2]) || fixed(shape[3]);
+    if (wrong) return `${name} is ${shape.join('×')}`;
+  }
+  return undefined;
+}
+
 /**
  * What the Segmenter needs of a model: the network's sky probability for a frame's planes. A model
  * that runs `concurrent`ly (in a thread of its own, or on the GPU) works on while the caller goes
@@ -96,7 +119,10 @@ export class SkyModel implements SkyNetwork {
   }
 
   private constructor(
-    private readonly runtime: OrtRuntime, private readonly session: ort.InferenceSession, readonly backend: Backend, readonly device: GPUDevice | undefined,
+    private readonly runtime: OrtRuntime, private readonly session: ort.InferenceSession,
+    /** Names the model in error messages. */
+    private readonly source: string,
+    readonly backend: Backend, readonly device: GPUDevice | undefined,
     /** The model file, kept on WebGPU for runOnDevice's sessions. */
     private readonly bytes: Uint8Array | undefined,
   ) {}
@@ -124,12 +150,14 @@ export class SkyModel implements SkyNetwork {
       if (wanted === 'auto' && backend === 'webgpu') return SkyModel.load(bytes, { ...options, backend: 'wasm' });
       throw new ModelError(source, `not a usable ONNX sky model (${describe(error)}); reinstall autoroto or pass a valid .onnx file`, { cause: error });
     }
-    if (!session.inputNames.includes('rgb') || !session.outputNames.includes('sky')) {
-      throw new ModelError(source, `not an Autoroto sky model (inputs ${session.inputNames.join(', ')}, outputs ${session.outputNames.join(', ')}; expected rgb → sky)`);
+    const problem = signatureProblem(session);
+    if (problem) {
+      await session.release();
+      throw new ModelError(source, `not an Autoroto sky model (${problem}; expected ${SIGNATURE})`);
     }
     // onnxruntime-web's own device, made with its first WebGPU session.
     const device = backend === 'webgpu' ? await runtime.env.webgpu.device : undefined;
-    return new SkyModel(runtime, session, backend, device, device && bytes);
+    return new SkyModel(runtime, session, source, backend, device, device && bytes);
   }
 
   /**
@@ -182,6 +210,10 @@ export class SkyModel implements SkyNetwork {
     const input = planes instanceof Float32Array ? new this.runtime.Tensor('float32', planes, dims) : this.runtime.Tensor.fromGpuBuffer(planes, { dataType: 'float32', dims });
     const output = await this.session.run({ rgb: input });
     const sky = output.sky;
+    if (sky.size !== size.width * size.height) {
+      // Sizes the model left free but works out otherwise (e.g. at half resolution); the device runs fail on this too, less plainly.
+      throw new ModelError(this.source, `not an Autoroto sky model (sky is ${sky.dims.join('×')} for rgb 1×3×${size.height}×${size.width}; expected ${SIGNATURE})`);
+    }
     const data = (sky.location === 'gpu-buffer' ? await sky.getData(true) : sky.data) as Float32Array;
     input.dispose?.();
     out.set(data);
