@@ -5,7 +5,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { BezierPath, Vec2 } from '../src/core/types.ts';
+import type { BezierPath, Matte, Vec2 } from '../src/core/types.ts';
 import { Mosaic } from '../src/core/mosaic.ts';
 import { controlPointDistance, cubicPoint, flattenPath, lerpPath, segmentControls } from '../src/core/bezier.ts';
 import { OutlineTarget, OutlineTargets, pathDeviation, selectKeyframes } from '../src/core/keyframes.ts';
@@ -13,7 +13,7 @@ import { prng } from '../src/synthetic/index.ts';
 import { cameraMove, warpMatte } from '../src/synthetic/camera-move.ts';
 import { SKY_PAN_MOVE, SKY_PAN_SAMPLE } from '../src/synthetic/sky-pan-sample.ts';
 import { modelMatteDefaults } from '../src/core/pipeline.ts';
-import { trace } from '../src/core/trace.ts';
+import { trace, traceRows } from '../src/core/trace.ts';
 import { mosaicScale, sceneShapes, SCENE_FIT_SHARE } from '../src/core/scene-shape.ts';
 import { Tracker } from '../src/core/track.ts';
 import { readMattePng } from '../src/node/png.ts';
@@ -21,6 +21,14 @@ import { outlineDistance } from './helpers/roto-check.ts';
 
 /** The closed rectangle [x0, x1] × [y0, y1] as a clockwise (on screen) polygon. */
 const rectangle = (x0: number, y0: number, x1: number, y1: number) => Float64Array.from([x0, y0, x1, y0, x1, y1, x0, y1]);
+
+/** The mosaic's matte, its rows read in order and held whole here (Mosaic.rows keeps two at a time). */
+function wholeMatte(mosaic: Mosaic): Matte {
+  const rows = mosaic.rows(), { width, height } = rows;
+  const data = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) data.set(rows.data.subarray(rows.row(y), rows.row(y) + width), y * width);
+  return { width, height, data };
+}
 
 /** Length of [a0, a1] ∩ [b0, b1]. */
 const overlap = (a0: number, a1: number, b0: number, b1: number) => Math.max(0, Math.min(a1, b1) - Math.max(a0, b0));
@@ -38,7 +46,7 @@ describe('mosaic', () => {
       const x1 = Math.min(region[2], ox + frame.width) - ox, y1 = Math.min(region[3], oy + frame.height) - oy;
       mosaic.add(rectangle(x0, y0, x1, y1), frame.width, frame.height, { a: 1, b: 0, tx: ox, ty: oy });
     }
-    const matte = mosaic.matte();
+    const matte = wholeMatte(mosaic);
     let checked = 0;
     for (let y = 0; y < 24; y++) {
       for (let x = 0; x < 40; x++) {
@@ -69,7 +77,7 @@ describe('mosaic', () => {
       const sky = Float64Array.from([0, 0, 1001, 0, 1001, 300, 0, 200]);
       mosaic.add(sky, frame.width, frame.height, { a: 2 * (1 + hair(2e-5)), b: hair(2e-5), tx: 16 + hair(0.04), ty: 16 + hair(0.08) });
     }
-    const { data } = mosaic.matte();
+    const { data } = wholeMatte(mosaic);
     // Right of the views (x ≥ 2020 in the mosaic), rows inside the sky take the sky's value (with a
     // pixel counted as seen at any coverage above 1e-6, 360 of these were not sky).
     let cracks = 0;
@@ -82,17 +90,52 @@ describe('mosaic', () => {
     const frame = { width: 20, height: 20 };
     mosaic.add(rectangle(0, 0, 20, 10), frame.width, frame.height, { a: 1, b: 0, tx: 0, ty: 0 });
     mosaic.add(rectangle(0, 0, 20, 5), frame.width, frame.height, { a: 1, b: 0, tx: 0, ty: 0 });
-    const { data } = mosaic.matte();
+    const { data } = wholeMatte(mosaic);
     assert.ok(Math.abs(data[2 * 20 + 7] - 1) < 1e-6);
     assert.ok(Math.abs(data[7 * 20 + 7] - 0.5) < 1e-6);
     assert.ok(Math.abs(data[12 * 20 + 7]) < 1e-6);
+  });
+
+  it('fills rows no view saw between two views from the nearer seen row (the lower of two as near), and rows below every view from the last', () => {
+    // A 10×4 frame seen at rows 0–3 (all of it inside the region) and at rows 9–12 (none of it): rows 4–8 and 13 no view saw.
+    const mosaic = new Mosaic(10, 14);
+    mosaic.add(rectangle(0, 0, 10, 4), 10, 4, { a: 1, b: 0, tx: 0, ty: 0 });
+    mosaic.add(new Float64Array(0), 10, 4, { a: 1, b: 0, tx: 0, ty: 9 });
+    const { data } = wholeMatte(mosaic);
+    const rows = Array.from({ length: 14 }, (_, y) => Array.from(data.subarray(10 * y, 10 * y + 10)));
+    rows.forEach((row, y) => assert.deepEqual(row, new Array(10).fill(y <= 5 ? 1 : 0), `row ${y}`));
+  });
+
+  it('reads the same a row at a time as whole: its traced outlines are the ones traced from the whole matte', () => {
+    // A skyline with hair-thin spires and a separate patch of sky, seen by 40 views panning and turning slightly.
+    const frame = { width: 160, height: 90 };
+    const skyline = Float64Array.from([0, 0, 160, 0, 160, 50, 140, 50, 138.5, 20.25, 137, 50, 90, 50, 90, 35.5, 70, 35.5, 70, 60, 30, 60, 29.75, 12, 29.5, 60, 0, 60]);
+    const patch = Float64Array.from([100, 70, 120, 66.5, 126, 80, 104, 84.25]);
+    const build = () => {
+      const mosaic = new Mosaic(2 * 260, 2 * 130);
+      for (let k = 0; k < 40; k++) {
+        const turn = 0.004 * Math.sin(k / 7);
+        const toMosaic = { a: 2 * Math.cos(turn), b: 2 * Math.sin(turn), tx: 2 * (8 + 2.3 * k), ty: 2 * (10 + 0.7 * k) };
+        mosaic.add(skyline, frame.width, frame.height, toMosaic);
+        mosaic.add(patch, frame.width, frame.height, toMosaic);
+      }
+      return mosaic;
+    };
+    const whole = trace(wholeMatte(build()), { minArea: 16 }).regions;
+    const byRows = traceRows(build().rows(), { minArea: 16 }).regions;
+    assert.ok(whole.length >= 2, `${whole.length} regions`);
+    assert.equal(byRows.length, whole.length);
+    byRows.forEach((region, i) => {
+      assert.deepEqual(region.outer.points, whole[i].outer.points);
+      assert.deepEqual(region.holes.map((h) => h.points), whole[i].holes.map((h) => h.points));
+    });
   });
 
   it('maps each frame by its similarity: a frame at half scale covers a quarter of the pixels', () => {
     // A 10×10 frame whose outline is its whole view, mapped at scale 2 and turned 90°: a 20×20 square.
     const mosaic = new Mosaic(30, 30);
     mosaic.add(rectangle(0, 0, 10, 10), 10, 10, { a: 0, b: 2, tx: 25, ty: 3 });
-    const { data } = mosaic.matte();
+    const { data } = wholeMatte(mosaic);
     let sum = 0;
     for (let y = 3; y < 23; y++) for (let x = 5; x < 25; x++) sum += data[y * 30 + x];
     assert.ok(Math.abs(sum - 400) < 1e-3, `covered ${sum} px² of 400`);

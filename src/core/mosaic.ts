@@ -3,9 +3,9 @@
  * exact area coverage, on which scene pixels are inside the region, within that frame's view.
  * The average is a matte of the whole scene the shot saw, wider than any one frame.
  */
-import type { Matte } from './types.ts';
 import { applySimilarity, type Similarity } from './motion.ts';
 import { EdgeSweep } from './coverage.ts';
+import type { MatteRows } from './trace.ts';
 
 /**
  * Views must cover this share of a pixel, summed, for it to count as seen; less is filled as unseen.
@@ -44,57 +44,119 @@ export class Mosaic {
   }
 
   /**
-   * The mosaic's matte: the share of views that saw each pixel inside the region. Pixels no view saw
-   * take the value of the nearest seen pixel along their row, and rows no view saw copy the nearest
-   * row that has one: the region simply goes on there, so its outline does not cut into a frame where
-   * some other frame's view ended. The mosaic is used up.
+   * The mosaic's matte, made a row at a time as it is read (see MatteRows; the whole matte of a long
+   * pan would take tens of MB): the share of views that saw each pixel inside the region. Pixels no
+   * view saw take the value of the nearest seen pixel along their row, and rows no view saw copy the
+   * nearest row that has one (the lower of two as near): the region simply goes on there, so its
+   * outline does not cut into a frame where some other frame's view ended. The mosaic is used up.
    */
-  matte(): Matte {
-    const { width, height } = this;
-    const data = new Float32Array(width * height);
-    const insideRow = new Float32Array(width), seenRow = new Float32Array(width);
-    const seen = new Uint8Array(width);
-    const rowSeen: boolean[] = [];
-    for (let y = 0; y < height; y++) {
-      insideRow.fill(0);
-      seenRow.fill(0);
-      this.inside.depositRow(y, insideRow);
-      this.seen.depositRow(y, seenRow);
-      const row = y * width;
-      // The running sums along the row turn the accumulated edges into summed coverage.
-      let any = false, insideSum = 0, viewSum = 0;
-      for (let x = 0; x < width; x++) {
-        insideSum += insideRow[x];
-        viewSum += seenRow[x];
-        seen[x] = viewSum > MIN_VIEW_COVERAGE ? 1 : 0;
-        data[row + x] = seen[x] ? insideSum / viewSum : 0;
-        if (seen[x]) any = true;
-      }
-      if (any) fillRow(data, seen, row, width);
-      rowSeen.push(any);
-    }
-    const seenRows = rowSeen.flatMap((any, y) => (any ? [y] : []));
-    if (seenRows.length === 0) return { width, height, data };
-    for (let y = 0, k = 0; y < height; y++) {
-      if (rowSeen[y]) continue;
-      while (k + 1 < seenRows.length && Math.abs(seenRows[k + 1] - y) <= Math.abs(seenRows[k] - y)) k++;
-      data.copyWithin(y * width, seenRows[k] * width, (seenRows[k] + 1) * width);
-    }
-    return { width, height, data };
+  rows(): MatteRows {
+    return new MosaicRows(this.inside, this.seen, this.width, this.height);
   }
 }
 
-/** In one row, copies the nearest seen value (`seen` 1) into each unseen cell. */
-function fillRow(data: Float32Array, seen: Uint8Array, row: number, width: number): void {
-  let previous = -1;
-  for (let x = 0; x < width; x++) {
-    if (seen[x]) { previous = x; continue; }
-    let next = x + 1;
-    while (next < width && !seen[next]) next++;
-    for (let k = x; k < next; k++) {
-      const from = previous < 0 ? next : next >= width ? previous : k - previous <= next - k ? previous : next;
-      data[row + k] = data[row + from];
+class MosaicRows implements MatteRows {
+  /** Two rows, row y in slot y % 2: the row asked for and the one before it. */
+  readonly data: Float32Array;
+  private readonly insideRow: Float32Array;
+  private readonly seenRow: Float32Array;
+  /** Where the row being swept turns from unseen to seen or back. */
+  private readonly turns: Int32Array;
+  /** The last row made, and the next row to sweep (ahead of it where rows no view saw were looked past). */
+  private made = -1;
+  private swept = 0;
+  /**
+   * Around a gap of rows no view saw: the last row above it that a view saw (its values copied out
+   * of `data` once the gap begins) and the first below it (y −∞, +∞: none).
+   */
+  private above: { y: number; values?: Float32Array } = { y: -Infinity };
+  private below: { y: number; values?: Float32Array } = { y: Infinity };
+
+  constructor(private readonly inside: EdgeSweep, private readonly seen: EdgeSweep, readonly width: number, readonly height: number) {
+    this.data = new Float32Array(2 * width);
+    this.insideRow = new Float32Array(width);
+    this.seenRow = new Float32Array(width);
+    this.turns = new Int32Array(width + 1);
+  }
+
+  row(y: number): number {
+    const { width } = this;
+    const at = (y & 1) * width;
+    if (y === this.made) return at;
+    if (y !== this.made + 1) throw new RangeError(`mosaic row ${y} asked for after row ${this.made}`);
+    this.made = y;
+    const out = this.data.subarray(at, at + width);
+    if (y < this.swept) {
+      this.copyNearestSeen(y, out);
+    } else if (this.sweep(out)) {
+      this.above = { y };
+    } else {
+      // A gap begins: keep the row above it, and look for the first row below it that a view saw.
+      if (this.above.y === y - 1) this.above.values = this.data.slice(width - at, 2 * width - at);
+      const values = new Float32Array(width);
+      this.below = { y: Infinity, values };
+      while (this.swept < this.height) {
+        const next = this.swept;
+        if (this.sweep(values)) {
+          this.below.y = next;
+          break;
+        }
+      }
+      this.copyNearestSeen(y, out);
     }
-    x = next - 1;
+    return at;
+  }
+
+  /** Row y of a gap: the nearest row a view saw (the lower of two as near), or 0 where none did. */
+  private copyNearestSeen(y: number, out: Float32Array): void {
+    const { above, below } = this;
+    const nearest = below.y - y <= y - above.y ? below : above;
+    if (nearest.values) out.set(nearest.values);
+    else out.fill(0);
+    if (y === below.y) this.above = below;
+  }
+
+  /**
+   * Sweeps the next row into `out`; whether a view saw any of it. The running sums change only at
+   * cells an edge touched, so only there are they summed and divided.
+   */
+  private sweep(out: Float32Array): boolean {
+    const { width, insideRow, seenRow, turns } = this;
+    const y = this.swept++;
+    insideRow.fill(0);
+    seenRow.fill(0);
+    this.inside.depositRow(y, insideRow);
+    this.seen.depositRow(y, seenRow);
+    let insideSum = 0, viewSum = 0, value = 0, seen = false, count = 0;
+    for (let x = 0; x < width; x++) {
+      const dInside = insideRow[x], dSeen = seenRow[x];
+      if (dInside !== 0 || dSeen !== 0) {
+        insideSum += dInside;
+        viewSum += dSeen;
+        const now = viewSum > MIN_VIEW_COVERAGE;
+        value = now ? insideSum / viewSum : 0;
+        if (now !== seen) turns[count++] = x;
+        seen = now;
+      }
+      out[x] = value;
+    }
+    if (count === 0) return false;
+    // Unseen from 0 to the first turn, and from every second turn on to the next (or the row's end).
+    if (!seen) turns[count++] = width;
+    for (let k = 0; k < count; k += 2) fillUnseenRun(out, k === 0 ? 0 : turns[k - 1], turns[k]);
+    return true;
+  }
+}
+
+/** Cells start … end − 1 of a row, which no view saw, take the value of the nearer seen cell beside them (the left one of two as near). */
+function fillUnseenRun(row: Float32Array, start: number, end: number): void {
+  if (start === end) return;
+  const left = start - 1, right = end;
+  if (left < 0) row.fill(row[right], start, end);
+  else if (right >= row.length) row.fill(row[left], start, end);
+  else {
+    const split = ((left + right) >> 1) + 1;
+    row.fill(row[left], start, split);
+    row.fill(row[right], split, end);
   }
 }

@@ -5,10 +5,10 @@
  * leave the frame and are already in place when they enter, and move linearly wherever the camera does,
  * so keyframes are few. The shape is fitted to a mosaic of every frame's view of the region.
  */
-import type { BezierPath, Matte, Vec2 } from './types.ts';
+import type { BezierPath, Vec2 } from './types.ts';
 import { applySimilarity, composeSimilarity, estimateMotion, IDENTITY, invertSimilarity, type Similarity } from './motion.ts';
 import { Mosaic } from './mosaic.ts';
-import { trace } from './trace.ts';
+import { traceRows } from './trace.ts';
 import { fitContour, featureReach } from './fit.ts';
 import { flattenPath } from './bezier.ts';
 import { PolylineIndex } from './nearest.ts';
@@ -21,8 +21,9 @@ import { OutlineTarget, pathDeviation, type Deviation, type Deviations, type Fra
 export const SCENE_FIT_SHARE = 0.5;
 
 /**
- * Mosaics larger than this many pixels are not built (the matte's 4 bytes a pixel, 64 MB at most,
- * plus 48 bytes per frame's outline edge until it is made). Past it a mosaic is made at scale 1 instead of 2, and past that too (a very long pan) the
+ * Mosaics larger than this many pixels are not built: their time grows with their pixels (about
+ * 10 ns each), though their memory does not (a few rows at a time, and 48 bytes per frame's outline
+ * edge). Past it a mosaic is made at scale 1 instead of 2, and past that too (a very long pan) the
  * track keeps its own shapes.
  */
 const MAX_MOSAIC_PIXELS = 16e6;
@@ -137,8 +138,9 @@ function fitSceneShape(outlines: Float32Array[], toScene: Similarity[], frame: F
   if (!scale) return undefined;
   const width = sceneWidth * scale, height = sceneHeight * scale;
   const sceneToMosaic: Similarity = { a: scale, b: 0, tx: -left * scale, ty: -top * scale };
-  const matte = mosaicMatte(outlines, toScene.map((t) => composeSimilarity(sceneToMosaic, t)), frame, width, height);
-  const { regions } = trace(matte, { minArea: 16 * scale * scale });
+  const mosaic = new Mosaic(width, height);
+  outlines.forEach((outline, t) => mosaic.add(outline, frame.width, frame.height, composeSimilarity(sceneToMosaic, toScene[t])));
+  const { regions } = traceRows(mosaic.rows(), { minArea: 16 * scale * scale });
   if (regions.length === 0) return undefined;
   // The largest region is the track's. Smaller ones are slivers that filling past the views' edges
   // makes where frames disagree on the region's edge there (a camera drifting along a straight
@@ -154,13 +156,6 @@ function fitSceneShape(outlines: Float32Array[], toScene: Similarity[], frame: F
   }
   const fitted = fitContour(points, { tolerance: fitTolerance * scale, width, height });
   return transformPath(fitted.path, invertSimilarity(sceneToMosaic));
-}
-
-/** The matte of a mosaic of every frame's outline; the mosaic's buffers are garbage once it is made. */
-function mosaicMatte(outlines: Float32Array[], toMosaic: Similarity[], frame: FrameBox, width: number, height: number): Matte {
-  const mosaic = new Mosaic(width, height);
-  outlines.forEach((outline, t) => mosaic.add(outline, frame.width, frame.height, toMosaic[t]));
-  return mosaic.matte();
 }
 
 /** The camera for one frame: `guess` refined by aligning the scene shape's points to the frame's outline. */

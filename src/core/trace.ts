@@ -44,12 +44,45 @@ const SEGMENTS: number[][] = [
 ];
 const SADDLE_CENTRE_INSIDE: Record<number, number[]> = { 5: [L, T, R, B], 10: [T, R, B, L] };
 
+/**
+ * A matte read a row at a time, top to bottom: a whole one (wholeRows), or one made as it is read
+ * and never held whole (a scene mosaic, mosaic.ts).
+ */
+export interface MatteRows {
+  readonly width: number;
+  readonly height: number;
+  /** The rows' values (0..1): row y's `width` values start at `data[row(y)]`. */
+  readonly data: Float32Array;
+  /**
+   * Where row y starts in `data`. Rows are asked for in order (the same row again, or the next); a
+   * row's values stay there until the row after the next is asked for.
+   */
+  row(y: number): number;
+}
+
+/** The rows of a whole matte, where they are. */
+export function wholeRows(matte: Matte): MatteRows {
+  const { width, height, data } = matte;
+  return { width, height, data, row: (y) => y * width };
+}
+
+/** The matte's regions, each contour with the width of the matte's edge ramp along it. */
 export function trace(matte: Matte, options: TraceOptions = {}): TraceResult {
-  const minArea = options.minArea ?? defaultMinArea(matte.width, matte.height);
+  const result = traceRows(wholeRows(matte), options);
+  for (const region of result.regions) {
+    region.outer.rampWidth = edgeRampWidth(matte, region.outer.points);
+    for (const hole of region.holes) hole.rampWidth = edgeRampWidth(matte, hole.points);
+  }
+  return result;
+}
+
+/** The regions of a matte read a row at a time; their ramp widths are left 0 (measuring them needs the whole matte). */
+export function traceRows(rows: MatteRows, options: TraceOptions = {}): TraceResult {
+  const minArea = options.minArea ?? defaultMinArea(rows.width, rows.height);
   const outers: Contour[] = [];
   const holes: Contour[] = [];
   let droppedArea = 0;
-  for (const points of followContours(crossedSegments(matte))) {
+  for (const points of followContours(crossedSegments(rows))) {
     const contour = makeContour(points);
     if (Math.abs(contour.area) < minArea) droppedArea += Math.abs(contour.area);
     else (contour.area > 0 ? outers : holes).push(contour);
@@ -67,23 +100,19 @@ export function trace(matte: Matte, options: TraceOptions = {}): TraceResult {
     if (owner) owner.holes.push(hole);
   }
   regions.reverse();
-  for (const region of regions) {
-    region.outer.rampWidth = edgeRampWidth(matte, region.outer.points);
-    for (const hole of region.holes) hole.rampWidth = edgeRampWidth(matte, hole.points);
-  }
   return { regions, droppedArea };
 }
 
 /**
- * Row `gy` of the padded sample grid, (W + 4) × (H + 4) samples, thresholded at 0.5 into `out`, one
+ * A row of the padded sample grid, (W + 4) × (H + 4) samples, thresholded at 0.5 into `out`, one
  * bit per sample: sample gx is bit 31 − gx % 32 of word ⌊gx / 32⌋. The leftmost sample is the most
  * significant bit, so Math.clz32 finds the leftmost set bit of a word. Ring 0 (gx or gy 0, W + 3,
- * H + 3) is zero, ring 1 repeats the edge pixels. `bits` are the W × H matte's floats as integers.
+ * H + 3) is zero, ring 1 repeats the edge pixels. `bits` are the matte rows' floats as integers; the
+ * grid row's pixels start at `src`, or it is a row of ring 0 where `src` is −1.
  */
-function packRow(bits: Int32Array, W: number, H: number, gy: number, out: Int32Array): void {
+function packRow(bits: Int32Array, W: number, src: number, out: Int32Array): void {
   out.fill(0);
-  if (gy === 0 || gy === H + 3) return;
-  const src = Math.min(H - 1, Math.max(0, gy - 2)) * W;
+  if (src < 0) return;
   // Word j holds columns 32j … 32j + 31, pixels x = 32j − 2 … (the first word starts with the two rings).
   for (let j = 0, x = -2; x < W; j++, x += 32) {
     const from = Math.max(0, x), to = Math.min(W, x + 32);
@@ -141,20 +170,38 @@ interface OpenEdges {
 }
 
 /**
+ * The cell row being scanned: its top grid row gy, and where its two grid rows' pixels start in the
+ * rows' data (−1 for a row of ring 0; see packRow).
+ */
+interface CellRow {
+  data: Float32Array;
+  width: number;
+  height: number;
+  gy: number;
+  top: number;
+  bottom: number;
+}
+
+/**
  * Visits the cells whose four corners disagree, a word of 32 cells at a time, and lists their segments.
  * Rows are thresholded as the scan reaches them, so the crossings read pixels that are still in cache.
  */
-function crossedSegments(matte: Matte): Segments {
+function crossedSegments(rows: MatteRows): Segments {
+  const { width: W, height: H } = rows;
   // About as many segments as a frame's outline is long: room for twice the frame's perimeter to start with.
-  const capacity = 4 * (matte.width + matte.height);
+  const capacity = 4 * (W + H);
   const segments: Segments = { count: 0, points: new Float64Array(2 * capacity), next: new Int32Array(capacity) };
-  const open: OpenEdges = { down: new Int32Array(matte.width + 4), right: -1 };
-  const stride = (matte.width + 4 + 31) >> 5;
+  const open: OpenEdges = { down: new Int32Array(W + 4), right: -1 };
+  const stride = (W + 4 + 31) >> 5;
   // Grid rows gy and gy + 1: the top and bottom corners of cell row gy.
   let top = new Int32Array(stride), bottom = new Int32Array(stride);
-  const bits = new Int32Array(matte.data.buffer, matte.data.byteOffset, matte.data.length);
-  for (let gy = 0; gy < matte.height + 3; gy++) {
-    packRow(bits, matte.width, matte.height, gy + 1, bottom);
+  const bits = new Int32Array(rows.data.buffer, rows.data.byteOffset, rows.data.length);
+  const cells: CellRow = { data: rows.data, width: W, height: H, gy: 0, top: -1, bottom: -1 };
+  for (let gy = 0; gy < H + 3; gy++) {
+    // Grid row gy + 1 holds pixel row gy − 1 (ring 1 repeats the first and last rows); grid row H + 3 is ring 0.
+    cells.gy = gy;
+    cells.bottom = gy + 1 === H + 3 ? -1 : rows.row(Math.min(H - 1, Math.max(0, gy - 1)));
+    packRow(bits, W, cells.bottom, bottom);
     for (let j = 0; j < stride; j++) {
       const a = top[j], b = bottom[j];
       // The right-hand neighbours of a's and b's samples, bit for bit (past the last word: ring 0).
@@ -165,23 +212,25 @@ function crossedSegments(matte: Matte): Segments {
         const lead = Math.clz32(crossed), bit = 31 - lead;
         crossed ^= 1 << bit;
         const kind = (((a >>> bit) & 1) << 3) | (((aRight >>> bit) & 1) << 2) | (((bRight >>> bit) & 1) << 1) | ((b >>> bit) & 1);
-        addCell(segments, open, matte, (j << 5) + lead, gy, kind);
+        addCell(segments, open, cells, (j << 5) + lead, kind);
       }
     }
     [top, bottom] = [bottom, top];
+    cells.top = cells.bottom;
   }
   return segments;
 }
 
-/** Adds the segments of cell (gx, gy), of marching-squares case `kind`, and links them to their neighbours. */
-function addCell(segments: Segments, open: OpenEdges, matte: Matte, gx: number, gy: number, kind: number): void {
+/** Adds the segments of cell gx of the cell row, of marching-squares case `kind`, and links them to their neighbours. */
+function addCell(segments: Segments, open: OpenEdges, cells: CellRow, gx: number, kind: number): void {
+  const gy = cells.gy;
   let sides = SEGMENTS[kind];
   if (kind === 5 || kind === 10) {
-    const centre = (sample(matte, gx, gy) + sample(matte, gx + 1, gy) + sample(matte, gx + 1, gy + 1) + sample(matte, gx, gy + 1)) / 4;
+    const centre = (sample(cells, gx, gy) + sample(cells, gx + 1, gy) + sample(cells, gx + 1, gy + 1) + sample(cells, gx, gy + 1)) / 4;
     if (centre > 0.5) sides = SADDLE_CENTRE_INSIDE[kind];
   }
   const first = segments.count;
-  for (let k = 0; k < sides.length; k += 2) addSegment(segments, matte, gx, gy, sides[k]);
+  for (let k = 0; k < sides.length; k += 2) addSegment(segments, cells, gx, gy, sides[k]);
   // Through the top and left edges, the other segment was met earlier; the bottom and right edges are
   // left open for the cells below and to the right. All links before any is left open: a saddle's two
   // segments may cross the top and the bottom edge, which share the column's slot.
@@ -204,19 +253,19 @@ function leaveOpen(open: OpenEdges, s: number, entry: number, exit: number, gx: 
 }
 
 /** Adds a segment of cell (gx, gy) with where it crosses its entry side. */
-function addSegment(segments: Segments, matte: Matte, gx: number, gy: number, entry: number): void {
+function addSegment(segments: Segments, cells: CellRow, gx: number, gy: number, entry: number): void {
   if (segments.count === segments.next.length) grow(segments);
   const k = segments.count++;
   // The entry edge runs from grid point (gx0, gy0) to (gx1, gy1), the lower coordinates first.
   const gx0 = entry === R ? gx + 1 : gx, gy0 = entry === B ? gy + 1 : gy;
   const horizontal = entry === T || entry === B;
   const gx1 = horizontal ? gx0 + 1 : gx0, gy1 = horizontal ? gy0 : gy0 + 1;
-  const v0 = sample(matte, gx0, gy0), v1 = sample(matte, gx1, gy1);
+  const v0 = sample(cells, gx0, gy0), v1 = sample(cells, gx1, gy1);
   // Kept a hair off the samples, so that a pixel of exactly 0.5 (not sky) never sits on the outline.
   const t = Math.min(1 - 1e-6, Math.max(1e-6, (0.5 - v0) / (v1 - v0)));
-  const x0 = gridPosition(gx0, matte.width), y0 = gridPosition(gy0, matte.height);
-  segments.points[2 * k] = x0 + t * (gridPosition(gx1, matte.width) - x0);
-  segments.points[2 * k + 1] = y0 + t * (gridPosition(gy1, matte.height) - y0);
+  const x0 = gridPosition(gx0, cells.width), y0 = gridPosition(gy0, cells.height);
+  segments.points[2 * k] = x0 + t * (gridPosition(gx1, cells.width) - x0);
+  segments.points[2 * k + 1] = y0 + t * (gridPosition(gy1, cells.height) - y0);
 }
 
 function grow(segments: Segments): void {
@@ -227,10 +276,11 @@ function grow(segments: Segments): void {
   segments.next.set(next);
 }
 
-/** The matte's value at grid point (gx, gy): ring 0 is zero, ring 1 repeats the edge pixels. */
-function sample({ width: W, height: H, data }: Matte, gx: number, gy: number): number {
-  if (gx === 0 || gy === 0 || gx >= W + 3 || gy >= H + 3) return 0;
-  return data[Math.min(H - 1, Math.max(0, gy - 2)) * W + Math.min(W - 1, Math.max(0, gx - 2))];
+/** The matte's value at grid point (gx, gy), gy one of the cell row's two: ring 0 is zero, ring 1 repeats the edge pixels. */
+function sample({ width: W, data, gy: top, top: topRow, bottom: bottomRow }: CellRow, gx: number, gy: number): number {
+  const row = gy === top ? topRow : bottomRow;
+  if (row < 0 || gx === 0 || gx >= W + 3) return 0;
+  return data[row + Math.min(W - 1, Math.max(0, gx - 2))];
 }
 
 /** Where grid column (or row) g lies in px on a side of `size` px: the padding rings sit on the frame edge. */
