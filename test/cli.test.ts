@@ -169,9 +169,11 @@ describe('autoroto: bad input exits 2, names the file, writes nothing', () => {
     assert.doesNotMatch(run.stderr, /trace +\d+\//, 'sizes are checked before any work');
   });
 
-  it('a JPEG among the mattes', async () => {
+  it('a JPEG or a TIFF among the mattes', async () => {
     const { dir, input } = await caseWith('jpeg', (d) => writeFile(join(d, 'm13.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0])));
-    await expectBadInput(dir, ['trace', input, '--out', join(dir, 'out')], [join(input, 'm13.jpg'), 'PNG']);
+    await expectBadInput(dir, ['trace', input, '--out', join(dir, 'out')], [join(input, 'm13.jpg'), 'a JPEG among the mattes', 'PNG']);
+    const tiff = await caseWith('tiff', (d) => writeFile(join(d, 'm13.tif'), Buffer.from('II*\0', 'latin1')));
+    await expectBadInput(tiff.dir, ['trace', tiff.input, '--out', join(tiff.dir, 'out')], [join(tiff.input, 'm13.tif'), 'a TIFF among the mattes', 'PNG']);
   });
 
   it('--svg-frame past the last frame, and bad numbers', async () => {

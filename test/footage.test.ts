@@ -20,6 +20,7 @@ import { parseFrameRate } from '../src/node/probe-video.ts';
 import { applyMap, cameraMove, warpMatte, warpRgb, type AffineMap, type CameraMoveOptions } from '../src/synthetic/camera-move.ts';
 import { prng } from '../src/synthetic/geometry.ts';
 import { SKY_PAN_MOVE, SKY_PAN_SAMPLE, skyPanMaps } from '../src/synthetic/sky-pan-sample.ts';
+import { dpxFile, exrFile, linearToCineon, srgbToLinear } from './helpers/plate-files.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DATA = resolve(ROOT, '../shared/data');
@@ -283,6 +284,28 @@ describe('frame folders and images', () => {
     });
   });
 
+  it('a folder of VFX plates: TIFF (8- and 16-bit), DPX (10-bit, display and log) and OpenEXR (linear float), each decoded to the picture it holds', async () => {
+    const folder = join(dir, 'plate-frames');
+    await mkdir(folder);
+    const originals = Array.from({ length: 5 }, (_, i) => noiseFrame(W, H, 200 + i));
+    const source = (i: number) => join(dir, `plate-source-${i}.png`);
+    for (let i = 0; i < originals.length; i++) await writeRgbPng(source(i), originals[i]);
+    await ffmpeg('-i', source(0), join(folder, 'plate.0001.tif'));
+    // 16 bits a channel: each 8-bit value v as v · 257, given raw (ffmpeg's own widening is not exact).
+    const wide = Buffer.alloc(6 * W * H);
+    originals[1].data.forEach((v, i) => wide.writeUInt16LE(257 * v, 2 * i));
+    await writeFile(join(dir, 'plate-wide.rgb48'), wide);
+    await ffmpeg('-f', 'rawvideo', '-pix_fmt', 'rgb48le', '-s', `${W}x${H}`, '-i', join(dir, 'plate-wide.rgb48'), join(folder, 'plate.0002.tiff'));
+    // Display values 0..255 as 10-bit codes; then the same picture as Cineon log codes of its linear light.
+    await writeFile(join(folder, 'plate.0003.dpx'), dpxFile(originals[2], 2, (v) => Math.round((v * 1023) / 255)));
+    await writeFile(join(folder, 'plate.0004.dpx'), dpxFile(originals[3], 1, (v) => linearToCineon(srgbToLinear(v / 255))));
+    await writeFile(join(folder, 'plate.0005.exr'), exrFile(originals[4]));
+    const footage = await openFootage(folder);
+    assert.deepEqual([footage.kind, footage.width, footage.height, footage.frameCount], ['frames', W, H, 5]);
+    // Every byte value appears in these frames: a picture shown through the wrong curve would not come back exactly.
+    assertSameFrames(await collect(footage.frames()), originals, 'plate folder');
+  });
+
   it('one image, PNG (exact) or JPEG, is a one-frame footage', async () => {
     const frame = noiseFrame(W, H, 7);
     const png = join(dir, 'still.png');
@@ -325,13 +348,13 @@ describe('bad input: a FootageError that names the file and says what to do (exi
 
   it('a missing file', async () => {
     const path = join(dir, 'nowhere', 'shot.mp4');
-    await assertFootageError(() => openFootage(path), path, /no such file or folder; give a video file \(mp4, mov, mkv, webm\), a folder of PNG or JPEG frames, or one image/);
+    await assertFootageError(() => openFootage(path), path, /no such file or folder; give a video file \(mp4, mov, mkv, webm\), a folder of frames \(PNG, JPEG, TIFF, DPX or EXR\), or one image/);
   });
 
   it('a folder with no frames (empty, or other files only)', async () => {
     const empty = join(dir, 'empty');
     await mkdir(empty);
-    await assertFootageError(() => openFootage(empty), empty, /no frames in this folder \(no \.png, \.jpg or \.jpeg files\)/);
+    await assertFootageError(() => openFootage(empty), empty, /no frames in this folder \(no \.png, \.jpg, \.jpeg, \.tif, \.tiff, \.dpx or \.exr files\)/);
     const notes = join(dir, 'notes-only');
     await mkdir(notes);
     await writeFile(join(notes, 'readme.txt'), 'hello');
@@ -380,11 +403,26 @@ describe('bad input: a FootageError that names the file and says what to do (exi
     await assertFootageError(() => openFootage(video), video, /8×8 is too small/);
   });
 
-  it('an image in another format than PNG or JPEG', async () => {
+  it('an image in another format than PNG, JPEG, TIFF, DPX or OpenEXR', async () => {
     const png = join(dir, 'for-bmp.png'), bmp = join(dir, 'still.bmp');
     await writeRgbPng(png, noiseFrame(W, H, 4));
     await ffmpeg('-i', png, bmp);
     await assertFootageError(() => openFootage(bmp), bmp, /is an image in a format Autoroto does not read \(bmp\); convert it to PNG/);
+  });
+
+  it('plates Autoroto cannot decode say what to re-export: DWA-compressed, multi-part or cut-short OpenEXR, BigTIFF', async () => {
+    const frame = noiseFrame(W, H, 9);
+    const dwaa = join(dir, 'dwaa.exr'), multipart = join(dir, 'multipart.exr'), cut = join(dir, 'cut.exr'), big = join(dir, 'big.tif');
+    await writeFile(dwaa, exrFile(frame, 8));
+    const parts = exrFile(frame);
+    parts[5] |= 0x10; // version flags: multi-part
+    await writeFile(multipart, parts);
+    await writeFile(cut, exrFile(frame).subarray(0, 40));
+    await writeFile(big, Buffer.from('II+\0\x08\0\0\0', 'latin1'));
+    await assertFootageError(() => openFootage(dwaa), dwaa, /an OpenEXR compressed with DWAA, which Autoroto cannot decode; write the plate with ZIP, PIZ or no compression/);
+    await assertFootageError(() => openFootage(multipart), multipart, /a multi-part or deep OpenEXR/);
+    await assertFootageError(() => openFootage(cut), cut, /truncated or corrupt OpenEXR/);
+    await assertFootageError(() => openFootage(big), big, /a BigTIFF, which Autoroto does not read; save it as a plain TIFF/);
   });
 
   it('a folder of frames of mixed sizes names both files and their sizes', async () => {
@@ -403,7 +441,7 @@ describe('bad input: a FootageError that names the file and says what to do (exi
     for (const i of [0, 1, 2]) await writeRgbPng(join(folder, `${i}.png`), noiseFrame(W, H, i));
     const fake = join(folder, '3.png');
     await writeFile(fake, 'not a png at all');
-    await assertFootageError(() => openFootage(folder), fake, /not a PNG or JPEG image .*; replace this frame or remove it from the folder/);
+    await assertFootageError(() => openFootage(folder), fake, /not a PNG, JPEG, TIFF, DPX or OpenEXR image .*; replace this frame or remove it from the folder/);
     await rm(fake);
 
     const jpg = join(folder, '3.jpg');

@@ -99,9 +99,10 @@ export async function scanMattes(input: string): Promise<{ files: string[]; widt
     if (error instanceof ImageReadError) throw new BadInputError(`${error.message}; give the folder that holds the PNG mattes`, { cause: error });
     throw error;
   }
-  const jpeg = images.find((f) => extname(f).toLowerCase() !== '.png');
-  if (jpeg) {
-    throw new BadInputError(`${jpeg}: a JPEG among the mattes; mattes must be PNG (lossless): convert it or remove it from the folder`);
+  const other = images.find((f) => extname(f).toLowerCase() !== '.png');
+  if (other) {
+    const kind = extname(other).slice(1).toUpperCase().replace(/^JPG$/, 'JPEG').replace(/^TIF$/, 'TIFF');
+    throw new BadInputError(`${other}: a ${kind} among the mattes; mattes must be PNG (lossless): convert it or remove it from the folder`);
   }
   if (images.length === 0) {
     throw new BadInputError(`${input}: no PNG mattes in this folder; expected 8-bit grayscale PNGs named 000000.png, 000001.png, …`);

@@ -1,5 +1,5 @@
 /**
- * A folder of frames: PNG and JPEG files in natural name order (listFrames). Every file's header is
+ * A folder of frames: PNG, JPEG, TIFF, DPX and OpenEXR files in natural name order (listFrames). Every file's header is
  * read when the folder is opened, so a file that is not an image or a frame of another size is
  * reported before any work; the pixels are decoded one frame at a time as they are read.
  */
@@ -20,7 +20,7 @@ export async function openFrameFolder(dir: string, frameRate: number): Promise<F
     throw error;
   }
   if (files.length === 0) {
-    throw new FootageError(dir, 'no frames in this folder (no .png, .jpg or .jpeg files); put the frames there ' +
+    throw new FootageError(dir, 'no frames in this folder (no .png, .jpg, .jpeg, .tif, .tiff, .dpx or .exr files); put the frames there ' +
       `named in order (000000.png, 000001.png, …), or ${FOOTAGE_KINDS}`);
   }
   const headers: ImageHeader[] = [];
@@ -32,7 +32,7 @@ export async function openFrameFolder(dir: string, frameRate: number): Promise<F
       if (error instanceof FootageError) throw new FootageError(file, `${error.reason}; ${FIX}`, { cause: error });
       throw error;
     }
-    if (!header) throw new FootageError(file, `not a PNG or JPEG image (its first bytes are neither); ${FIX}`);
+    if (!header) throw new FootageError(file, `not a PNG, JPEG, TIFF, DPX or OpenEXR image (its first bytes are none of them); ${FIX}`);
     headers.push(header);
   }
   const { width, height } = headers[0];

@@ -1,16 +1,21 @@
 /**
- * The format and size of a PNG or JPEG from its first bytes, without decoding it, so a folder of
- * thousands of frames can be checked (all one size, all images) before any work starts.
+ * The format and size of an image (PNG, JPEG, and the plate formats of VFX: TIFF, DPX, OpenEXR) from
+ * its first bytes, without decoding it, so a folder of thousands of frames can be checked (all one
+ * size, all images, all readable) before any work starts.
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { FootageError, readFailure } from './footage-error.ts';
 
-export type ImageFormat = 'png' | 'jpeg';
+export type ImageFormat = 'png' | 'jpeg' | 'tiff' | 'dpx' | 'exr';
 
 export interface ImageHeader {
   format: ImageFormat;
   width: number;
   height: number;
+  /** TIFF, DPX, OpenEXR: more than 8 bits a channel (decoded at 16 bits, then rounded to 8). */
+  deep?: boolean;
+  /** DPX only: its code values are logarithmic (Cineon printing density), not display values. */
+  log?: boolean;
 }
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -59,10 +64,82 @@ async function jpegSize(path: string, file: FileHandle): Promise<{ width: number
   throw new FootageError(path, 'corrupt JPEG (no frame header with the image size)');
 }
 
+/** Reads TIFF's first image file directory for the image's width, height and bits a sample (tags 256, 257, 258). */
+async function tiffHeader(path: string, file: FileHandle, head: Buffer): Promise<{ width: number; height: number; deep: boolean }> {
+  const little = head[0] === 0x49;
+  const u16 = (b: Buffer, at: number) => (little ? b.readUInt16LE(at) : b.readUInt16BE(at));
+  const u32 = (b: Buffer, at: number) => (little ? b.readUInt32LE(at) : b.readUInt32BE(at));
+  if (u16(head, 2) === 43) throw new FootageError(path, 'a BigTIFF, which Autoroto does not read; save it as a plain TIFF');
+  const directory = u32(head, 4);
+  const count = await readAt(file, directory, 2);
+  const entries = count.length === 2 ? await readAt(file, directory + 2, 12 * u16(count, 0)) : Buffer.alloc(0);
+  let width = 0, height = 0, bits = 1;
+  for (let at = 0; at + 12 <= entries.length; at += 12) {
+    const tag = u16(entries, at), type = u16(entries, at + 2), count = u32(entries, at + 4);
+    const value = type === 3 ? u16(entries, at + 8) : type === 4 ? u32(entries, at + 8) : 0;
+    if (tag === 256) width = value;
+    if (tag === 257) height = value;
+    // One sample's bits inline; for three or more (six bytes or more), where they are.
+    if (tag === 258) bits = count <= 2 ? value : u16(await readAt(file, u32(entries, at + 8), 2), 0);
+  }
+  if (width === 0 || height === 0) throw new FootageError(path, 'truncated or corrupt TIFF (no image width and height)');
+  return { width, height, deep: bits > 8 };
+}
+
+/** DPX transfer characteristics whose code values are logarithmic: printing density (Cineon) and logarithmic. */
+const DPX_LOG_TRANSFERS = new Set([1, 3]);
+
+/** DPX's generic header (SMPTE 268M): the first image element's size, bits a sample, and whether it is log. */
+function dpxHeader(path: string, head: Buffer): { width: number; height: number; deep: boolean; log: boolean } {
+  if (head.length < 804) throw new FootageError(path, 'truncated or corrupt DPX (its header is cut short)');
+  const little = head.toString('latin1', 0, 4) === 'XPDS';
+  const u32 = (at: number) => (little ? head.readUInt32LE(at) : head.readUInt32BE(at));
+  const width = u32(772), height = u32(776);
+  if (width === 0 || height === 0) throw new FootageError(path, `corrupt DPX (size ${width}×${height})`);
+  return { width, height, deep: head[803] > 8, log: DPX_LOG_TRANSFERS.has(head[801]) };
+}
+
+/** OpenEXR compressions, by their number in the header; the decoder (ffmpeg 4) reads those up to B44A. */
+const EXR_COMPRESSIONS = ['none', 'RLE', 'ZIPS', 'ZIP', 'PIZ', 'PXR24', 'B44', 'B44A', 'DWAA', 'DWAB'];
+const EXR_READABLE = 8;
+/** How much of an EXR is read for its header: the attributes of a plate run to a few KB. */
+const EXR_HEADER_BYTES = 65536;
+
+/** An OpenEXR header's data window and compression; deep, multi-part and DWA-compressed files are refused with what to do. */
+async function exrHeader(path: string, file: FileHandle): Promise<{ width: number; height: number; deep: boolean }> {
+  const head = await readAt(file, 0, EXR_HEADER_BYTES);
+  if (head.length < 8) throw new FootageError(path, 'truncated OpenEXR (its header is cut short)');
+  const flags = head.readUInt32LE(4);
+  if (flags & 0x1800) throw new FootageError(path, 'a multi-part or deep OpenEXR, which Autoroto does not read; write the plate as a single-part scanline or tiled EXR');
+  let width = 0, height = 0, compression = 0;
+  for (let at = 8; at < head.length && head[at] !== 0;) {
+    const nameEnd = head.indexOf(0, at), typeEnd = nameEnd < 0 ? -1 : head.indexOf(0, nameEnd + 1);
+    if (typeEnd < 0 || typeEnd + 4 > head.length) break;
+    const name = head.toString('latin1', at, nameEnd), size = head.readInt32LE(typeEnd + 1), value = typeEnd + 5;
+    if (name === 'dataWindow' && value + 16 <= head.length) {
+      width = head.readInt32LE(value + 8) - head.readInt32LE(value) + 1;
+      height = head.readInt32LE(value + 12) - head.readInt32LE(value + 4) + 1;
+    }
+    if (name === 'compression' && value < head.length) compression = head[value];
+    at = value + size;
+  }
+  if (!(width > 0 && height > 0)) throw new FootageError(path, 'truncated or corrupt OpenEXR (no data window in its header)');
+  if (compression >= EXR_READABLE) {
+    throw new FootageError(path, `an OpenEXR compressed with ${EXR_COMPRESSIONS[compression] ?? `compression ${compression}`}, which Autoroto cannot decode; write the plate with ZIP, PIZ or no compression`);
+  }
+  return { width, height, deep: true };
+}
+
+const TIFF_LITTLE = Buffer.from('II*\0', 'latin1');
+const TIFF_BIG = Buffer.from('MM\0*', 'latin1');
+const BIGTIFF_LITTLE = Buffer.from('II+\0', 'latin1');
+const BIGTIFF_BIG = Buffer.from('MM\0+', 'latin1');
+const EXR_MAGIC = Buffer.from([0x76, 0x2f, 0x31, 0x01]);
+
 /**
- * The header of a PNG or JPEG (told apart by their signatures, not by the file name), or
- * undefined when the file is neither. A file that cannot be read, or whose header is broken, is a
- * FootageError naming it.
+ * The header of a PNG, JPEG, TIFF, DPX or OpenEXR image (told apart by their signatures, not by the
+ * file name), or undefined when the file is none of them. A file that cannot be read, or whose
+ * header is broken, is a FootageError naming it.
  */
 export async function readImageHeader(path: string): Promise<ImageHeader | undefined> {
   let file: FileHandle;
@@ -72,9 +149,13 @@ export async function readImageHeader(path: string): Promise<ImageHeader | undef
     throw new FootageError(path, readFailure(error), { cause: error });
   }
   try {
-    const head = await readAt(file, 0, 24);
+    const head = await readAt(file, 0, 1024);
     if (head.subarray(0, 8).equals(PNG_SIGNATURE)) return { format: 'png', ...pngSize(path, head) };
     if (head.subarray(0, 3).equals(JPEG_SOI)) return { format: 'jpeg', ...(await jpegSize(path, file)) };
+    const magic = head.subarray(0, 4);
+    if ([TIFF_LITTLE, TIFF_BIG, BIGTIFF_LITTLE, BIGTIFF_BIG].some((m) => magic.equals(m))) return { format: 'tiff', ...(await tiffHeader(path, file, head)) };
+    if (magic.toString('latin1') === 'SDPX' || magic.toString('latin1') === 'XPDS') return { format: 'dpx', ...dpxHeader(path, head) };
+    if (magic.equals(EXR_MAGIC)) return { format: 'exr', ...(await exrHeader(path, file)) };
     return undefined;
   } catch (error) {
     if (error instanceof FootageError) throw error;

@@ -99,7 +99,7 @@ function encode(width: number, height: number, data: Buffer, colorType: 0 | 2): 
   return PNG.sync.write(png, { colorType, inputColorType: colorType, inputHasAlpha: false, bitDepth: 8, deflateLevel: 6, filterType: 4 });
 }
 
-const IMAGE_EXTENSION = /\.(png|jpe?g)$/i;
+const IMAGE_EXTENSION = /\.(png|jpe?g|tiff?|dpx|exr)$/i;
 
 /** Compares names with runs of digits as numbers: 'f2.png' < 'f10.png'; ties broken by plain order. */
 export function naturalCompare(a: string, b: string): number {
@@ -122,7 +122,7 @@ export function naturalCompare(a: string, b: string): number {
 }
 
 /**
- * The image files (png, jpg, jpeg; any case) directly in `dir`, as full paths, in natural name
+ * The image files (png, jpg, jpeg, tif, tiff, dpx, exr; any case) directly in `dir`, as full paths, in natural name
  * order. Hidden files (names starting with '.') are skipped.
  */
 export async function listFrames(dir: string): Promise<string[]> {

@@ -77,7 +77,7 @@ export async function probeVideo(path: string): Promise<VideoInfo> {
   if (format === 'image2' || format.endsWith('_pipe')) {
     const codec = /^\w+/.exec(stream)?.[0] ?? 'unknown';
     throw new FootageError(path, `is an image in a format Autoroto does not read (${codec}); convert it to PNG ` +
-      '(Autoroto reads PNG and JPEG images, one or a folder of them, and videos)');
+      '(Autoroto reads PNG, JPEG, TIFF, DPX and OpenEXR images, one or a folder of them, and videos)');
   }
   const size = /(?:^|, )(\d+)x(\d+)(?=[ ,]|$)/.exec(stream);
   const rate = parseFrameRate(/, ([\d.]+k?) fps/.exec(stream)?.[1] ?? /, ([\d.]+k?) tbr/.exec(stream)?.[1] ?? '');
