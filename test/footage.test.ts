@@ -410,10 +410,16 @@ describe('bad input: a FootageError that names the file and says what to do (exi
     await assertFootageError(() => openFootage(bmp), bmp, /is an image in a format Autoroto does not read \(bmp\); convert it to PNG/);
   });
 
-  it('plates Autoroto cannot decode say what to re-export: DWA-compressed, multi-part or cut-short OpenEXR, BigTIFF', async () => {
+  it('plates Autoroto cannot decode say what to re-export: DWA-compressed, multi-part, overscanned or cut-short OpenEXR, BigTIFF', async () => {
     const frame = noiseFrame(W, H, 9);
     const dwaa = join(dir, 'dwaa.exr'), multipart = join(dir, 'multipart.exr'), cut = join(dir, 'cut.exr'), big = join(dir, 'big.tif');
     await writeFile(dwaa, exrFile(frame, 8));
+    const overscan = join(dir, 'overscan.exr'), wide = Buffer.from(exrFile(frame));
+    // The display window 8 px inside the data window on every side.
+    const window = wide.indexOf('displayWindow\0box2i\0') + 'displayWindow\0box2i\0'.length + 4;
+    [8, 8, W - 9, H - 9].forEach((v, k) => wide.writeInt32LE(v, window + 4 * k));
+    await writeFile(overscan, wide);
+    await assertFootageError(() => openFootage(overscan), overscan, /data window is not its display window .*; write the plate with the data window set to the format/);
     const parts = exrFile(frame);
     parts[5] |= 0x10; // version flags: multi-part
     await writeFile(multipart, parts);

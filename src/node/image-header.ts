@@ -105,13 +105,17 @@ const EXR_READABLE = 8;
 /** How much of an EXR is read for its header: the attributes of a plate run to a few KB. */
 const EXR_HEADER_BYTES = 65536;
 
-/** An OpenEXR header's data window and compression; deep, multi-part and DWA-compressed files are refused with what to do. */
+/**
+ * An OpenEXR header's data window and compression; deep, multi-part and DWA-compressed files, and
+ * those whose data window is not their display window (overscan, or a bounding box), are refused
+ * with what to do: the decoder (ffmpeg 4) places such a data window wrongly.
+ */
 async function exrHeader(path: string, file: FileHandle): Promise<{ width: number; height: number; deep: boolean }> {
   const head = await readAt(file, 0, EXR_HEADER_BYTES);
   if (head.length < 8) throw new FootageError(path, 'truncated OpenEXR (its header is cut short)');
   const flags = head.readUInt32LE(4);
   if (flags & 0x1800) throw new FootageError(path, 'a multi-part or deep OpenEXR, which Autoroto does not read; write the plate as a single-part scanline or tiled EXR');
-  let width = 0, height = 0, compression = 0;
+  let width = 0, height = 0, compression = 0, data = '', display = '';
   for (let at = 8; at < head.length && head[at] !== 0;) {
     const nameEnd = head.indexOf(0, at), typeEnd = nameEnd < 0 ? -1 : head.indexOf(0, nameEnd + 1);
     if (typeEnd < 0 || typeEnd + 4 > head.length) break;
@@ -119,11 +123,16 @@ async function exrHeader(path: string, file: FileHandle): Promise<{ width: numbe
     if (name === 'dataWindow' && value + 16 <= head.length) {
       width = head.readInt32LE(value + 8) - head.readInt32LE(value) + 1;
       height = head.readInt32LE(value + 12) - head.readInt32LE(value + 4) + 1;
+      data = head.toString('hex', value, value + 16);
     }
+    if (name === 'displayWindow' && value + 16 <= head.length) display = head.toString('hex', value, value + 16);
     if (name === 'compression' && value < head.length) compression = head[value];
     at = value + size;
   }
   if (!(width > 0 && height > 0)) throw new FootageError(path, 'truncated or corrupt OpenEXR (no data window in its header)');
+  if (display && display !== data) {
+    throw new FootageError(path, 'an OpenEXR whose data window is not its display window (overscan, or a bounding box), which Autoroto cannot place; write the plate with the data window set to the format');
+  }
   if (compression >= EXR_READABLE) {
     throw new FootageError(path, `an OpenEXR compressed with ${EXR_COMPRESSIONS[compression] ?? `compression ${compression}`}, which Autoroto cannot decode; write the plate with ZIP, PIZ or no compression`);
   }
