@@ -19,7 +19,14 @@ import {
   AfterEffectsDouble, KeyframeInterpolationType, MaskMode, Shape, closedShape, rasterizeLayerMasks, readMasks, compTimeOfFrame,
   type AVLayer, type CompItem, type MaskParade,
 } from './doubles/aftereffects.ts';
-import { skyFootage } from './doubles/sky-footage.ts';
+import { skyFootage, skyFrame } from './doubles/sky-footage.ts';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RgbFrame } from '../src/core/types.ts';
+import { FootageError, openFootage } from '../src/node/footage.ts';
+import { writeRgbPng } from '../src/node/png.ts';
+import { InferenceClient } from '../panel/inference/protocol.ts';
 import { PremiereDouble } from './doubles/premiere.ts';
 import { createPremiereUxpHost, TRACK_MATTE_KEY } from '../src/hosts/premiere-uxp.ts';
 
@@ -35,6 +42,8 @@ interface Scene {
 }
 
 const footage = skyFootage({ width: WIDTH, height: HEIGHT, frameRate: FPS, frameCount: FRAMES });
+/** The image-sequence shots' frames: small, a sky that moves. */
+const SEQUENCE = { width: 64, height: 48, frameRate: FPS, frameCount: 6 };
 
 const adapters: Record<string, (ae: AfterEffectsDouble) => Host> = {
   'UXP': (ae) => createAfterEffectsUxpHost(afterEffectsDom(ae.globals() as unknown as Parameters<typeof afterEffectsDom>[0]), async () => footage),
@@ -295,6 +304,57 @@ for (const [adapterName, adapter] of Object.entries(adapters)) {
     });
   });
 }
+
+describe('After Effects, a layer whose footage is an image sequence (its footage item names the first file)', () => {
+  /** A comp with one layer of the 6-frame sequence plate.1001.png … in `dir`, beside another sequence and a still; the adapter given. */
+  async function sequenceScene(dir: string, adapter: (ae: AfterEffectsDouble) => Host): Promise<{ s: Scene; frames: RgbFrame[] }> {
+    const frames = Array.from({ length: 6 }, (_, f) => skyFrame(SEQUENCE, f));
+    for (let f = 0; f < frames.length; f++) {
+      await writeRgbPng(join(dir, `plate.${1001 + f}.png`), frames[f]);
+      await writeRgbPng(join(dir, `plate_bg.${1001 + f}.png`), skyFrame(SEQUENCE, 5 - f));
+    }
+    await writeRgbPng(join(dir, 'plate.png'), frames[5]);
+    const ae = new AfterEffectsDouble();
+    const item = ae.importFootage(join(dir, 'plate.1001.png'), SEQUENCE.width, SEQUENCE.height, FPS, frames.length / FPS);
+    const comp = ae.app.project.items.addComp('Sequence', SEQUENCE.width, SEQUENCE.height, 1, frames.length / FPS, FPS);
+    const layer = comp.layers.add(item);
+    layer.selected = true;
+    return { s: { ae, comp, layer, host: adapter(ae) }, frames };
+  }
+
+  it('CEP (the command line\'s footage reader): reads the numbered files the first one starts, and names a missing one', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'autoroto-sequence-'));
+    try {
+      const { s, frames } = await sequenceScene(dir, (ae) => createAfterEffectsCepHost(async (script) => ae.evalScript(script), openFootage));
+      const target = await targetOf(s);
+      const source = await s.host.openFrames(target, 'layer');
+      assert.deepEqual([source.frameCount, source.range], [6, { first: 0, last: 5 }]);
+      const read: RgbFrame[] = [];
+      for await (const frame of source.frames(source.range)) read.push(frame);
+      assert.equal(read.length, 6);
+      read.forEach((frame, f) => assert.ok(Buffer.from(frame.data).equals(Buffer.from(frames[f].data)), `frame ${f} is plate.${1001 + f}.png`));
+
+      await rm(join(dir, 'plate.1004.png'));
+      await assert.rejects(s.host.openFrames(target, 'layer'), (e: unknown) => e instanceof FootageError &&
+        e.message.startsWith(`${join(dir, 'plate.1004.png')}: is missing from the image sequence that plate.1001.png starts (After Effects has it as 6 frames)`));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('UXP (movies only, read by the webview): says to use the CEP panel or the command line', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'autoroto-sequence-'));
+    try {
+      // The webview is never asked: the client refuses first.
+      const client = new InferenceClient({ post: () => assert.fail('nothing is sent to the webview'), listen: () => () => {} });
+      const { s } = await sequenceScene(dir, (ae) => createAfterEffectsUxpHost(afterEffectsDom(ae.globals() as unknown as Parameters<typeof afterEffectsDom>[0]), client.openFootage));
+      await assert.rejects(s.host.openFrames(await targetOf(s), 'layer'), (e: unknown) => e instanceof HostError &&
+        /plate\.1001\.png starts an image sequence, which this panel cannot read yet\. Use the CEP panel, or run autoroto sky on the sequence's folder/.test(e.message));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 function mask(name: string, path: RotoMask['path']): RotoMask {
   return { name, mode: 'add', inverted: false, feather: [0, 0], expansion: 0, opacity: [{ frame: 0, value: 100 }], path };

@@ -10,6 +10,7 @@
 import type { Matte, RgbFrame } from '../../src/core/types.ts';
 import type { Footage, OpenFootage, Segmenter } from '../../src/hosts/types.ts';
 import { GpuLostError } from '../../src/core/segment/gpu-lost.ts';
+import { HostError } from '../../src/hosts/errors.ts';
 import type { BackendChoice } from '../services.ts';
 
 export type Request =
@@ -53,6 +54,9 @@ export interface Port<Out, In> {
 }
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+
+/** The file names of images (After Effects imports a numbered run of them as an image sequence). */
+const IMAGE_FILE = /\.(png|jpe?g|tiff?|dpx|exr)$/i;
 
 /** The panel's side: requests with promises, streams as async iterables. */
 export class InferenceClient {
@@ -118,8 +122,14 @@ export class InferenceClient {
     return (await this.request({ type: 'load', backend }, 'loaded')).backend;
   }
 
-  /** openFootage for the hosts, decoded in the webview. */
-  readonly openFootage: OpenFootage = async (path) => {
+  /**
+   * openFootage for the hosts, decoded in the webview, whose <video> element reads movies: not image
+   * sequences, which the CEP panel and the command line read (src/node/footage.ts).
+   */
+  readonly openFootage: OpenFootage = async (path, options) => {
+    if ((options?.sequenceLength ?? 1) > 1 && IMAGE_FILE.test(path)) {
+      throw new HostError('no-video', `${path} starts an image sequence, which this panel cannot read yet. Use the CEP panel, or run autoroto sky on the sequence's folder and apply its sky.jsx to the layer.`);
+    }
     const { width, height, frameRate, frameCount } = await this.request({ type: 'open', path }, 'opened');
     const frames = (range: { start: number; end: number }) => this.frames(path, range.start, range.end);
     return { width, height, frameRate, frameCount, frames } satisfies Footage;

@@ -65,7 +65,8 @@ export function createAfterEffectsHost(backend: LayerBackend, openFootage: OpenF
       const { info } = await checkedInfo(backend, target);
       const range = rangeOfChoice(info, choice);
       const path = info.sourcePath!;
-      const footage = await openFootage(path);
+      // An image sequence's footage item names its first file.
+      const footage = await openFootage(path, { sequenceLength: info.timing.frameCount });
       if (footage.width !== info.width || footage.height !== info.height) {
         throw new HostError('no-video', `The footage file ${path} is ${footage.width}×${footage.height}, but After Effects has it as ${info.width}×${info.height}. Reload the footage (File > Reload Footage), then run Autoroto again.`);
       }

@@ -47,7 +47,11 @@ export interface Footage {
   frames(range: { start: number; end: number }): AsyncIterable<RgbFrame>;
 }
 
-export type OpenFootage = (path: string) => Promise<Footage>;
+/**
+ * Opens the footage file at `path`; `sequenceLength`, where the host knows how many frames its
+ * footage item is, makes an image file the first of a numbered image sequence (src/node/footage.ts).
+ */
+export type OpenFootage = (path: string, options?: { sequenceLength?: number }) => Promise<Footage>;
 
 /** As src/core/segment reports it: frames done so far. */
 export interface SegmentProgress {

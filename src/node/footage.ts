@@ -1,6 +1,6 @@
 /**
  * Footage for the pipeline: a video file (anything ffmpeg reads: mp4, mov, mkv, webm, …), a folder
- * of PNG/JPEG frames, or one PNG/JPEG image. What a file is comes from its content (image
+ * of frames, one image (PNG, JPEG, TIFF, DPX, OpenEXR), or the image sequence an image starts. What a file is comes from its content (image
  * signatures, else ffmpeg's probe), not its name. Opening checks everything that can be checked
  * without decoding and counts the frames exactly; `frames` then streams them, one at a time.
  * Unusable input is a FootageError whose message names the file and says what to do.
@@ -9,7 +9,7 @@ import { stat } from 'node:fs/promises';
 import type { RgbFrame } from '../core/types.ts';
 import { checkFrameSize, FOOTAGE_KINDS, FootageError, readFailure } from './footage-error.ts';
 import type { FootageSource } from './footage-source.ts';
-import { openFrameFolder } from './frame-folder.ts';
+import { openFrameFolder, openImageSequence } from './frame-folder.ts';
 import { readImageHeader, type ImageHeader } from './image-header.ts';
 import { readImageFile } from './image-file.ts';
 import { openVideo } from './video-footage.ts';
@@ -43,6 +43,11 @@ export interface Footage {
 export interface FootageOptions {
   /** The rate of a frame folder or an image (videos have their own). Default 24. */
   frameRate?: number;
+  /**
+   * How many frames the footage is where a host knows (After Effects' footage item of this file):
+   * an image file with more than one is the first of a numbered image sequence, which is read instead.
+   */
+  sequenceLength?: number;
 }
 
 export const DEFAULT_FRAME_RATE = 24;
@@ -87,7 +92,8 @@ export async function openFootage(path: string, options: FootageOptions = {}): P
       if (error instanceof FootageError) throw new FootageError(path, `${error.reason}; ${IMAGE_FIX}`, { cause: error });
       throw error;
     }
-    source = header ? openImage(path, header, stillRate) : await openVideo(path);
+    const sequence = options.sequenceLength ?? 1;
+    source = !header ? await openVideo(path) : sequence > 1 ? await openImageSequence(path, sequence, stillRate) : openImage(path, header, stillRate);
   }
   const { kind, width, height, frameRate, frameCount, read } = source;
   return {

@@ -1,8 +1,12 @@
 /**
- * A folder of frames: PNG, JPEG, TIFF, DPX and OpenEXR files in natural name order (listFrames). Every file's header is
- * read when the folder is opened, so a file that is not an image or a frame of another size is
- * reported before any work; the pixels are decoded one frame at a time as they are read.
+ * Frames in files: a folder of PNG, JPEG, TIFF, DPX and OpenEXR files in natural name order
+ * (listFrames), or the numbered image sequence a file starts (plate.1001.exr, plate.1002.exr, …, as
+ * After Effects imports one). Every file's header is read when the frames are opened, so a file that
+ * is not an image or a frame of another size is reported before any work; the pixels are decoded one
+ * frame at a time as they are read.
  */
+import { access } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { checkFrameSize, FOOTAGE_KINDS, FootageError } from './footage-error.ts';
 import type { FootageSource } from './footage-source.ts';
 import { readImageHeader, type ImageHeader } from './image-header.ts';
@@ -23,6 +27,38 @@ export async function openFrameFolder(dir: string, frameRate: number): Promise<F
     throw new FootageError(dir, 'no frames in this folder (no .png, .jpg, .jpeg, .tif, .tiff, .dpx or .exr files); put the frames there ' +
       `named in order (000000.png, 000001.png, …), or ${FOOTAGE_KINDS}`);
   }
+  return openFrameFiles(files, frameRate, 'the folder');
+}
+
+/**
+ * The `length` frames of the numbered image sequence that `first` starts: the files in its folder
+ * whose names differ from it only in the last number, counting up from its number (padded as its
+ * number is). A missing one is reported by the name it should have.
+ */
+export async function openImageSequence(first: string, length: number, frameRate: number): Promise<FootageSource> {
+  const name = basename(first);
+  const number = /(\d+)(?=\D*$)/.exec(name);
+  if (!number) {
+    throw new FootageError(first, `is one image, but After Effects has it as ${length} frames of an image sequence, and its name has no frame number; ` +
+      'name the sequence\'s files with frame numbers (plate.1001.exr, plate.1002.exr, …) and import it again');
+  }
+  const prefix = name.slice(0, number.index), suffix = name.slice(number.index + number[1].length);
+  const files: string[] = [];
+  for (let k = 0; k < length; k++) {
+    const file = join(dirname(first), `${prefix}${String(Number(number[1]) + k).padStart(number[1].length, '0')}${suffix}`);
+    try {
+      await access(file);
+    } catch {
+      throw new FootageError(file, `is missing from the image sequence that ${name} starts (After Effects has it as ${length} frames); ` +
+        'render or restore that frame, or trim the layer to the frames there are');
+    }
+    files.push(file);
+  }
+  return openFrameFiles(files, frameRate, 'the sequence');
+}
+
+/** Frames from these image files in this order, all of the first one's size (`set` says where they are, for messages). */
+async function openFrameFiles(files: string[], frameRate: number, set: string): Promise<FootageSource> {
   const headers: ImageHeader[] = [];
   for (const file of files) {
     let header: ImageHeader | undefined;
@@ -40,7 +76,7 @@ export async function openFrameFolder(dir: string, frameRate: number): Promise<F
   headers.forEach((h, i) => {
     if (h.width !== width || h.height !== height) {
       throw new FootageError(files[i], `${h.width}×${h.height}, but the first frame ${files[0]} is ${width}×${height}; ` +
-        'every frame in the folder must have the same size: resize or remove that file');
+        `every frame in ${set} must have the same size: resize or remove that file`);
     }
   });
   async function* read(start: number, end: number) {
