@@ -431,6 +431,18 @@ describe('bad input: a FootageError that names the file and says what to do (exi
     await assertFootageError(() => openFootage(big), big, /a BigTIFF, which Autoroto does not read; save it as a plain TIFF/);
   });
 
+  it('a folder of two image sequences (a plate and its background pass) names both instead of playing one after the other', async () => {
+    const folder = join(dir, 'two-passes');
+    await mkdir(folder);
+    for (let f = 0; f < 3; f++) {
+      await writeRgbPng(join(folder, `plate.${1001 + f}.png`), noiseFrame(W, H, f));
+      await writeRgbPng(join(folder, `plate_bg.${1001 + f}.png`), noiseFrame(W, H, 10 + f));
+    }
+    await writeRgbPng(join(folder, 'thumbnail.png'), noiseFrame(W, H, 20));
+    await assertFootageError(() => openFootage(folder), folder,
+      /holds more than one image sequence: plate\.#\.png \(3 files\), plate_bg\.#\.png \(3 files\); put each sequence in a folder of its own/);
+  });
+
   it('a folder of frames of mixed sizes names both files and their sizes', async () => {
     const folder = join(dir, 'mixed');
     await mkdir(folder);

@@ -6,7 +6,7 @@
  * frame at a time as they are read.
  */
 import { access } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import { checkFrameSize, FOOTAGE_KINDS, FootageError } from './footage-error.ts';
 import type { FootageSource } from './footage-source.ts';
 import { readImageHeader, type ImageHeader } from './image-header.ts';
@@ -27,7 +27,31 @@ export async function openFrameFolder(dir: string, frameRate: number): Promise<F
     throw new FootageError(dir, 'no frames in this folder (no .png, .jpg, .jpeg, .tif, .tiff, .dpx or .exr files); put the frames there ' +
       `named in order (000000.png, 000001.png, …), or ${FOOTAGE_KINDS}`);
   }
+  const runs = numberedRuns(files);
+  if (runs.length > 1) {
+    const named = runs.map((run) => `${run.pattern} (${run.count} files)`).join(', ');
+    throw new FootageError(dir, `holds more than one image sequence: ${named}; put each sequence in a folder of its own`);
+  }
   return openFrameFiles(files, frameRate, 'the folder');
+}
+
+/**
+ * The numbered runs of files among `files` with two or more files each: names alike but for their
+ * last number (plate.1001.exr, plate.1002.exr: plate.#.exr), the extension aside (a run may mix
+ * .jpg and .jpeg). Names without a number belong to none.
+ */
+function numberedRuns(files: string[]): { pattern: string; count: number }[] {
+  const runs = new Map<string, { pattern: string; count: number }>();
+  for (const file of files) {
+    const extension = extname(file), name = basename(file, extension);
+    const number = /(\d+)(?=\D*$)/.exec(name);
+    if (!number) continue;
+    const stem = `${name.slice(0, number.index)}#${name.slice(number.index + number[1].length)}`;
+    const run = runs.get(stem);
+    if (run) run.count++;
+    else runs.set(stem, { pattern: stem + extension, count: 1 });
+  }
+  return [...runs.values()].filter((run) => run.count >= 2);
 }
 
 /**
