@@ -348,7 +348,7 @@ describe('bad input: a FootageError that names the file and says what to do (exi
 
   it('a missing file', async () => {
     const path = join(dir, 'nowhere', 'shot.mp4');
-    await assertFootageError(() => openFootage(path), path, /no such file or folder; give a video file \(mp4, mov, mkv, webm\), a folder of frames \(PNG, JPEG, TIFF, DPX or EXR\), or one image/);
+    await assertFootageError(() => openFootage(path), path, /no such file or folder; give a video file \(mp4, mov, mkv, webm\), a folder of frames \(PNG, JPEG, TIFF, DPX or EXR\), an image sequence as a pattern \(plate\.####\.exr\), or one image/);
   });
 
   it('a folder with no frames (empty, or other files only)', async () => {
@@ -431,16 +431,28 @@ describe('bad input: a FootageError that names the file and says what to do (exi
     await assertFootageError(() => openFootage(big), big, /a BigTIFF, which Autoroto does not read; save it as a plain TIFF/);
   });
 
-  it('a folder of two image sequences (a plate and its background pass) names both instead of playing one after the other', async () => {
+  it('a folder of two image sequences (a plate and its background pass) names both instead of playing one after the other; a pattern picks one', async () => {
     const folder = join(dir, 'two-passes');
     await mkdir(folder);
-    for (let f = 0; f < 3; f++) {
-      await writeRgbPng(join(folder, `plate.${1001 + f}.png`), noiseFrame(W, H, f));
-      await writeRgbPng(join(folder, `plate_bg.${1001 + f}.png`), noiseFrame(W, H, 10 + f));
-    }
+    const plate = [0, 1, 2, 3].map((f) => noiseFrame(W, H, f)), background = [0, 1, 2].map((f) => noiseFrame(W, H, 10 + f));
+    for (const [f, frame] of plate.entries()) await writeRgbPng(join(folder, `plate.${(998 + f).toString().padStart(4, '0')}.png`), frame);
+    for (const [f, frame] of background.entries()) await writeRgbPng(join(folder, `plate_bg.${1001 + f}.png`), frame);
     await writeRgbPng(join(folder, 'thumbnail.png'), noiseFrame(W, H, 20));
     await assertFootageError(() => openFootage(folder), folder,
-      /holds more than one image sequence: plate\.#\.png \(3 files\), plate_bg\.#\.png \(3 files\); put each sequence in a folder of its own/);
+      /holds more than one image sequence: plate\.#\.png \(4 files\), plate_bg\.#\.png \(3 files\); give one of them as a pattern \(.*plate\.####\.png\), or put each in a folder of its own/);
+
+    // As compositing tools name a sequence: the frame number a run of # (padded to as many digits) or printf's %04d.
+    for (const name of ['plate.####.png', 'plate.%04d.png']) {
+      const footage = await openFootage(join(folder, name));
+      assert.deepEqual([footage.kind, footage.frameCount], ['frames', 4]);
+      assertSameFrames(await collect(footage.frames()), plate, name);
+    }
+    assertSameFrames(await collect((await openFootage(join(folder, 'plate_bg.#.png'))).frames({ start: 1, end: 2 })), background.slice(1), 'plate_bg.#.png');
+    await assertFootageError(() => openFootage(join(folder, 'plate.#####.png')), join(folder, 'plate.#####.png'),
+      /no files of this sequence in .* \(named plate\., then the frame number, padded to 5 digits, then \.png\); check the name and the padding/);
+    await rm(join(folder, 'plate.1000.png'));
+    await assertFootageError(() => openFootage(join(folder, 'plate.####.png')), join(folder, 'plate.1000.png'),
+      /is missing from the sequence plate\.####\.png \(plate\.0998\.png to plate\.1001\.png\)/);
   });
 
   it('a folder of frames of mixed sizes names both files and their sizes', async () => {

@@ -59,8 +59,9 @@ Options:
   -h, --help     this help`;
 
 const FOOTAGE_HELP = `<input> is a video (mp4, mov, mkv, webm), a folder of frames (PNG, JPEG, TIFF, DPX or
-OpenEXR, natural name order) or one image; EXR is shown through the sRGB curve and log DPX through
-Kodak's Cineon conversion, as a display would show them. The sky model is models/sky.onnx (onnxruntime-web: WebGPU where there is a GPU
+OpenEXR, natural name order), an image sequence as a pattern (shots/plate.####.exr or plate.%04d.exr;
+--frames counts from its first file) or one image; EXR is shown through the sRGB curve and log DPX
+through Kodak's Cineon conversion, as a display would show them. The sky model is models/sky.onnx (onnxruntime-web: WebGPU where there is a GPU
 page, WASM here).`;
 
 const SKY_USAGE = `Usage: autoroto sky <input> --out <dir> [options]

@@ -9,7 +9,7 @@ import { FileError } from '../core/file-error.ts';
 export class FootageError extends FileError {}
 
 /** What footage can be, for the end of a message about footage that is not usable. */
-export const FOOTAGE_KINDS = 'give a video file (mp4, mov, mkv, webm), a folder of frames (PNG, JPEG, TIFF, DPX or EXR), or one image';
+export const FOOTAGE_KINDS = 'give a video file (mp4, mov, mkv, webm), a folder of frames (PNG, JPEG, TIFF, DPX or EXR), an image sequence as a pattern (plate.####.exr), or one image';
 
 /** Frames smaller than this on either side are refused: too few pixels to find a sky in. */
 export const MIN_FRAME_SIZE = 16;

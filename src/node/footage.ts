@@ -9,7 +9,7 @@ import { stat } from 'node:fs/promises';
 import type { RgbFrame } from '../core/types.ts';
 import { checkFrameSize, FOOTAGE_KINDS, FootageError, readFailure } from './footage-error.ts';
 import type { FootageSource } from './footage-source.ts';
-import { openFrameFolder, openImageSequence } from './frame-folder.ts';
+import { isSequencePattern, openFrameFolder, openImageSequence, openSequencePattern } from './frame-folder.ts';
 import { readImageHeader, type ImageHeader } from './image-header.ts';
 import { readImageFile } from './image-file.ts';
 import { openVideo } from './video-footage.ts';
@@ -75,14 +75,16 @@ function openImage(path: string, header: ImageHeader, frameRate: number): Footag
 export async function openFootage(path: string, options: FootageOptions = {}): Promise<Footage> {
   const stillRate = options.frameRate ?? DEFAULT_FRAME_RATE;
   if (!(Number.isFinite(stillRate) && stillRate > 0)) throw new RangeError(`frame rate must be a positive number, not ${stillRate}`);
-  let isFolder: boolean;
+  let isFolder: boolean | undefined;
   try {
     isFolder = (await stat(path)).isDirectory();
   } catch (error) {
-    throw new FootageError(path, `${readFailure(error)}; ${FOOTAGE_KINDS}`, { cause: error });
+    if (!isSequencePattern(path)) throw new FootageError(path, `${readFailure(error)}; ${FOOTAGE_KINDS}`, { cause: error });
   }
   let source: FootageSource;
-  if (isFolder) {
+  if (isFolder === undefined) {
+    source = await openSequencePattern(path, stillRate);
+  } else if (isFolder) {
     source = await openFrameFolder(path, stillRate);
   } else {
     let header: ImageHeader | undefined;

@@ -5,9 +5,9 @@
  * is not an image or a frame of another size is reported before any work; the pixels are decoded one
  * frame at a time as they are read.
  */
-import { access } from 'node:fs/promises';
+import { access, readdir } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import { checkFrameSize, FOOTAGE_KINDS, FootageError } from './footage-error.ts';
+import { checkFrameSize, FOOTAGE_KINDS, FootageError, readFailure } from './footage-error.ts';
 import type { FootageSource } from './footage-source.ts';
 import { readImageHeader, type ImageHeader } from './image-header.ts';
 import { readImageFile } from './image-file.ts';
@@ -30,7 +30,8 @@ export async function openFrameFolder(dir: string, frameRate: number): Promise<F
   const runs = numberedRuns(files);
   if (runs.length > 1) {
     const named = runs.map((run) => `${run.pattern} (${run.count} files)`).join(', ');
-    throw new FootageError(dir, `holds more than one image sequence: ${named}; put each sequence in a folder of its own`);
+    const example = join(dir, runs[0].pattern.replace('#', '####'));
+    throw new FootageError(dir, `holds more than one image sequence: ${named}; give one of them as a pattern (${example}), or put each in a folder of its own`);
   }
   return openFrameFiles(files, frameRate, 'the folder');
 }
@@ -79,6 +80,49 @@ export async function openImageSequence(first: string, length: number, frameRate
     files.push(file);
   }
   return openFrameFiles(files, frameRate, 'the sequence');
+}
+
+/**
+ * The image sequence a pattern names, as compositing and render-farm tools write one: plate.####.exr
+ * or plate.%04d.exr (the number padded to four digits; plate.#.exr or plate.%d.exr: not padded), in
+ * frame-number order from the lowest. The numbers must run without a gap: a missing one is reported
+ * by the name it should have.
+ */
+export async function openSequencePattern(pattern: string, frameRate: number): Promise<FootageSource> {
+  const dir = dirname(pattern), name = basename(pattern);
+  const spec = SEQUENCE_PATTERN.exec(name)!;
+  const width = spec[1] ? spec[1].length : Number(spec[2] || 0);
+  const [prefix, suffix] = [name.slice(0, spec.index), name.slice(spec.index + spec[0].length)];
+  const nameOf = (n: number) => `${prefix}${String(n).padStart(width, '0')}${suffix}`;
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch (error) {
+    throw new FootageError(pattern, `${readFailure(error)} (the sequence's folder ${dir}); ${FOOTAGE_KINDS}`, { cause: error });
+  }
+  const numbers = entries.flatMap((entry) => {
+    if (!entry.startsWith(prefix) || !entry.endsWith(suffix) || entry.length <= prefix.length + suffix.length) return [];
+    const digits = entry.slice(prefix.length, entry.length - suffix.length);
+    return /^\d+$/.test(digits) && nameOf(Number(digits)) === entry ? [Number(digits)] : [];
+  }).sort((a, b) => a - b);
+  if (numbers.length === 0) {
+    const padding = width > 1 ? `, padded to ${width} digits` : '';
+    throw new FootageError(pattern, `no files of this sequence in ${dir} (named ${prefix}, then the frame number${padding}, then ${suffix}); check the name and the padding`);
+  }
+  const gap = numbers.findIndex((n, k) => k > 0 && n !== numbers[k - 1] + 1);
+  if (gap > 0) {
+    throw new FootageError(join(dir, nameOf(numbers[gap - 1] + 1)), `is missing from the sequence ${name} (${nameOf(numbers[0])} to ${nameOf(numbers[numbers.length - 1])}); ` +
+      'render or restore that frame, or give the frames on one side of the gap as a folder of their own');
+  }
+  return openFrameFiles(numbers.map((n) => join(dir, nameOf(n))), frameRate, 'the sequence');
+}
+
+/** A frame-number placeholder in a file name: a run of #, or printf's %d with its padding (%04d). */
+const SEQUENCE_PATTERN = /(#+)|%(?:0(\d+))?d/;
+
+/** Whether `path` names an image sequence by a pattern (see openSequencePattern) rather than a file. */
+export function isSequencePattern(path: string): boolean {
+  return SEQUENCE_PATTERN.test(basename(path));
 }
 
 /** Frames from these image files in this order, all of the first one's size (`set` says where they are, for messages). */
