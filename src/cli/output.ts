@@ -6,8 +6,8 @@
  * middle of it. A failure, or Ctrl-C before the commit (see `cleanUpOnSignal`), removes the
  * temporary folder (and any parent folders made for it), so the output folder is left as it was.
  */
-import { accessSync, constants, lstatSync, readdirSync, renameSync, rmSync, rmdirSync } from 'node:fs';
-import { mkdir, mkdtemp, stat, writeFile } from 'node:fs/promises';
+import { accessSync, constants, lstatSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, rmdirSync } from 'node:fs';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { BadInputError, EXIT_INTERRUPTED, errnoCode } from './errors.ts';
 
@@ -71,16 +71,18 @@ export class AtomicOutput {
         if (isDir) throw new BadInputError(`${join(dir, name)}: a folder is in the way of an output file; move it or choose another --out folder`);
       }
     }
+    // Made synchronously, and the output returned with no wait after: a signal handler (see
+    // withAtomicOutput) runs either before the folders exist or after the caller knows them.
     const parent = dirname(absolute);
     let createdParent: string | undefined;
     try {
-      createdParent = await mkdir(parent, { recursive: true });
+      createdParent = mkdirSync(parent, { recursive: true });
     } catch (error) {
       throw notWritable(dir, error);
     }
     let tempDir: string;
     try {
-      tempDir = await mkdtemp(join(parent, TEMP_PREFIX));
+      tempDir = mkdtempSync(join(parent, TEMP_PREFIX));
     } catch (error) {
       if (createdParent) removeEmptyFolders(parent, createdParent);
       throw notWritable(dir, error);
@@ -180,13 +182,14 @@ function removeEmptyFolders(from: string, upTo: string): void {
 }
 
 /**
- * Until the returned function is called: on SIGINT or SIGTERM, discard `output`, say so on stderr
- * and exit with 130 (SIGINT) or 143 (SIGTERM), leaving the output folder as it was.
+ * Until the returned function is called: on SIGINT or SIGTERM, discard the output (where `output()`
+ * has one yet), say so on stderr and exit with 130 (SIGINT) or 143 (SIGTERM), leaving the output
+ * folder `dir` as it was.
  */
-function cleanUpOnSignal(output: AtomicOutput, stderr: NodeJS.WritableStream = process.stderr): () => void {
+function cleanUpOnSignal(dir: string, output: () => AtomicOutput | undefined, stderr: NodeJS.WritableStream = process.stderr): () => void {
   const handler = (signal: NodeJS.Signals) => {
-    output.discard();
-    stderr.write(`\nautoroto: interrupted; nothing was written to ${output.dir}\n`);
+    output()?.discard();
+    stderr.write(`\nautoroto: interrupted; nothing was written to ${dir}\n`);
     process.exit(signal === 'SIGINT' ? EXIT_INTERRUPTED : 128 + 15);
   };
   process.on('SIGINT', handler);
@@ -203,12 +206,15 @@ function cleanUpOnSignal(output: AtomicOutput, stderr: NodeJS.WritableStream = p
  * before the commit discards the temporary folder.
  */
 export async function withAtomicOutput<T>(dir: string, names: readonly string[], write: (output: AtomicOutput) => Promise<T>): Promise<T> {
-  const output = await AtomicOutput.open(dir, names);
-  const stopCleanup = cleanUpOnSignal(output);
+  // Listening first: without a listener a signal ends the process at once, and could do so just
+  // after the temporary folder was made, leaving it behind.
+  let output: AtomicOutput | undefined;
+  const stopCleanup = cleanUpOnSignal(dir, () => output);
   try {
+    output = await AtomicOutput.open(dir, names);
     return await write(output);
   } finally {
-    output.discard();
+    output?.discard();
     stopCleanup();
   }
 }
