@@ -44,10 +44,10 @@ export async function openFrameFolder(dir: string, frameRate: number): Promise<F
 function numberedRuns(files: string[]): { pattern: string; count: number }[] {
   const runs = new Map<string, { pattern: string; count: number }>();
   for (const file of files) {
-    const extension = extname(file), name = basename(file, extension);
-    const number = /(\d+)(?=\D*$)/.exec(name);
-    if (!number) continue;
-    const stem = `${name.slice(0, number.index)}#${name.slice(number.index + number[1].length)}`;
+    const extension = extname(file);
+    const numbered = frameNumbered(basename(file, extension));
+    if (!numbered) continue;
+    const stem = `${numbered.prefix}#${numbered.suffix}`;
     const run = runs.get(stem);
     if (run) run.count++;
     else runs.set(stem, { pattern: stem + extension, count: 1 });
@@ -62,15 +62,15 @@ function numberedRuns(files: string[]): { pattern: string; count: number }[] {
  */
 export async function openImageSequence(first: string, length: number, frameRate: number): Promise<FootageSource> {
   const name = basename(first);
-  const number = /(\d+)(?=\D*$)/.exec(name);
-  if (!number) {
+  const numbered = frameNumbered(name);
+  if (!numbered) {
     throw new FootageError(first, `is one image, but After Effects has it as ${length} frames of an image sequence, and its name has no frame number; ` +
       'name the sequence\'s files with frame numbers (plate.1001.exr, plate.1002.exr, …) and import it again');
   }
-  const prefix = name.slice(0, number.index), suffix = name.slice(number.index + number[1].length);
+  const { prefix, number, width, suffix } = numbered;
   const files: string[] = [];
   for (let k = 0; k < length; k++) {
-    const file = join(dirname(first), `${prefix}${String(Number(number[1]) + k).padStart(number[1].length, '0')}${suffix}`);
+    const file = join(dirname(first), numberedName(prefix, number + k, width, suffix));
     try {
       await access(file);
     } catch {
@@ -93,7 +93,7 @@ export async function openSequencePattern(pattern: string, frameRate: number): P
   const spec = SEQUENCE_PATTERN.exec(name)!;
   const width = spec[1] ? spec[1].length : Number(spec[2] || 0);
   const [prefix, suffix] = [name.slice(0, spec.index), name.slice(spec.index + spec[0].length)];
-  const nameOf = (n: number) => `${prefix}${String(n).padStart(width, '0')}${suffix}`;
+  const nameOf = (n: number) => numberedName(prefix, n, width, suffix);
   let entries: string[];
   try {
     entries = await readdir(dir);
@@ -115,6 +115,17 @@ export async function openSequencePattern(pattern: string, frameRate: number): P
       'render or restore that frame, or give the frames on one side of the gap as a folder of their own');
   }
   return openFrameFiles(numbers.map((n) => join(dir, nameOf(n))), frameRate, 'the sequence');
+}
+
+/** A file name's parts around its frame number (its last run of digits), or undefined where it has none. */
+function frameNumbered(name: string): { prefix: string; number: number; width: number; suffix: string } | undefined {
+  const digits = /(\d+)(?=\D*$)/.exec(name);
+  return digits ? { prefix: name.slice(0, digits.index), number: Number(digits[1]), width: digits[1].length, suffix: name.slice(digits.index + digits[1].length) } : undefined;
+}
+
+/** The file name of frame `n` of a numbered sequence, its number padded to `width` digits. */
+function numberedName(prefix: string, n: number, width: number, suffix: string): string {
+  return `${prefix}${String(n).padStart(width, '0')}${suffix}`;
 }
 
 /** A frame-number placeholder in a file name: a run of #, or printf's %d with its padding (%04d). */

@@ -71,8 +71,8 @@ async function tiffHeader(path: string, file: FileHandle, head: Buffer): Promise
   const u32 = (b: Buffer, at: number) => (little ? b.readUInt32LE(at) : b.readUInt32BE(at));
   if (u16(head, 2) === 43) throw new FootageError(path, 'a BigTIFF, which Autoroto does not read; save it as a plain TIFF');
   const directory = u32(head, 4);
-  const count = await readAt(file, directory, 2);
-  const entries = count.length === 2 ? await readAt(file, directory + 2, 12 * u16(count, 0)) : Buffer.alloc(0);
+  const entryCount = await readAt(file, directory, 2);
+  const entries = entryCount.length === 2 ? await readAt(file, directory + 2, 12 * u16(entryCount, 0)) : Buffer.alloc(0);
   let width = 0, height = 0, bits = 1;
   for (let at = 0; at + 12 <= entries.length; at += 12) {
     const tag = u16(entries, at), type = u16(entries, at + 2), count = u32(entries, at + 4);
