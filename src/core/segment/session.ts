@@ -225,6 +225,7 @@ export class SkyModel implements SkyNetwork {
   private async graphFor(size: Size): Promise<DeviceGraph> {
     if (this.graph?.size.width === size.width && this.graph.size.height === size.height) return this.graph;
     await this.releaseGraph();
+    // Capturing logs fatal errors only: its refusal of a model it cannot capture is expected, and handled below.
     const create = (enableGraphCapture: boolean) => this.runtime.InferenceSession.create(this.bytes!, {
       executionProviders: ['webgpu'], graphOptimizationLevel: 'all', logSeverityLevel: enableGraphCapture ? 4 : 3,
       // The recorded commands hold for this size only (shape arithmetic runs once, on the CPU): hence a session per size.
