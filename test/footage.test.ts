@@ -306,6 +306,22 @@ describe('frame folders and images', () => {
     assertSameFrames(await collect(footage.frames()), originals, 'plate folder');
   });
 
+  it('plates run at the frame rate they record (EXR framesPerSecond, DPX frame rate), a given rate first, else 24', async () => {
+    const frame = noiseFrame(W, H, 30);
+    const ntsc = join(dir, 'ntsc-plates'), pal = join(dir, 'pal-plates'), none = join(dir, 'unrated-plates');
+    for (const folder of [ntsc, pal, none]) await mkdir(folder);
+    for (let f = 0; f < 2; f++) {
+      await writeFile(join(ntsc, `plate.${1001 + f}.exr`), exrFile(frame, 0, [30000, 1001]));
+      await writeFile(join(pal, `plate.${1001 + f}.dpx`), dpxFile(frame, 2, (v) => 4 * v, 25));
+      await writeFile(join(none, `plate.${1001 + f}.dpx`), dpxFile(frame, 2, (v) => 4 * v));
+    }
+    assert.equal((await openFootage(ntsc)).frameRate, 30000 / 1001);
+    assert.equal((await openFootage(join(pal, 'plate.####.dpx'))).frameRate, 25);
+    assert.equal((await openFootage(join(pal, 'plate.1001.dpx'))).frameRate, 25, 'one image');
+    assert.equal((await openFootage(none)).frameRate, 24);
+    assert.equal((await openFootage(ntsc, { frameRate: 24 })).frameRate, 24, 'a rate given wins');
+  });
+
   it('one image, PNG (exact) or JPEG, is a one-frame footage', async () => {
     const frame = noiseFrame(W, H, 7);
     const png = join(dir, 'still.png');

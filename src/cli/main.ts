@@ -85,7 +85,8 @@ Options:
                        1080 lines, scaled)
   --backend <name>     auto, wasm or webgpu (default auto: WASM; webgpu runs on the GPU through Dawn)
   --model <file>       another ONNX sky model (default: models/sky.onnx)
-  --frame-rate <fps>   frame rate of a frame folder or image (default 24; videos have their own)
+  --frame-rate <fps>   frame rate of frames or an image (default: what DPX and EXR plates record, else
+                       24; videos have their own)
   --no-preview         skip preview.html and contact-sheet.png
   -q, --quiet          no progress on stderr
   -h, --help           this help`;
@@ -103,7 +104,7 @@ Options:
                        (default ${DEFAULT_PREROLL})
   --backend <name>     auto, wasm or webgpu (default auto)
   --model <file>       another ONNX sky model (default: models/sky.onnx)
-  --frame-rate <fps>   frame rate of a frame folder or image (default 24)
+  --frame-rate <fps>   frame rate of frames or an image (default: what DPX and EXR plates record, else 24)
   -q, --quiet          no progress on stderr
   -h, --help           this help`;
 

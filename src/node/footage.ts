@@ -8,13 +8,14 @@
 import { stat } from 'node:fs/promises';
 import type { RgbFrame } from '../core/types.ts';
 import { checkFrameSize, FOOTAGE_KINDS, FootageError, readFailure } from './footage-error.ts';
-import type { FootageSource } from './footage-source.ts';
+import { DEFAULT_FRAME_RATE, type FootageSource } from './footage-source.ts';
 import { isSequencePattern, openFrameFolder, openImageSequence, openSequencePattern } from './frame-folder.ts';
 import { readImageHeader, type ImageHeader } from './image-header.ts';
 import { readImageFile } from './image-file.ts';
 import { openVideo } from './video-footage.ts';
 
 export { FootageError, MIN_FRAME_SIZE } from './footage-error.ts';
+export { DEFAULT_FRAME_RATE } from './footage-source.ts';
 
 /** Frames `start` to `end`, both included, 0-based. */
 export interface FrameRange {
@@ -41,7 +42,10 @@ export interface Footage {
 }
 
 export interface FootageOptions {
-  /** The rate of a frame folder or an image (videos have their own). Default 24. */
+  /**
+   * The rate of a frame folder, an image sequence or an image (videos have their own). Default: the
+   * rate the (first) file records (DPX, OpenEXR), else 24.
+   */
   frameRate?: number;
   /**
    * How many frames the footage is where a host knows (After Effects' footage item of this file):
@@ -49,8 +53,6 @@ export interface FootageOptions {
    */
   sequenceLength?: number;
 }
-
-export const DEFAULT_FRAME_RATE = 24;
 
 function checkRange(path: string, frameCount: number, range: FrameRange | undefined): FrameRange {
   if (!range) return { start: 0, end: frameCount - 1 };
@@ -64,17 +66,17 @@ function checkRange(path: string, frameCount: number, range: FrameRange | undefi
 
 const IMAGE_FIX = `export it again, or ${FOOTAGE_KINDS}`;
 
-function openImage(path: string, header: ImageHeader, frameRate: number): FootageSource {
+function openImage(path: string, header: ImageHeader, frameRate: number | undefined): FootageSource {
   checkFrameSize(path, header.width, header.height);
   async function* read() {
     yield await readImageFile(path, header, IMAGE_FIX);
   }
-  return { kind: 'image', width: header.width, height: header.height, frameRate, frameCount: 1, read };
+  return { kind: 'image', width: header.width, height: header.height, frameRate: frameRate ?? header.frameRate ?? DEFAULT_FRAME_RATE, frameCount: 1, read };
 }
 
 export async function openFootage(path: string, options: FootageOptions = {}): Promise<Footage> {
-  const stillRate = options.frameRate ?? DEFAULT_FRAME_RATE;
-  if (!(Number.isFinite(stillRate) && stillRate > 0)) throw new RangeError(`frame rate must be a positive number, not ${stillRate}`);
+  const stillRate = options.frameRate;
+  if (stillRate !== undefined && !(Number.isFinite(stillRate) && stillRate > 0)) throw new RangeError(`frame rate must be a positive number, not ${stillRate}`);
   let isFolder: boolean | undefined;
   try {
     isFolder = (await stat(path)).isDirectory();

@@ -8,14 +8,14 @@
 import { access, readdir } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { checkFrameSize, FOOTAGE_KINDS, FootageError, readFailure } from './footage-error.ts';
-import type { FootageSource } from './footage-source.ts';
+import { DEFAULT_FRAME_RATE, type FootageSource } from './footage-source.ts';
 import { readImageHeader, type ImageHeader } from './image-header.ts';
 import { readImageFile } from './image-file.ts';
 import { ImageReadError, listFrames } from './png.ts';
 
 const FIX = 'replace this frame or remove it from the folder';
 
-export async function openFrameFolder(dir: string, frameRate: number): Promise<FootageSource> {
+export async function openFrameFolder(dir: string, frameRate: number | undefined): Promise<FootageSource> {
   let files: string[];
   try {
     files = await listFrames(dir);
@@ -60,7 +60,7 @@ function numberedRuns(files: string[]): { pattern: string; count: number }[] {
  * whose names differ from it only in the last number, counting up from its number (padded as its
  * number is). A missing one is reported by the name it should have.
  */
-export async function openImageSequence(first: string, length: number, frameRate: number): Promise<FootageSource> {
+export async function openImageSequence(first: string, length: number, frameRate: number | undefined): Promise<FootageSource> {
   const name = basename(first);
   const numbered = frameNumbered(name);
   if (!numbered) {
@@ -88,7 +88,7 @@ export async function openImageSequence(first: string, length: number, frameRate
  * frame-number order from the lowest. The numbers must run without a gap: a missing one is reported
  * by the name it should have.
  */
-export async function openSequencePattern(pattern: string, frameRate: number): Promise<FootageSource> {
+export async function openSequencePattern(pattern: string, frameRate: number | undefined): Promise<FootageSource> {
   const dir = dirname(pattern), name = basename(pattern);
   const spec = SEQUENCE_PATTERN.exec(name)!;
   const width = spec[1] ? spec[1].length : Number(spec[2] || 0);
@@ -136,8 +136,11 @@ export function isSequencePattern(path: string): boolean {
   return SEQUENCE_PATTERN.test(basename(path));
 }
 
-/** Frames from these image files in this order, all of the first one's size (`set` says where they are, for messages). */
-async function openFrameFiles(files: string[], frameRate: number, set: string): Promise<FootageSource> {
+/**
+ * Frames from these image files in this order, all of the first one's size (`set` says where they
+ * are, for messages), at `frameRate`, else the rate the first file records, else DEFAULT_FRAME_RATE.
+ */
+async function openFrameFiles(files: string[], frameRate: number | undefined, set: string): Promise<FootageSource> {
   const headers: ImageHeader[] = [];
   for (const file of files) {
     let header: ImageHeader | undefined;
@@ -161,5 +164,5 @@ async function openFrameFiles(files: string[], frameRate: number, set: string): 
   async function* read(start: number, end: number) {
     for (let i = start; i <= end; i++) yield await readImageFile(files[i], headers[i], FIX);
   }
-  return { kind: 'frames', width, height, frameRate, frameCount: files.length, read };
+  return { kind: 'frames', width, height, frameRate: frameRate ?? headers[0].frameRate ?? DEFAULT_FRAME_RATE, frameCount: files.length, read };
 }

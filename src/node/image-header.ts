@@ -16,6 +16,13 @@ export interface ImageHeader {
   deep?: boolean;
   /** DPX only: its code values are logarithmic (Cineon printing density), not display values. */
   log?: boolean;
+  /** DPX, OpenEXR: the frame rate the file records (a plate's), where it records one. */
+  frameRate?: number;
+}
+
+/** A recorded frame rate, where it is one (headers leave the field undefined as NaN, 0 or all ones). */
+function plausibleRate(rate: number): number | undefined {
+  return Number.isFinite(rate) && rate > 0 && rate <= 1000 ? rate : undefined;
 }
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -89,14 +96,19 @@ async function tiffHeader(path: string, file: FileHandle, head: Buffer): Promise
 /** DPX transfer characteristics whose code values are logarithmic: printing density (Cineon) and logarithmic. */
 const DPX_LOG_TRANSFERS = new Set([1, 3]);
 
-/** DPX's generic header (SMPTE 268M): the first image element's size, bits a sample, and whether it is log. */
-function dpxHeader(path: string, head: Buffer): { width: number; height: number; deep: boolean; log: boolean } {
+/**
+ * DPX's generic header (SMPTE 268M): the first image element's size, bits a sample, whether it is
+ * log, and the frame rate from the film header (byte 1724) or else the television header (1940).
+ */
+function dpxHeader(path: string, head: Buffer): { width: number; height: number; deep: boolean; log: boolean; frameRate?: number } {
   if (head.length < 804) throw new FootageError(path, 'truncated or corrupt DPX (its header is cut short)');
   const little = head.toString('latin1', 0, 4) === 'XPDS';
   const u32 = (at: number) => (little ? head.readUInt32LE(at) : head.readUInt32BE(at));
+  const f32 = (at: number) => (at + 4 <= head.length ? (little ? head.readFloatLE(at) : head.readFloatBE(at)) : NaN);
   const width = u32(772), height = u32(776);
   if (width === 0 || height === 0) throw new FootageError(path, `corrupt DPX (size ${width}×${height})`);
-  return { width, height, deep: head[803] > 8, log: DPX_LOG_TRANSFERS.has(head[801]) };
+  const frameRate = plausibleRate(f32(1724)) ?? plausibleRate(f32(1940));
+  return { width, height, deep: head[803] > 8, log: DPX_LOG_TRANSFERS.has(head[801]), ...(frameRate ? { frameRate } : {}) };
 }
 
 /** OpenEXR compressions, by their number in the header; the decoder (ffmpeg 4) reads those up to B44A. */
@@ -110,12 +122,12 @@ const EXR_HEADER_BYTES = 65536;
  * those whose data window is not their display window (overscan, or a bounding box), are refused
  * with what to do: the decoder (ffmpeg 4) places such a data window wrongly.
  */
-async function exrHeader(path: string, file: FileHandle): Promise<{ width: number; height: number; deep: boolean }> {
+async function exrHeader(path: string, file: FileHandle): Promise<{ width: number; height: number; deep: boolean; frameRate?: number }> {
   const head = await readAt(file, 0, EXR_HEADER_BYTES);
   if (head.length < 8) throw new FootageError(path, 'truncated OpenEXR (its header is cut short)');
   const flags = head.readUInt32LE(4);
   if (flags & 0x1800) throw new FootageError(path, 'a multi-part or deep OpenEXR, which Autoroto does not read; write the plate as a single-part scanline or tiled EXR');
-  let width = 0, height = 0, compression = 0, data = '', display = '';
+  let width = 0, height = 0, compression = 0, data = '', display = '', frameRate: number | undefined;
   for (let at = 8; at < head.length && head[at] !== 0;) {
     const nameEnd = head.indexOf(0, at), typeEnd = nameEnd < 0 ? -1 : head.indexOf(0, nameEnd + 1);
     if (typeEnd < 0 || typeEnd + 4 > head.length) break;
@@ -127,6 +139,8 @@ async function exrHeader(path: string, file: FileHandle): Promise<{ width: numbe
     }
     if (name === 'displayWindow' && value + 16 <= head.length) display = head.toString('hex', value, value + 16);
     if (name === 'compression' && value < head.length) compression = head[value];
+    // A rational: int numerator, unsigned denominator (30000/1001 for 29.97).
+    if (name === 'framesPerSecond' && value + 8 <= head.length) frameRate = plausibleRate(head.readInt32LE(value) / head.readUInt32LE(value + 4));
     at = value + size;
   }
   if (!(width > 0 && height > 0)) throw new FootageError(path, 'truncated or corrupt OpenEXR (no data window in its header)');
@@ -136,7 +150,7 @@ async function exrHeader(path: string, file: FileHandle): Promise<{ width: numbe
   if (compression >= EXR_READABLE) {
     throw new FootageError(path, `an OpenEXR compressed with ${EXR_COMPRESSIONS[compression] ?? `compression ${compression}`}, which Autoroto cannot decode; write the plate with ZIP, PIZ or no compression`);
   }
-  return { width, height, deep: true };
+  return { width, height, deep: true, ...(frameRate ? { frameRate } : {}) };
 }
 
 const TIFF_LITTLE = Buffer.from('II*\0', 'latin1');
@@ -158,7 +172,7 @@ export async function readImageHeader(path: string): Promise<ImageHeader | undef
     throw new FootageError(path, readFailure(error), { cause: error });
   }
   try {
-    const head = await readAt(file, 0, 1024);
+    const head = await readAt(file, 0, 2048);
     if (head.subarray(0, 8).equals(PNG_SIGNATURE)) return { format: 'png', ...pngSize(path, head) };
     if (head.subarray(0, 3).equals(JPEG_SOI)) return { format: 'jpeg', ...(await jpegSize(path, file)) };
     const magic = head.subarray(0, 4);

@@ -18,7 +18,7 @@ export function linearToCineon(linear: number): number {
 }
 
 /** An OpenEXR of `frame` (8-bit sRGB) as linear float R, G, B: what a comp would write for the same picture. */
-export function exrFile(frame: RgbFrame, compression = 0): Uint8Array {
+export function exrFile(frame: RgbFrame, compression = 0, framesPerSecond?: [number, number]): Uint8Array {
   const { width, height, data } = frame;
   const parts: Buffer[] = [];
   const u32 = (v: number) => { const b = Buffer.alloc(4); b.writeUInt32LE(v); return b; };
@@ -36,6 +36,7 @@ export function exrFile(frame: RgbFrame, compression = 0): Uint8Array {
   parts.push(attribute('pixelAspectRatio', 'float', f32s(1)));
   parts.push(attribute('screenWindowCenter', 'v2f', f32s(0, 0)));
   parts.push(attribute('screenWindowWidth', 'float', f32s(1)));
+  if (framesPerSecond) parts.push(attribute('framesPerSecond', 'rational', i32s(...framesPerSecond)));
   parts.push(Buffer.from([0]));
   const header = Buffer.concat(parts);
   const lineBytes = 3 * 4 * width;
@@ -57,9 +58,10 @@ export function exrFile(frame: RgbFrame, compression = 0): Uint8Array {
 
 /**
  * A big-endian DPX of 10-bit RGB code values (`code(channel value 0..255) → 0..1023`), transfer
- * characteristic `transfer` (1 printing density, 2 linear, 3 logarithmic).
+ * characteristic `transfer` (1 printing density, 2 linear, 3 logarithmic), and the frame rate in its
+ * television header where given.
  */
-export function dpxFile(frame: RgbFrame, transfer: number, code: (value: number) => number): Uint8Array {
+export function dpxFile(frame: RgbFrame, transfer: number, code: (value: number) => number, frameRate?: number): Uint8Array {
   const { width, height, data } = frame;
   const header = Buffer.alloc(2048);
   header.write('SDPX', 0, 'latin1');
@@ -77,6 +79,10 @@ export function dpxFile(frame: RgbFrame, transfer: number, code: (value: number)
   header.writeUInt16BE(1, 804); // filled to 32-bit words, method A (padding in the low bits)
   header.writeUInt16BE(0, 806); // not run-length encoded
   header.writeUInt32BE(2048, 808);
+  // The film and television headers' frame rates: undefined (all ones) unless given, then the television one.
+  header.writeUInt32BE(0xffffffff, 1724);
+  if (frameRate) header.writeFloatBE(frameRate, 1940);
+  else header.writeUInt32BE(0xffffffff, 1940);
   const pixels = Buffer.alloc(4 * width * height);
   for (let i = 0; i < width * height; i++) {
     const [r, g, b] = [0, 1, 2].map((c) => code(data[3 * i + c]));
