@@ -426,7 +426,7 @@ describe('bad input: a FootageError that names the file and says what to do (exi
     await assertFootageError(() => openFootage(bmp), bmp, /is an image in a format Autoroto does not read \(bmp\); convert it to PNG/);
   });
 
-  it('plates Autoroto cannot decode say what to re-export: DWA-compressed, multi-part, overscanned or cut-short OpenEXR, BigTIFF', async () => {
+  it('plates Autoroto cannot decode say what to re-export: DWA-compressed, multi-part, overscanned or cut-short OpenEXR, BigTIFF, a DPX stored bottom to top', async () => {
     const frame = noiseFrame(W, H, 9);
     const dwaa = join(dir, 'dwaa.exr'), multipart = join(dir, 'multipart.exr'), cut = join(dir, 'cut.exr'), big = join(dir, 'big.tif');
     await writeFile(dwaa, exrFile(frame, 8));
@@ -441,6 +441,22 @@ describe('bad input: a FootageError that names the file and says what to do (exi
     await writeFile(multipart, parts);
     await writeFile(cut, exrFile(frame).subarray(0, 40));
     await writeFile(big, Buffer.from('II+\0\x08\0\0\0', 'latin1'));
+    // Stored bottom to top (DPX orientation 2): ffmpeg would hand it over upside down.
+    const upsideDown = join(dir, 'upside-down.dpx'), dpx = Buffer.from(dpxFile(frame, 2, (v) => 4 * v));
+    dpx.writeUInt16BE(2, 768);
+    await writeFile(upsideDown, dpx);
+    await assertFootageError(() => openFootage(upsideDown), upsideDown, /a DPX stored turned or mirrored \(orientation 2\), which Autoroto would read flipped; write the plate left to right, top to bottom/);
+    // A TIFF turned 180° (Orientation 3): its first directory entry made that tag.
+    const png = join(dir, 'turned.png'), turned = join(dir, 'turned.tif');
+    await writeRgbPng(png, frame);
+    await ffmpeg('-i', png, turned);
+    const tiff = await readFile(turned), entry = tiff.readUInt32LE(4) + 2;
+    tiff.writeUInt16LE(274, entry);
+    tiff.writeUInt16LE(3, entry + 2);
+    tiff.writeUInt32LE(1, entry + 4);
+    tiff.writeUInt32LE(3, entry + 8);
+    await writeFile(turned, tiff);
+    await assertFootageError(() => openFootage(turned), turned, /a TIFF stored turned or mirrored \(orientation 3\), which Autoroto would read flipped/);
     await assertFootageError(() => openFootage(dwaa), dwaa, /an OpenEXR compressed with DWAA, which Autoroto cannot decode; write the plate with ZIP, PIZ or no compression/);
     await assertFootageError(() => openFootage(multipart), multipart, /a multi-part or deep OpenEXR/);
     await assertFootageError(() => openFootage(cut), cut, /truncated or corrupt OpenEXR/);

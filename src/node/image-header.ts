@@ -88,10 +88,17 @@ async function tiffHeader(path: string, file: FileHandle, head: Buffer): Promise
     if (tag === 257) height = value;
     // One sample's bits inline; for three or more (six bytes or more), where they are.
     if (tag === 258) bits = count <= 2 ? value : u16(await readAt(file, u32(entries, at + 8), 2), 0);
+    if (tag === 274 && value !== 1) throw new FootageError(path, `a TIFF stored turned or mirrored (orientation ${value}), ${UNORIENTED}`);
   }
   if (width === 0 || height === 0) throw new FootageError(path, 'truncated or corrupt TIFF (no image width and height)');
   return { width, height, deep: bits > 8 };
 }
+
+/**
+ * The decoder (ffmpeg 4) reads rows as stored, left to right and top to bottom, whatever a TIFF's or
+ * DPX's orientation field says: such a picture would come out flipped, and its masks with it.
+ */
+const UNORIENTED = 'which Autoroto would read flipped; write the plate left to right, top to bottom';
 
 /** DPX transfer characteristics whose code values are logarithmic: printing density (Cineon) and logarithmic. */
 const DPX_LOG_TRANSFERS = new Set([1, 3]);
@@ -107,6 +114,8 @@ function dpxHeader(path: string, head: Buffer): { width: number; height: number;
   const f32 = (at: number) => (at + 4 <= head.length ? (little ? head.readFloatLE(at) : head.readFloatBE(at)) : NaN);
   const width = u32(772), height = u32(776);
   if (width === 0 || height === 0) throw new FootageError(path, `corrupt DPX (size ${width}×${height})`);
+  const orientation = little ? head.readUInt16LE(768) : head.readUInt16BE(768);
+  if (orientation !== 0) throw new FootageError(path, `a DPX stored turned or mirrored (orientation ${orientation}), ${UNORIENTED}`);
   const frameRate = plausibleRate(f32(1724)) ?? plausibleRate(f32(1940));
   return { width, height, deep: head[803] > 8, log: DPX_LOG_TRANSFERS.has(head[801]), ...(frameRate ? { frameRate } : {}) };
 }
