@@ -460,6 +460,18 @@ describe('bad input: a FootageError that names the file and says what to do (exi
     await assertFootageError(() => openFootage(dwaa), dwaa, /an OpenEXR compressed with DWAA, which Autoroto cannot decode; write the plate with ZIP, PIZ or no compression/);
     await assertFootageError(() => openFootage(multipart), multipart, /a multi-part or deep OpenEXR/);
     await assertFootageError(() => openFootage(cut), cut, /truncated or corrupt OpenEXR/);
+    // Its header whole, its pixels cut off (ffmpeg would decode the missing lines as black), or just the last byte.
+    const whole = exrFile(frame);
+    for (const [name, length] of [['pixels-cut.exr', whole.length >> 1], ['last-byte-cut.exr', whole.length - 1]] as const) {
+      const cutShort = join(dir, name);
+      await writeFile(cutShort, whole.subarray(0, length));
+      await assertFootageError(() => openFootage(cutShort), cutShort, /truncated OpenEXR \(its pixels are cut short: a partial copy\?\); copy or render the plate again/);
+    }
+    // A DPX cut short, which ffmpeg refuses when the frame is read.
+    const dpxCut = join(dir, 'cut.dpx'), dpxWhole = dpxFile(frame, 2, (v) => 4 * v);
+    await writeFile(dpxCut, dpxWhole.subarray(0, dpxWhole.length - 100));
+    await assertFootageError(async () => collect((await openFootage(dpxCut)).frames()), dpxCut,
+      /a DPX that could not be decoded: corrupt, or of a kind the decoder does not read \(ffmpeg: .+\); export it again/);
     await assertFootageError(() => openFootage(big), big, /a BigTIFF, which Autoroto does not read; save it as a plain TIFF/);
   });
 

@@ -19,6 +19,10 @@ async function decodePng(path: string): Promise<RgbFrame> {
 }
 
 const DECODERS: Record<Exclude<ImageFormat, 'png'>, string> = { jpeg: 'mjpeg', tiff: 'tiff', dpx: 'dpx', exr: 'exr' };
+/** What a file ffmpeg could not decode is: any JPEG decodes unless broken; plates come in kinds a decoder may not know. */
+const UNDECODED: Record<Exclude<ImageFormat, 'png'>, string> = {
+  jpeg: 'corrupt JPEG', tiff: 'a TIFF', dpx: 'a DPX', exr: 'an OpenEXR',
+};
 
 /** The image through ffmpeg's decoder for its format, as raw `pixelFormat` (rgb24 or rgb48le) bytes. */
 async function decodeWithFfmpeg(path: string, header: ImageHeader, pixelFormat: 'rgb24' | 'rgb48le'): Promise<Buffer> {
@@ -30,7 +34,9 @@ async function decodeWithFfmpeg(path: string, header: ImageHeader, pixelFormat: 
   const run = await runFfmpeg(['-loglevel', 'error', ...transfer, ...input, '-i', path, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', pixelFormat, 'pipe:1']);
   const bytes = width * height * (pixelFormat === 'rgb24' ? 3 : 6);
   if (run.code !== 0 || run.stdout.length !== bytes) {
-    throw new FootageError(path, `corrupt ${format.toUpperCase()} (ffmpeg: ${lastLines(run.stderr, 2) || 'no image decoded'})`);
+    const what = UNDECODED[format as Exclude<ImageFormat, 'png'>];
+    const why = format === 'jpeg' ? '' : ' that could not be decoded: corrupt, or of a kind the decoder does not read';
+    throw new FootageError(path, `${what}${why} (ffmpeg: ${lastLines(run.stderr, 2) || 'no image decoded'})`);
   }
   return run.stdout;
 }

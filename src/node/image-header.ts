@@ -136,8 +136,8 @@ async function exrHeader(path: string, file: FileHandle): Promise<{ width: numbe
   if (head.length < 8) throw new FootageError(path, 'truncated OpenEXR (its header is cut short)');
   const flags = head.readUInt32LE(4);
   if (flags & 0x1800) throw new FootageError(path, 'a multi-part or deep OpenEXR, which Autoroto does not read; write the plate as a single-part scanline or tiled EXR');
-  let width = 0, height = 0, compression = 0, data = '', display = '', frameRate: number | undefined;
-  for (let at = 8; at < head.length && head[at] !== 0;) {
+  let width = 0, height = 0, compression = 0, data = '', display = '', frameRate: number | undefined, at = 8;
+  for (; at < head.length && head[at] !== 0;) {
     const nameEnd = head.indexOf(0, at), typeEnd = nameEnd < 0 ? -1 : head.indexOf(0, nameEnd + 1);
     if (typeEnd < 0 || typeEnd + 4 > head.length) break;
     const name = head.toString('latin1', at, nameEnd), size = head.readInt32LE(typeEnd + 1), value = typeEnd + 5;
@@ -159,7 +159,30 @@ async function exrHeader(path: string, file: FileHandle): Promise<{ width: numbe
   if (compression >= EXR_READABLE) {
     throw new FootageError(path, `an OpenEXR compressed with ${EXR_COMPRESSIONS[compression] ?? `compression ${compression}`}, which Autoroto cannot decode; write the plate with ZIP, PIZ or no compression`);
   }
+  // ffmpeg decodes a scanline file cut short without complaint (the missing lines black): its chunks must all be there.
+  if (!(flags & 0x200) && !(await scanlinesComplete(file, at + 1, Math.ceil(height / EXR_LINES_PER_CHUNK[compression])))) {
+    throw new FootageError(path, 'truncated OpenEXR (its pixels are cut short: a partial copy?); copy or render the plate again');
+  }
   return { width, height, deep: true, ...(frameRate ? { frameRate } : {}) };
+}
+
+/** Scanlines per chunk of a scanline OpenEXR, by compression (none, RLE, ZIPS: 1; ZIP, PXR24: 16; PIZ, B44, B44A: 32). */
+const EXR_LINES_PER_CHUNK = [1, 1, 1, 16, 32, 16, 32, 32];
+
+/** Whether the `chunks` offsets at `table` all point into the file, and the furthest chunk ends inside it. */
+async function scanlinesComplete(file: FileHandle, table: number, chunks: number): Promise<boolean> {
+  const { size } = await file.stat();
+  const offsets = await readAt(file, table, 8 * chunks);
+  if (offsets.length < 8 * chunks) return false;
+  let last = 0;
+  for (let k = 0; k < chunks; k++) {
+    const offset = Number(offsets.readBigUInt64LE(8 * k));
+    if (offset < table + 8 * chunks || offset + 8 > size) return false;
+    last = Math.max(last, offset);
+  }
+  // The furthest chunk: its line number, its data's length, its data.
+  const chunk = await readAt(file, last, 8);
+  return chunk.length === 8 && last + 8 + chunk.readInt32LE(4) <= size;
 }
 
 const TIFF_LITTLE = Buffer.from('II*\0', 'latin1');
