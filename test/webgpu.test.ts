@@ -116,6 +116,16 @@ function agreement(a: Matte, b: Matte): Agreement {
 const show = (r: Agreement) =>
   `IoU ${r.iou.toFixed(6)}, ${r.flipped} px flipped, mean |Δ| ${r.meanAbs.toExponential(2)}, max |Δ| ${r.maxAbs.toExponential(2)}`;
 
+/** Each of the page's mattes against Node's for the same frame: IoU ≥ 0.999, and `within` (a limit on mean or max |Δ|) holds. */
+function assertAgrees(t: { diagnostic(message: string): void }, result: PageMatte, expected: Matte[], within: (r: Agreement) => boolean): void {
+  decode(result).forEach((matte, f) => {
+    const r = agreement(expected[f], matte);
+    t.diagnostic(`frame ${f}: ${show(r)}`);
+    assert.ok(r.iou >= 0.999, `frame ${f}: ${show(r)}`);
+    assert.ok(within(r), `frame ${f}: ${show(r)}`);
+  });
+}
+
 // The limit is there so that a hung GPU process fails the run instead of stalling it.
 describe('segment stage in Chromium (WebGPU on SwiftShader, WASM) against WASM in Node', { skip: chromiumSkip, timeout: 240_000 }, () => {
   let frame: RgbFrame;
@@ -158,12 +168,7 @@ describe('segment stage in Chromium (WebGPU on SwiftShader, WASM) against WASM i
     const sky = threshold(nodeMattes[0]).reduce((s, v) => s + v, 0) / nodeMattes[0].data.length;
     t.diagnostic(`WebGPU (${gpu.vendor}/${gpu.architecture}) vs Node WASM, ${FRAMES} frames of ${frame.width}×${frame.height} (${(100 * sky).toFixed(1)} % sky); ` +
       `load ${result.loadMs.toFixed(0)} ms, segment ${result.segmentMs.toFixed(0)} ms`);
-    decode(result).forEach((matte, f) => {
-      const r = agreement(nodeMattes[f], matte);
-      t.diagnostic(`frame ${f}: ${show(r)}`);
-      assert.ok(r.iou >= 0.999, `frame ${f}: ${show(r)}`);
-      assert.ok(r.meanAbs < 1e-3, `frame ${f}: ${show(r)}`);
-    });
+    assertAgrees(t, result, nodeMattes, (r) => r.meanAbs < 1e-3);
   });
 
   it('segments on WASM in the browser with the matte WASM gives in Node', async (t) => {
@@ -172,12 +177,7 @@ describe('segment stage in Chromium (WebGPU on SwiftShader, WASM) against WASM i
     assert.equal(result.stages, 'cpu');
     assert.ok(!result.onNetworkDevice);
     t.diagnostic(`browser WASM vs Node WASM: load ${result.loadMs.toFixed(0)} ms, segment ${result.segmentMs.toFixed(0)} ms`);
-    decode(result).forEach((matte, f) => {
-      const r = agreement(nodeMattes[f], matte);
-      t.diagnostic(`frame ${f}: ${show(r)}`);
-      assert.ok(r.iou >= 0.999, `frame ${f}: ${show(r)}`);
-      assert.ok(r.maxAbs < 1e-4, `frame ${f}: ${show(r)}`);
-    });
+    assertAgrees(t, result, nodeMattes, (r) => r.maxAbs < 1e-4);
   });
 
   it('segments on WebGPU with a model that cannot be graph-captured (a layer on the CPU): uncaptured, with the matte WASM gives', async (t) => {
@@ -186,12 +186,7 @@ describe('segment stage in Chromium (WebGPU on SwiftShader, WASM) against WASM i
     assert.equal(result.backend, 'webgpu');
     assert.equal(result.graphCaptured, false, 'onnxruntime-web refused to capture the model, and the network ran without');
     assert.ok(result.probabilityOnDevice, "the network's probabilities stayed on its device for the stages");
-    decode(result).forEach((matte, f) => {
-      const r = agreement(uncapturableNodeMattes[f], matte);
-      t.diagnostic(`frame ${f}: ${show(r)}`);
-      assert.ok(r.iou >= 0.999, `frame ${f}: ${show(r)}`);
-      assert.ok(r.meanAbs < 1e-3, `frame ${f}: ${show(r)}`);
-    });
+    assertAgrees(t, result, uncapturableNodeMattes, (r) => r.meanAbs < 1e-3);
   });
 
   // Last: it destroys onnxruntime-web's device, which the page cannot make again.
