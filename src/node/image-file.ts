@@ -18,25 +18,29 @@ async function decodePng(path: string): Promise<RgbFrame> {
   }
 }
 
-const DECODERS: Record<Exclude<ImageFormat, 'png'>, string> = { jpeg: 'mjpeg', tiff: 'tiff', dpx: 'dpx', exr: 'exr' };
-/** What a file ffmpeg could not decode is: any JPEG decodes unless broken; plates come in kinds a decoder may not know. */
-const UNDECODED: Record<Exclude<ImageFormat, 'png'>, string> = {
-  jpeg: 'corrupt JPEG', tiff: 'a TIFF', dpx: 'a DPX', exr: 'an OpenEXR',
+/**
+ * Per format ffmpeg decodes: its decoder, and what a file it could not decode is called (any JPEG
+ * decodes unless broken; plates come in kinds a decoder may not know).
+ */
+const FFMPEG_FORMATS: Record<Exclude<ImageFormat, 'png'>, { decoder: string; undecoded: string }> = {
+  jpeg: { decoder: 'mjpeg', undecoded: 'corrupt JPEG' },
+  tiff: { decoder: 'tiff', undecoded: 'a TIFF that could not be decoded: corrupt, or of a kind the decoder does not read' },
+  dpx: { decoder: 'dpx', undecoded: 'a DPX that could not be decoded: corrupt, or of a kind the decoder does not read' },
+  exr: { decoder: 'exr', undecoded: 'an OpenEXR that could not be decoded: corrupt, or of a kind the decoder does not read' },
 };
 
 /** The image through ffmpeg's decoder for its format, as raw `pixelFormat` (rgb24 or rgb48le) bytes. */
 async function decodeWithFfmpeg(path: string, header: ImageHeader, pixelFormat: 'rgb24' | 'rgb48le'): Promise<Buffer> {
   const { format, width, height } = header;
+  const { decoder, undecoded } = FFMPEG_FORMATS[format as Exclude<ImageFormat, 'png'>];
   // The file as one image whatever its name (a % in it is no pattern), by the decoder its content asks for.
-  const input = ['-f', 'image2', '-pattern_type', 'none', '-c:v', DECODERS[format as Exclude<ImageFormat, 'png'>]];
+  const input = ['-f', 'image2', '-pattern_type', 'none', '-c:v', decoder];
   // OpenEXR holds scene-linear light: encoded with the sRGB curve, as a display would show it.
   const transfer = format === 'exr' ? ['-apply_trc', 'iec61966_2_1'] : [];
   const run = await runFfmpeg(['-loglevel', 'error', ...transfer, ...input, '-i', path, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', pixelFormat, 'pipe:1']);
   const bytes = width * height * (pixelFormat === 'rgb24' ? 3 : 6);
   if (run.code !== 0 || run.stdout.length !== bytes) {
-    const what = UNDECODED[format as Exclude<ImageFormat, 'png'>];
-    const why = format === 'jpeg' ? '' : ' that could not be decoded: corrupt, or of a kind the decoder does not read';
-    throw new FootageError(path, `${what}${why} (ffmpeg: ${lastLines(run.stderr, 2) || 'no image decoded'})`);
+    throw new FootageError(path, `${undecoded} (ffmpeg: ${lastLines(run.stderr, 2) || 'no image decoded'})`);
   }
   return run.stdout;
 }
