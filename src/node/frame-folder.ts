@@ -5,7 +5,7 @@
  * is not an image or a frame of another size is reported before any work; the pixels are decoded one
  * frame at a time as they are read.
  */
-import { access, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { checkFrameSize, FOOTAGE_KINDS, FootageError, readFailure } from './footage-error.ts';
 import { DEFAULT_FRAME_RATE, type FootageSource } from './footage-source.ts';
@@ -68,12 +68,17 @@ export async function openImageSequence(first: string, length: number, frameRate
       'name the sequence\'s files with frame numbers (plate.1001.exr, plate.1002.exr, …) and import it again');
   }
   const { prefix, number, width, suffix } = numbered;
+  const dir = dirname(first);
+  let present: Set<string>;
+  try {
+    present = new Set(await readdir(dir));
+  } catch (error) {
+    throw new FootageError(first, `${readFailure(error)} (the sequence's folder ${dir}); ${FOOTAGE_KINDS}`, { cause: error });
+  }
   const files: string[] = [];
   for (let k = 0; k < length; k++) {
-    const file = join(dirname(first), numberedName(prefix, number + k, width, suffix));
-    try {
-      await access(file);
-    } catch {
+    const file = join(dir, numberedName(prefix, number + k, width, suffix));
+    if (!present.has(basename(file))) {
       throw new FootageError(file, `is missing from the image sequence that ${name} starts (After Effects has it as ${length} frames); ` +
         'render or restore that frame, or trim the layer to the frames there are');
     }
