@@ -10,6 +10,7 @@
 import type { Matte, RgbFrame } from '../../src/core/types.ts';
 import type { Footage, OpenFootage, Segmenter } from '../../src/hosts/types.ts';
 import { GpuLostError } from '../../src/core/segment/gpu-lost.ts';
+import { IMAGE_FILE_NAME } from '../../src/core/image-file-name.ts';
 import { HostError } from '../../src/hosts/errors.ts';
 import type { BackendChoice } from '../services.ts';
 
@@ -54,9 +55,6 @@ export interface Port<Out, In> {
 }
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
-
-/** The file names of images (After Effects imports a numbered run of them as an image sequence). */
-const IMAGE_FILE = /\.(png|jpe?g|tiff?|dpx|exr)$/i;
 
 /** The panel's side: requests with promises, streams as async iterables. */
 export class InferenceClient {
@@ -127,7 +125,7 @@ export class InferenceClient {
    * sequences, which the CEP panel and the command line read (src/node/footage.ts).
    */
   readonly openFootage: OpenFootage = async (path, options) => {
-    if ((options?.sequenceLength ?? 1) > 1 && IMAGE_FILE.test(path)) {
+    if ((options?.sequenceLength ?? 1) > 1 && IMAGE_FILE_NAME.test(path)) {
       throw new HostError('no-video', `${path} starts an image sequence, which this panel cannot read yet. Use the CEP panel, or run autoroto sky on the sequence's folder and apply its sky.jsx to the layer.`);
     }
     const { width, height, frameRate, frameCount } = await this.request({ type: 'open', path }, 'opened');

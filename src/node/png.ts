@@ -3,6 +3,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PNG, type PNGWithMetadata } from 'pngjs';
 import { FileError } from '../core/file-error.ts';
+import { IMAGE_FILE_NAME } from '../core/image-file-name.ts';
 import type { Matte, RgbFrame } from '../core/types.ts';
 
 /** An image file that cannot be read: `path` names it, `reason` says what is wrong. */
@@ -99,8 +100,6 @@ function encode(width: number, height: number, data: Buffer, colorType: 0 | 2): 
   return PNG.sync.write(png, { colorType, inputColorType: colorType, inputHasAlpha: false, bitDepth: 8, deflateLevel: 6, filterType: 4 });
 }
 
-const IMAGE_EXTENSION = /\.(png|jpe?g|tiff?|dpx|exr)$/i;
-
 /** Compares names with runs of digits as numbers: 'f2.png' < 'f10.png'; ties broken by plain order. */
 export function naturalCompare(a: string, b: string): number {
   const ra = a.match(/\d+|\D+/g) ?? [], rb = b.match(/\d+|\D+/g) ?? [];
@@ -135,7 +134,7 @@ export async function listFrames(dir: string): Promise<string[]> {
     throw new ImageReadError(dir, reason, { cause: error });
   }
   return entries
-    .filter((e) => (e.isFile() || e.isSymbolicLink()) && !e.name.startsWith('.') && IMAGE_EXTENSION.test(e.name))
+    .filter((e) => (e.isFile() || e.isSymbolicLink()) && !e.name.startsWith('.') && IMAGE_FILE_NAME.test(e.name))
     .map((e) => e.name)
     .sort(naturalCompare)
     .map((name) => join(dir, name));
