@@ -9,13 +9,14 @@
  * The zero-width cells between the two rings put every crossing there exactly on the frame edge.
  *
  * Speed: a 1080p matte has 2 million cells and only about ten thousand of them are crossed. The
- * matte is read once, row by row, into one bit per sample packed in 32-bit words; a word's crossed
- * cells are then found by comparing the row with the next one and with itself shifted by a column,
- * and only those are visited. Each segment is linked to its neighbours as the scan meets them.
+ * matte is read once, row by row, into one bit per sample packed in 32-bit words (row-bits.ts, with
+ * WebAssembly SIMD); a word's crossed cells are then found by comparing the row with the next one
+ * and with itself shifted by a column, and only those are visited. Each segment is linked to its neighbours as the scan meets them.
  */
 import type { Contour, Matte, Region } from './types.ts';
 import { edgeRampWidth } from './softness.ts';
 import { hypot } from './hypot.ts';
+import { rowBits } from './row-bits.ts';
 
 export interface TraceOptions {
   /** Regions and holes smaller than this many px² are dropped (specks removed, pinholes filled). */
@@ -103,53 +104,6 @@ export function traceRows(rows: MatteRows, options: TraceOptions = {}): TraceRes
   return { regions, droppedArea };
 }
 
-/**
- * A row of the padded sample grid, (W + 4) × (H + 4) samples, thresholded at 0.5 into `out`, one
- * bit per sample: sample gx is bit 31 − gx % 32 of word ⌊gx / 32⌋. The leftmost sample is the most
- * significant bit, so Math.clz32 finds the leftmost set bit of a word. Ring 0 (gx or gy 0, W + 3,
- * H + 3) is zero, ring 1 repeats the edge pixels. `bits` are the matte rows' floats as integers; the
- * grid row's pixels start at `src`, or it is a row of ring 0 where `src` is −1.
- */
-function packRow(bits: Int32Array, W: number, src: number, out: Int32Array): void {
-  out.fill(0);
-  if (src < 0) return;
-  // Word j holds columns 32j … 32j + 31, pixels x = 32j − 2 … (the first word starts with the two rings).
-  for (let j = 0, x = -2; x < W; j++, x += 32) {
-    const from = Math.max(0, x), to = Math.min(W, x + 32);
-    out[j] = packAbove(bits, src + from, src + to) << (x + 32 - to);
-  }
-  setBit(out, 1, bitAt(out, 2));
-  setBit(out, W + 2, bitAt(out, W + 1));
-}
-
-/**
- * 1 where the float32 with these bits is above 0.5, else 0: as 32-bit integers, the floats above 0.5
- * (positive NaNs too) are exactly those above 0x3F000000, and the negative ones are below zero. An
- * integer comparison turned into a number compiles without a branch (a soft matte's edges would
- * mispredict one).
- */
-const above = (i: number): number => +(i > 0x3f000000);
-
-/** The `above` bits of floats start … end − 1 (at most 32), the first one the most significant. */
-function packAbove(bits: Int32Array, start: number, end: number): number {
-  let word = 0, k = start;
-  // Eight at a time: their tests do not depend on each other, so the processor runs them side by side.
-  for (; k + 8 <= end; k += 8) {
-    word = (word << 8) | (above(bits[k]) << 7) | (above(bits[k + 1]) << 6) | (above(bits[k + 2]) << 5) | (above(bits[k + 3]) << 4) |
-      (above(bits[k + 4]) << 3) | (above(bits[k + 5]) << 2) | (above(bits[k + 6]) << 1) | above(bits[k + 7]);
-  }
-  for (; k < end; k++) word = (word << 1) | above(bits[k]);
-  return word;
-}
-
-function bitAt(words: Int32Array, gx: number): number {
-  return (words[gx >> 5] >>> (31 - (gx & 31))) & 1;
-}
-
-function setBit(words: Int32Array, gx: number, bit: number): void {
-  words[gx >> 5] |= bit << (31 - (gx & 31));
-}
-
 /** The crossed cells' segments in scan order (rows top down, cells left to right, as listed per case). */
 interface Segments {
   count: number;
@@ -171,7 +125,7 @@ interface OpenEdges {
 
 /**
  * The cell row being scanned: its top grid row gy, and where its two grid rows' pixels start in the
- * rows' data (−1 for a row of ring 0; see packRow).
+ * rows' data (−1 for a row of ring 0; see row-bits.ts).
  */
 interface CellRow {
   data: Float32Array;
@@ -192,16 +146,16 @@ function crossedSegments(rows: MatteRows): Segments {
   const capacity = 4 * (W + H);
   const segments: Segments = { count: 0, points: new Float64Array(2 * capacity), next: new Int32Array(capacity) };
   const open: OpenEdges = { down: new Int32Array(W + 4), right: -1 };
-  const stride = (W + 4 + 31) >> 5;
   // Grid rows gy and gy + 1: the top and bottom corners of cell row gy.
-  let top = new Int32Array(stride), bottom = new Int32Array(stride);
-  const bits = new Int32Array(rows.data.buffer, rows.data.byteOffset, rows.data.length);
+  const packed = rowBits(rows.data, W);
+  const stride = packed.stride;
   const cells: CellRow = { data: rows.data, width: W, height: H, gy: 0, top: -1, bottom: -1 };
   for (let gy = 0; gy < H + 3; gy++) {
     // Grid row gy + 1 holds pixel row gy − 1 (ring 1 repeats the first and last rows); grid row H + 3 is ring 0.
     cells.gy = gy;
     cells.bottom = gy + 1 === H + 3 ? -1 : rows.row(Math.min(H - 1, Math.max(0, gy - 1)));
-    packRow(bits, W, cells.bottom, bottom);
+    packed.next(cells.bottom);
+    const top = packed.top, bottom = packed.bottom;
     for (let j = 0; j < stride; j++) {
       const a = top[j], b = bottom[j];
       // The right-hand neighbours of a's and b's samples, bit for bit (past the last word: ring 0).
@@ -215,7 +169,6 @@ function crossedSegments(rows: MatteRows): Segments {
         addCell(segments, open, cells, (j << 5) + lead, kind);
       }
     }
-    [top, bottom] = [bottom, top];
     cells.top = cells.bottom;
   }
   return segments;
