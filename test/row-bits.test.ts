@@ -1,7 +1,8 @@
 /**
  * The trace's thresholded grid rows (src/core/row-bits.ts), from WebAssembly SIMD and from JavaScript,
- * against the grid's definition sample by sample: ring 0 zero, ring 1 repeating the edge pixels, a
- * pixel set where it is above 0.5. And the committed WebAssembly bytes against their source.
+ * against the grid's definition sample by sample (ring 0 zero, ring 1 repeating the edge pixels, a
+ * pixel set where it is above 0.5), and their crossed cells cell by cell. And the committed
+ * WebAssembly bytes against their source.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -34,11 +35,28 @@ function expectedRow(data: Float32Array, width: number, src: number): boolean[] 
 }
 
 function assertRow(words: Int32Array, stride: number, expected: boolean[], label: string): void {
-  assert.equal(words.length >= stride, true);
-  for (let gx = 0; gx < 32 * stride; gx++) {
+  assert.equal(words.length >= stride + 1, true);
+  // The row's words, then the zero word after them.
+  for (let gx = 0; gx < 32 * (stride + 1); gx++) {
     const bit = (words[gx >> 5] >>> (31 - (gx & 31))) & 1;
     if (bit !== +(expected[gx] ?? false)) assert.fail(`${label}: sample ${gx} is ${bit}`);
   }
+}
+
+/** The crossed cells between two grid rows, from the definition: word index and bits, words with none left out. */
+function expectedCrossings(top: boolean[], bottom: boolean[], stride: number): number[] {
+  const at = (row: boolean[], gx: number): boolean => row[gx] ?? false;
+  const out: number[] = [];
+  for (let j = 0; j < stride; j++) {
+    let bits = 0;
+    for (let b = 0; b < 32; b++) {
+      const gx = 32 * j + b;
+      const corners = [at(top, gx), at(top, gx + 1), at(bottom, gx), at(bottom, gx + 1)];
+      if (corners.some((c) => c !== corners[0])) bits |= 1 << (31 - b);
+    }
+    if (bits !== 0) out.push(j, bits);
+  }
+  return out;
 }
 
 const ENGINES: RowBitsEngine[] = ROW_BITS_ENGINE === 'wasm' ? ['wasm', 'js'] : ['js'];
@@ -66,32 +84,37 @@ describe('row bits: a matte\'s rows thresholded at 0.5, one bit a sample', () =>
         let before = expectedRow(data, width, -1);
         for (const y of order) {
           const src = y < 0 ? -1 : y * width;
-          packed.next(src);
+          const count = packed.next(src);
           const now = expectedRow(data, width, src);
           assertRow(packed.bottom, packed.stride, now, `${engine}, width ${width}, row ${y}`);
           assertRow(packed.top, packed.stride, before, `${engine}, width ${width}, row before ${y}`);
+          assert.deepEqual([...packed.crossings.subarray(0, 2 * count)], expectedCrossings(before, now, packed.stride),
+            `${engine}, width ${width}, crossings above row ${y}`);
           before = now;
         }
       }
     });
   }
 
-  it('wasm: a narrow row packed after a wider one (rows of two traces interleaved) has no leftovers past its end', () => {
+  it('wasm: rows packed after a wider trace\'s have no leftovers past their end; a trace taken over mid-way refuses to go on', () => {
     const wide = new Float32Array(3000).fill(1), narrow = new Float32Array(40).fill(1);
     narrow[39] = 0;
-    const a = rowBits(wide, 3000, 'wasm'), b = rowBits(narrow, 40, 'wasm');
+    const a = rowBits(wide, 3000, 'wasm');
     a.next(0);
+    a.next(0);
+    const b = rowBits(narrow, 40, 'wasm');
+    assertRow(b.top, b.stride, expectedRow(narrow, 40, -1), 'a fresh top row after a wide trace');
     b.next(0);
     assertRow(b.bottom, b.stride, expectedRow(narrow, 40, 0), 'narrow after wide');
-    a.next(0);
-    assertRow(a.bottom, a.stride, expectedRow(wide, 3000, 0), 'wide again');
+    assert.throws(() => a.next(0), /another trace took over/);
     // Wider than any before: the memory grows.
     const wider = new Float32Array(70000).fill(1);
     const c = rowBits(wider, 70000, 'wasm');
     c.next(0);
     assertRow(c.bottom, c.stride, expectedRow(wider, 70000, 0), 'wider than the memory was');
-    b.next(0);
-    assertRow(b.bottom, b.stride, expectedRow(narrow, 40, 0), 'narrow after the growth');
+    const d = rowBits(narrow, 40, 'wasm');
+    d.next(0);
+    assertRow(d.bottom, d.stride, expectedRow(narrow, 40, 0), 'narrow after the growth');
   });
 
   it('the committed WebAssembly modules are what `npm run wasm` makes of their sources', async () => {

@@ -1,11 +1,12 @@
 /**
- * The trace's sample grid thresholded at 0.5, a grid row at a time, one bit per sample.
+ * The trace's sample grid thresholded at 0.5, a grid row at a time, one bit per sample, and the words
+ * of each pair of rows whose cells the outline crosses.
  *
- * Thresholding is most of what tracing a frame costs: every one of a 1080p matte's 2 million pixels
- * is read, against the ten thousand cells the outline crosses. WebAssembly SIMD compares four floats
- * at a time and gathers sixteen bits at once (row-bits.wat), several times faster than JavaScript
- * even with the row copied into its memory first. Where WebAssembly is missing (UXP's JavaScript
- * runs none) or lacks SIMD, the same bits come from JavaScript.
+ * This is most of what tracing a frame costs: every one of a 1080p matte's 2 million pixels is read,
+ * against the ten thousand cells the outline crosses. WebAssembly SIMD compares four floats at a time
+ * and gathers sixteen bits at once (row-bits.wat), several times faster than JavaScript even with the
+ * row copied into its memory first. Where WebAssembly is missing (UXP's JavaScript runs none) or
+ * lacks SIMD, the same bits and words come from JavaScript.
  */
 import { ROW_BITS_WASM } from './row-bits-wasm.ts';
 
@@ -17,15 +18,21 @@ import { ROW_BITS_WASM } from './row-bits-wasm.ts';
 export interface RowBits {
   /** Words a grid row: ⌈(W + 4) / 32⌉. */
   readonly stride: number;
-  /** The grid row packed before the last one (zeros at first). */
+  /** The grid row packed before the last one (zeros at first): its first `stride` words, then a zero word. */
   readonly top: Int32Array;
-  /** The grid row packed last. */
+  /** The grid row packed last: its first `stride` words, then a zero word. */
   readonly bottom: Int32Array;
   /**
-   * Makes the last row the top one and packs the next into `bottom`: the pixel row whose values start
-   * at `data[src]`, or a row of ring 0 where `src` is −1.
+   * The words of the cell row between `top` and `bottom` that hold crossed cells (cells whose four
+   * corners disagree), as pairs: the word's index, and its crossed cells' bits (the cell whose top
+   * left corner is sample gx at bit 31 − gx % 32). The first 2 × `next()` entries are the last row's.
    */
-  next(src: number): void;
+  readonly crossings: Int32Array;
+  /**
+   * Makes the last row the top one and packs the next into `bottom`: the pixel row whose values start
+   * at `data[src]`, or a row of ring 0 where `src` is −1. Returns how many words hold crossed cells.
+   */
+  next(src: number): number;
 }
 
 export type RowBitsEngine = 'wasm' | 'js';
@@ -33,7 +40,11 @@ export type RowBitsEngine = 'wasm' | 'js';
 /** The engine `rowBits` uses unless told: WebAssembly SIMD where this runtime has it. */
 export const ROW_BITS_ENGINE: RowBitsEngine = typeof WebAssembly === 'object' && WebAssembly.validate(ROW_BITS_WASM) ? 'wasm' : 'js';
 
-/** Thresholds rows of `data`, `width` pixels each, with `engine` (default: the fastest this runtime has). */
+/**
+ * Thresholds rows of `data`, `width` pixels each, with `engine` (default: the fastest this runtime
+ * has). The WebAssembly engine keeps its rows in one memory: a RowBits made later takes it over, and
+ * the earlier one refuses to go on.
+ */
 export function rowBits(data: Float32Array, width: number, engine: RowBitsEngine = ROW_BITS_ENGINE): RowBits {
   if (engine === 'js') return new JsRowBits(data, width);
   if (ROW_BITS_ENGINE !== 'wasm') throw new Error('this runtime has no WebAssembly SIMD');
@@ -45,65 +56,82 @@ function strideOf(width: number): number {
 }
 
 /**
- * The one instance of row-bits.wasm, shared by every RowBits (a few hundred bytes, compiled in
- * microseconds). Its memory holds one padded grid row as floats (32 × stride of them: ring 0, ring 1,
- * the pixels, ring 1, zeros to the end) and its words after them, only while a row is packed, so
- * traces may interleave. Module constants rather than an object's fields: V8 calls a WebAssembly
- * function it knows directly, and one it loads from a field through a slower generic path (a third
- * of the time per row).
+ * The one instance of row-bits.wasm (a few hundred bytes, compiled in microseconds). Its memory holds
+ * one padded grid row as floats (32 × capacity of them: ring 0, ring 1, the pixels, ring 1, zeros to
+ * the end), two rows of words (capacity + 1 each, the last word zero) and the crossings list. Module
+ * constants rather than an object's fields: V8 calls a WebAssembly function it knows directly, and
+ * one it loads from a field through a slower, generic path.
  */
 const instance = ROW_BITS_ENGINE === 'wasm' ? new WebAssembly.Instance(new WebAssembly.Module(ROW_BITS_WASM)) : undefined;
 const memory = instance?.exports.memory as WebAssembly.Memory;
 const pack = instance?.exports.pack as (src: number, words: number, dst: number) => void;
-/** Words in the widest row the views below have room for. */
+const crossWords = instance?.exports.crossings as (top: number, bottom: number, words: number, out: number) => number;
+/** Words a row has room for in the layout below. */
 let capacity = 0;
 let rowFloats = new Float32Array(0);
-/** The same row's floats as integers: copied this way, a NaN keeps its bits (its sign decides its bit). */
+/** The same floats as integers: copied this way, a NaN keeps its bits (its sign decides its bit). */
 let rowInts = new Int32Array(0);
-let rowWords = new Int32Array(0);
-/** rowFloats is zero from here on (the last row's ring 0). */
+/** The two rows of words and where they start in memory. */
+let words = [new Int32Array(0), new Int32Array(0)];
+let wordsAt = [0, 0];
+let crossingsView = new Int32Array(0);
+let crossingsAt = 0;
+/** rowFloats is zero from here on (past the last row's ring 0). */
 let zerosFrom = 0;
+/** The WasmRowBits whose rows the memory holds. */
+let owner: WasmRowBits | undefined;
 
-/** Room for rows of `stride` words (a wider row grows the memory, which detaches the old views). */
+/** Lays the memory out for rows of `stride` words, growing it (which detaches the old views) if need be. */
 function reserve(stride: number): void {
   if (stride <= capacity) return;
-  const needed = 132 * stride;
+  const floatBytes = 128 * stride, wordBytes = 4 * (stride + 1);
+  const needed = floatBytes + 2 * wordBytes + 8 * stride;
   if (needed > memory.buffer.byteLength) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / 65536));
   capacity = stride;
   rowFloats = new Float32Array(memory.buffer, 0, 32 * stride);
   rowInts = new Int32Array(memory.buffer, 0, 32 * stride);
-  rowWords = new Int32Array(memory.buffer, 128 * stride, stride);
+  wordsAt = [floatBytes, floatBytes + wordBytes];
+  words = wordsAt.map((at) => new Int32Array(memory.buffer, at, stride + 1));
+  crossingsAt = floatBytes + 2 * wordBytes;
+  crossingsView = new Int32Array(memory.buffer, crossingsAt, 2 * stride);
   // The narrower layout's words may lie where the row's floats now go.
   zerosFrom = 32 * stride;
 }
 
 class WasmRowBits implements RowBits {
   readonly stride: number;
-  top: Int32Array;
-  bottom: Int32Array;
+  /** Which of the two rows of words is `bottom`. */
+  private last = 1;
 
   constructor(private readonly data: Float32Array, private readonly width: number) {
     this.stride = strideOf(width);
-    this.top = new Int32Array(this.stride);
-    this.bottom = new Int32Array(this.stride);
+    reserve(this.stride);
+    owner = this;
+    // Both rows start as ring 0 (zeros), their padding words included.
+    for (const row of words) row.fill(0);
   }
 
-  next(src: number): void {
-    [this.top, this.bottom] = [this.bottom, this.top];
-    if (src < 0) {
-      this.bottom.fill(0);
-      return;
-    }
+  get top(): Int32Array { return words[1 - this.last]; }
+  get bottom(): Int32Array { return words[this.last]; }
+  get crossings(): Int32Array { return crossingsView; }
+
+  next(src: number): number {
+    if (owner !== this) throw new Error('row-bits: another trace took over the WebAssembly rows mid-trace');
     const { data, width, stride } = this;
-    reserve(stride);
-    // A wider row (another trace's) leaves values past this one's end: ring 0 and zeros go back in.
-    if (zerosFrom > width + 3) rowInts.fill(0, width + 3, zerosFrom);
-    zerosFrom = width + 3;
-    rowFloats.set(data.subarray(src, src + width), 2);
-    rowInts[1] = rowInts[2];
-    rowInts[width + 2] = rowInts[width + 1];
-    pack(0, stride, 128 * capacity);
-    this.bottom.set(stride === capacity ? rowWords : rowWords.subarray(0, stride));
+    this.last = 1 - this.last;
+    const bottomAt = wordsAt[this.last];
+    if (src < 0) {
+      words[this.last].fill(0, 0, stride);
+    } else {
+      // A wider row leaves values past this one's end: ring 0 and zeros go back in.
+      if (zerosFrom > width + 3) rowInts.fill(0, width + 3, zerosFrom);
+      zerosFrom = width + 3;
+      rowFloats.set(data.subarray(src, src + width), 2);
+      rowInts[1] = rowInts[2];
+      rowInts[width + 2] = rowInts[width + 1];
+      pack(0, stride, bottomAt);
+    }
+    return crossWords(wordsAt[1 - this.last], bottomAt, stride, crossingsAt);
   }
 }
 
@@ -111,23 +139,36 @@ class JsRowBits implements RowBits {
   readonly stride: number;
   top: Int32Array;
   bottom: Int32Array;
+  readonly crossings: Int32Array;
   /** The matte's floats as integers (see `above`). */
   private readonly bits: Int32Array;
 
   constructor(data: Float32Array, private readonly width: number) {
     this.stride = strideOf(width);
-    this.top = new Int32Array(this.stride);
-    this.bottom = new Int32Array(this.stride);
+    this.top = new Int32Array(this.stride + 1);
+    this.bottom = new Int32Array(this.stride + 1);
+    this.crossings = new Int32Array(2 * this.stride);
     this.bits = new Int32Array(data.buffer, data.byteOffset, data.length);
   }
 
-  next(src: number): void {
+  next(src: number): number {
     [this.top, this.bottom] = [this.bottom, this.top];
     packRow(this.bits, this.width, src, this.bottom);
+    const { top, bottom, crossings, stride } = this;
+    let count = 0;
+    for (let j = 0; j < stride; j++) {
+      const a = top[j], b = bottom[j];
+      const crossed = (a ^ b) | (a ^ ((a << 1) | (top[j + 1] >>> 31))) | (b ^ ((b << 1) | (bottom[j + 1] >>> 31)));
+      if (crossed === 0) continue;
+      crossings[2 * count] = j;
+      crossings[2 * count + 1] = crossed;
+      count++;
+    }
+    return count;
   }
 }
 
-/** The grid row whose pixels start at `src` (−1: ring 0) into `out`; `bits` are the floats as integers. */
+/** The grid row whose pixels start at `src` (−1: ring 0) into the first words of `out`. */
 function packRow(bits: Int32Array, W: number, src: number, out: Int32Array): void {
   out.fill(0);
   if (src < 0) return;

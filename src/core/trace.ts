@@ -148,20 +148,19 @@ function crossedSegments(rows: MatteRows): Segments {
   const open: OpenEdges = { down: new Int32Array(W + 4), right: -1 };
   // Grid rows gy and gy + 1: the top and bottom corners of cell row gy.
   const packed = rowBits(rows.data, W);
-  const stride = packed.stride;
   const cells: CellRow = { data: rows.data, width: W, height: H, gy: 0, top: -1, bottom: -1 };
   for (let gy = 0; gy < H + 3; gy++) {
     // Grid row gy + 1 holds pixel row gy − 1 (ring 1 repeats the first and last rows); grid row H + 3 is ring 0.
     cells.gy = gy;
     cells.bottom = gy + 1 === H + 3 ? -1 : rows.row(Math.min(H - 1, Math.max(0, gy - 1)));
-    packed.next(cells.bottom);
-    const top = packed.top, bottom = packed.bottom;
-    for (let j = 0; j < stride; j++) {
+    const count = packed.next(cells.bottom);
+    const { top, bottom, crossings } = packed;
+    for (let k = 0; k < count; k++) {
+      const j = crossings[2 * k];
+      let crossed = crossings[2 * k + 1];
       const a = top[j], b = bottom[j];
-      // The right-hand neighbours of a's and b's samples, bit for bit (past the last word: ring 0).
-      const aRight = (a << 1) | (j + 1 < stride ? top[j + 1] >>> 31 : 0);
-      const bRight = (b << 1) | (j + 1 < stride ? bottom[j + 1] >>> 31 : 0);
-      let crossed = (a ^ b) | (a ^ aRight) | (b ^ bRight);
+      // The right-hand neighbours of a's and b's samples, bit for bit (past the row: the zero word).
+      const aRight = (a << 1) | (top[j + 1] >>> 31), bRight = (b << 1) | (bottom[j + 1] >>> 31);
       while (crossed !== 0) {
         const lead = Math.clz32(crossed), bit = 31 - lead;
         crossed ^= 1 << bit;
