@@ -37,8 +37,15 @@ export interface RowBits {
 
 export type RowBitsEngine = 'wasm' | 'js';
 
+/**
+ * The one instance of row-bits.wasm (a few hundred bytes, compiled in microseconds), or undefined
+ * where WebAssembly is missing, lacks SIMD or is not allowed (a page's content security policy may
+ * forbid compiling it).
+ */
+const instance = instantiate();
+
 /** The engine `rowBits` uses unless told: WebAssembly SIMD where this runtime has it. */
-export const ROW_BITS_ENGINE: RowBitsEngine = typeof WebAssembly === 'object' && WebAssembly.validate(ROW_BITS_WASM) ? 'wasm' : 'js';
+export const ROW_BITS_ENGINE: RowBitsEngine = instance ? 'wasm' : 'js';
 
 /**
  * Thresholds rows of `data`, `width` pixels each, with `engine` (default: the fastest this runtime
@@ -51,18 +58,24 @@ export function rowBits(data: Float32Array, width: number, engine: RowBitsEngine
   return new WasmRowBits(data, width);
 }
 
+function instantiate(): WebAssembly.Instance | undefined {
+  try {
+    return typeof WebAssembly === 'object' && WebAssembly.validate(ROW_BITS_WASM) ? new WebAssembly.Instance(new WebAssembly.Module(ROW_BITS_WASM)) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function strideOf(width: number): number {
   return (width + 4 + 31) >> 5;
 }
 
 /**
- * The one instance of row-bits.wasm (a few hundred bytes, compiled in microseconds). Its memory holds
- * one padded grid row as floats (32 × capacity of them: ring 0, ring 1, the pixels, ring 1, zeros to
- * the end), two rows of words (capacity + 1 each, the last word zero) and the crossings list. Module
- * constants rather than an object's fields: V8 calls a WebAssembly function it knows directly, and
- * one it loads from a field through a slower, generic path.
+ * row-bits.wasm's memory holds one padded grid row as floats (32 × capacity of them: ring 0, ring 1,
+ * the pixels, ring 1, zeros to the end), two rows of words (capacity + 1 each, the last word zero)
+ * and the crossings list. Module constants rather than an object's fields: V8 calls a WebAssembly
+ * function it knows directly, and one it loads from a field through a slower, generic path.
  */
-const instance = ROW_BITS_ENGINE === 'wasm' ? new WebAssembly.Instance(new WebAssembly.Module(ROW_BITS_WASM)) : undefined;
 const memory = instance?.exports.memory as WebAssembly.Memory;
 const pack = instance?.exports.pack as (src: number, words: number, dst: number) => void;
 const crossWords = instance?.exports.crossings as (top: number, bottom: number, words: number, out: number) => number;
