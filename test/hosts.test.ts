@@ -26,7 +26,8 @@ import { join } from 'node:path';
 import type { RgbFrame } from '../src/core/types.ts';
 import { FootageError, openFootage } from '../src/node/footage.ts';
 import { writeRgbPng } from '../src/node/png.ts';
-import { InferenceClient } from '../panel/inference/protocol.ts';
+import { InferenceClient, serveInference, type Request } from '../panel/inference/protocol.ts';
+import { channel } from './helpers/inference-channel.ts';
 import { PremiereDouble } from './doubles/premiere.ts';
 import { createPremiereUxpHost, TRACK_MATTE_KEY } from '../src/hosts/premiere-uxp.ts';
 
@@ -342,14 +343,28 @@ describe('After Effects, a layer whose footage is an image sequence (its footage
     }
   });
 
-  it('UXP (movies only, read by the webview): says to use the CEP panel or the command line', async () => {
+  it('UXP (read by the webview): a PNG sequence is asked for as a sequence of the layer\'s length; EXR, DPX and TIFF sequences are refused, saying what to use', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'autoroto-sequence-'));
     try {
-      // The webview is never asked: the client refuses first.
-      const client = new InferenceClient({ post: () => assert.fail('nothing is sent to the webview'), listen: () => () => {} });
-      const { s } = await sequenceScene(dir, (ae) => createAfterEffectsUxpHost(afterEffectsDom(ae.globals() as unknown as Parameters<typeof afterEffectsDom>[0]), client.openFootage));
-      await assert.rejects(s.host.openFrames(await targetOf(s), 'layer'), (e: unknown) => e instanceof HostError &&
-        /plate\.1001\.png starts an image sequence, which this panel cannot read yet\. Use the CEP panel, or run autoroto sky on the sequence's folder/.test(e.message));
+      const log: Request[] = [];
+      const [clientPort, serverPort] = channel(log);
+      // The webview's end with the command line's reader behind it (the page's own decoding: test/image-sequence.test.ts).
+      const stop = serveInference(serverPort, { load: () => assert.fail('no model is needed'), openFootage, png: () => assert.fail('no PNG is needed') });
+      const client = new InferenceClient(clientPort);
+      const { s, frames } = await sequenceScene(dir, (ae) => createAfterEffectsUxpHost(afterEffectsDom(ae.globals() as unknown as Parameters<typeof afterEffectsDom>[0]), client.openFootage));
+      const source = await s.host.openFrames(await targetOf(s), 'layer');
+      assert.deepEqual(log.find((m) => m.type === 'open'), { id: log.find((m) => m.type === 'open')!.id, type: 'open', path: join(dir, 'plate.1001.png'), sequenceLength: 6 });
+      const read: RgbFrame[] = [];
+      for await (const frame of source.frames(source.range)) read.push(frame);
+      read.forEach((frame, f) => assert.ok(Buffer.from(frame.data).equals(Buffer.from(frames[f].data)), `frame ${f} is plate.${1001 + f}.png`));
+      stop();
+
+      // The page decodes PNG and JPEG only: other sequences are refused before it is asked.
+      const refusing = new InferenceClient({ post: () => assert.fail('nothing is sent to the webview'), listen: () => () => {} });
+      for (const [file, kind] of [['plate.1001.exr', 'EXR'], ['plate.1001.dpx', 'DPX'], ['plate.1001.tif', 'TIF']]) {
+        await assert.rejects(refusing.openFootage(join(dir, file), { sequenceLength: 6 }), (e: unknown) => e instanceof HostError &&
+          e.message.startsWith(`${join(dir, file)} starts an image sequence of ${kind} files, which this panel cannot decode (it reads PNG and JPEG sequences). Use the CEP panel, or run autoroto sky`));
+      }
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -23,7 +23,8 @@ import type { Browser, Page } from 'playwright-core';
 import { chromiumSkip, launchChromium } from './helpers/chromium.ts';
 import { servePage } from './helpers/page-server.ts';
 import type { LayerState, PanelScene, PanelShot, Rasters } from './panel-page.tsx';
-import { InferenceClient, serveInference, type Port, type Reply, type Request } from '../panel/inference/protocol.ts';
+import { InferenceClient, serveInference, type Request } from '../panel/inference/protocol.ts';
+import { channel } from './helpers/inference-channel.ts';
 import { iou } from '../src/core/metrics.ts';
 import type { Matte, RgbFrame } from '../src/core/types.ts';
 import { afterEffectsDom, createAfterEffectsUxpHost } from '../src/hosts/aftereffects-uxp.ts';
@@ -245,17 +246,6 @@ describe('the panel in Chromium, on real frames with the real model', { skip: ch
     await page.close();
   });
 });
-
-/** Two ends of a postMessage channel in one process; messages are structured-cloned, as postMessage does. */
-function channel(log: Request[]): [Port<Request, Reply>, Port<Reply, Request>] {
-  const toServer = new Set<(m: Request) => void>();
-  const toClient = new Set<(m: Reply) => void>();
-  const deliver = <M>(listeners: Set<(m: M) => void>, message: M) => setTimeout(() => listeners.forEach((l) => l(structuredClone(message))), 0);
-  return [
-    { post: (m) => { log.push(m); deliver(toServer, m); }, listen: (l) => { toClient.add(l); return () => toClient.delete(l); } },
-    { post: (m) => deliver(toClient, m), listen: (l) => { toServer.add(l); return () => toServer.delete(l); } },
-  ];
-}
 
 describe('the inference webview protocol', () => {
   // The limit turns a protocol that waits on both ends (a matte the segmenter holds until the next frame) into a failure.

@@ -10,15 +10,15 @@
 import type { Matte, RgbFrame } from '../../src/core/types.ts';
 import type { Footage, OpenFootage, Segmenter } from '../../src/hosts/types.ts';
 import { GpuLostError } from '../../src/core/segment/gpu-lost.ts';
-import { IMAGE_FILE_NAME } from '../../src/core/image-file-name.ts';
+import { BROWSER_IMAGE_FILE_NAME, IMAGE_FILE_NAME } from '../../src/core/image-file-name.ts';
 import { HostError } from '../../src/hosts/errors.ts';
 import type { BackendChoice } from '../services.ts';
 
 export type Request =
   /** Loads the sky model (once; later loads with the same backend answer at once). */
   | { id: number; type: 'load'; backend: BackendChoice }
-  /** Opens a footage file for reading. */
-  | { id: number; type: 'open'; path: string }
+  /** Opens a footage file for reading: a movie, or the image sequence of `sequenceLength` frames its file starts. */
+  | { id: number; type: 'open'; path: string; sequenceLength?: number }
   /** Streams frames start..end (both included) of an opened file: `frame` replies, then `done`. */
   | { id: number; type: 'frames'; path: string; start: number; end: number }
   /** Starts a shot: a fresh segmenter (its temporal smoothing is per shot). */
@@ -121,14 +121,17 @@ export class InferenceClient {
   }
 
   /**
-   * openFootage for the hosts, decoded in the webview, whose <video> element reads movies: not image
-   * sequences, which the CEP panel and the command line read (src/node/footage.ts).
+   * openFootage for the hosts, decoded in the webview: movies by its <video> element, and image
+   * sequences of PNG or JPEG files. Sequences of the plates' deep formats (EXR, DPX, TIFF), which
+   * the CEP panel and the command line read (src/node/footage.ts), are refused here.
    */
   readonly openFootage: OpenFootage = async (path, options) => {
-    if ((options?.sequenceLength ?? 1) > 1 && IMAGE_FILE_NAME.test(path)) {
-      throw new HostError('no-video', `${path} starts an image sequence, which this panel cannot read yet. Use the CEP panel, or run autoroto sky on the sequence's folder and apply its sky.jsx to the layer.`);
+    const sequence = (options?.sequenceLength ?? 1) > 1 && IMAGE_FILE_NAME.test(path);
+    if (sequence && !BROWSER_IMAGE_FILE_NAME.test(path)) {
+      throw new HostError('no-video', `${path} starts an image sequence of ${/\.(\w+)$/.exec(path)![1].toUpperCase()} files, which this panel cannot decode (it reads PNG and JPEG sequences). ` +
+        'Use the CEP panel, or run autoroto sky on the sequence\'s folder and apply its sky.jsx to the layer.');
     }
-    const { width, height, frameRate, frameCount } = await this.request({ type: 'open', path }, 'opened');
+    const { width, height, frameRate, frameCount } = await this.request({ type: 'open', path, ...(sequence ? { sequenceLength: options!.sequenceLength } : {}) }, 'opened');
     const frames = (range: { start: number; end: number }) => this.frames(path, range.start, range.end);
     return { width, height, frameRate, frameCount, frames } satisfies Footage;
   };
@@ -226,7 +229,7 @@ export function serveInference(port: Port<Reply, Request>, backend: InferenceBac
         return port.post({ id, type: 'loaded', backend: model.backend });
       }
       case 'open': {
-        const opened = await backend.openFootage(request.path);
+        const opened = await backend.openFootage(request.path, request.sequenceLength ? { sequenceLength: request.sequenceLength } : undefined);
         footage.set(request.path, opened);
         return port.post({ id, type: 'opened', width: opened.width, height: opened.height, frameRate: opened.frameRate, frameCount: opened.frameCount });
       }

@@ -1,7 +1,8 @@
 /**
  * The UXP panel's inference page, loaded in a <webview> (plugin:/webview/index.html): the sky model
  * in onnxruntime-web (WebGPU through the JSEP build where the webview offers it, else single-threaded
- * WASM), footage decoded by a <video> element, mattes encoded to PNG by a canvas. It talks to the
+ * WASM), footage decoded by a <video> element (movies) or as images (PNG and JPEG sequences,
+ * ./image-sequence.ts), mattes encoded to PNG by a canvas. It talks to the
  * panel only through the protocol in ./protocol.ts, over the UXP message bridge
  * (window.uxpHost.postMessage here, webview.postMessage in the panel; manifest
  * requiredPermissions.webview.enableMessageBridge = "localAndRemote").
@@ -12,6 +13,7 @@ import { SkyModel } from '../../src/core/segment/session.ts';
 import { Segmenter } from '../../src/core/segment/segmenter.ts';
 import type { RgbFrame } from '../../src/core/types.ts';
 import type { Footage } from '../../src/hosts/types.ts';
+import { fileUrl, openImageSequence, readRgb } from './image-sequence.ts';
 import { serveInference, type Port, type Reply, type Request } from './protocol.ts';
 
 declare global {
@@ -59,7 +61,7 @@ async function measureFrameRate(video: HTMLVideoElement): Promise<number> {
 async function openVideo(path: string): Promise<Footage> {
   const video = document.createElement('video');
   video.preload = 'auto';
-  video.src = path.startsWith('file:') ? path : `file://${path.startsWith('/') ? '' : '/'}${path.replace(/\\/g, '/')}`;
+  video.src = fileUrl(path);
   await once(video, 'loadedmetadata');
   const frameRate = await measureFrameRate(video);
   const { videoWidth: width, videoHeight: height } = video;
@@ -72,10 +74,7 @@ async function openVideo(path: string): Promise<Footage> {
         video.currentTime = (f + 0.5) / frameRate;
         await once(video, 'seeked');
         context.drawImage(video, 0, 0);
-        const rgba = context.getImageData(0, 0, width, height).data;
-        const data = new Uint8Array(width * height * 3);
-        for (let i = 0, j = 0; i < data.length; i += 3, j += 4) { data[i] = rgba[j]; data[i + 1] = rgba[j + 1]; data[i + 2] = rgba[j + 2]; }
-        yield { width, height, data };
+        yield readRgb(context, width, height);
       }
     },
   };
@@ -99,6 +98,7 @@ serveInference(port, {
     const gpu = model.backend === 'webgpu' ? await requestStagesDevice().catch(() => undefined) : undefined;
     return { backend: model.backend, segmenter: () => new Segmenter(model, { gpu }) };
   },
-  openFootage: openVideo,
+  // The server asks for a sequence only for image files After Effects has as many frames.
+  openFootage: (path, options) => ((options?.sequenceLength ?? 1) > 1 ? openImageSequence(path, options!.sequenceLength!) : openVideo(path)),
   png,
 });

@@ -12,6 +12,7 @@ import { DEFAULT_FRAME_RATE, type FootageSource } from './footage-source.ts';
 import { readImageHeader, type ImageHeader } from './image-header.ts';
 import { readImageFile } from './image-file.ts';
 import { ImageReadError, listFrames } from './png.ts';
+import { frameNumbered, numberedName } from '../core/frame-number.ts';
 
 const FIX = 'replace this frame or remove it from the folder';
 
@@ -120,17 +121,6 @@ export async function openSequencePattern(pattern: string, frameRate: number | u
       'render or restore that frame, or give the frames on one side of the gap as a folder of their own');
   }
   return openFrameFiles(numbers.map((n) => join(dir, nameOf(n))), frameRate, 'the sequence');
-}
-
-/** A file name's parts around its frame number (its last run of digits), or undefined where it has none. */
-function frameNumbered(name: string): { prefix: string; number: number; width: number; suffix: string } | undefined {
-  const digits = /(\d+)(?=\D*$)/.exec(name);
-  return digits ? { prefix: name.slice(0, digits.index), number: Number(digits[1]), width: digits[1].length, suffix: name.slice(digits.index + digits[1].length) } : undefined;
-}
-
-/** The file name of frame `n` of a numbered sequence, its number padded to `width` digits. */
-function numberedName(prefix: string, n: number, width: number, suffix: string): string {
-  return `${prefix}${String(n).padStart(width, '0')}${suffix}`;
 }
 
 /** A frame-number placeholder in a file name: a run of #, or printf's %d with its padding (%04d). */
