@@ -9,9 +9,10 @@
  * The zero-width cells between the two rings put every crossing there exactly on the frame edge.
  *
  * Speed: a 1080p matte has 2 million cells and only about ten thousand of them are crossed. The
- * matte is read once, row by row, into one bit per sample packed in 32-bit words (row-bits.ts, with
- * WebAssembly SIMD); a word's crossed cells are then found by comparing the row with the next one
- * and with itself shifted by a column, and only those are visited. Each segment is linked to its neighbours as the scan meets them.
+ * matte is read once, row by row, into one bit per sample packed in 32-bit words; the words holding
+ * crossed cells are then found by comparing the row with the next one and with itself shifted by a
+ * column (both in row-bits.ts, with WebAssembly SIMD), and only their crossed cells are visited.
+ * Each segment is linked to its neighbours as the scan meets them.
  */
 import type { Contour, Matte, Region } from './types.ts';
 import { edgeRampWidth } from './softness.ts';
