@@ -5,7 +5,7 @@
  * The page decodes what browsers do, PNG and JPEG; the plates' deep formats (EXR, DPX, TIFF) are
  * the CEP panel's and the command line's.
  */
-import { frameNumbered, numberedName } from '../../src/core/frame-number.ts';
+import { sequenceFileName, unnumberedSequence } from '../../src/core/frame-number.ts';
 import type { RgbFrame } from '../../src/core/types.ts';
 import type { Footage } from '../../src/hosts/types.ts';
 
@@ -45,12 +45,9 @@ export function readRgb(context: OffscreenCanvasRenderingContext2D, width: numbe
 export async function openImageSequence(first: string, length: number, urlOf: (path: string) => string = fileUrl): Promise<Footage> {
   const cut = Math.max(first.lastIndexOf('/'), first.lastIndexOf('\\')) + 1;
   const dir = first.slice(0, cut), name = first.slice(cut);
-  const numbered = frameNumbered(name);
-  if (!numbered) {
-    throw new Error(`${first}: is one image, but After Effects has it as ${length} frames of an image sequence, and its name has no frame number; ` +
-      'name the sequence\'s files with frame numbers (plate.1001.png, plate.1002.png, …) and import it again');
-  }
-  const pathOf = (k: number) => dir + numberedName(numbered.prefix, numbered.number + k, numbered.width, numbered.suffix);
+  const nameOf = sequenceFileName(name);
+  if (!nameOf) throw new Error(`${first}: ${unnumberedSequence(length)}`);
+  const pathOf = (k: number) => dir + nameOf(k);
   const decode = async (k: number): Promise<HTMLImageElement> => {
     try {
       return await decodeImage(urlOf(pathOf(k)));

@@ -12,7 +12,7 @@ import { DEFAULT_FRAME_RATE, type FootageSource } from './footage-source.ts';
 import { readImageHeader, type ImageHeader } from './image-header.ts';
 import { readImageFile } from './image-file.ts';
 import { ImageReadError, listFrames } from './png.ts';
-import { frameNumbered, numberedName } from '../core/frame-number.ts';
+import { frameNumbered, numberedName, sequenceFileName, unnumberedSequence } from '../core/frame-number.ts';
 
 const FIX = 'replace this frame or remove it from the folder';
 
@@ -63,12 +63,8 @@ function numberedRuns(files: string[]): { pattern: string; count: number }[] {
  */
 export async function openImageSequence(first: string, length: number, frameRate: number | undefined): Promise<FootageSource> {
   const name = basename(first);
-  const numbered = frameNumbered(name);
-  if (!numbered) {
-    throw new FootageError(first, `is one image, but After Effects has it as ${length} frames of an image sequence, and its name has no frame number; ` +
-      'name the sequence\'s files with frame numbers (plate.1001.exr, plate.1002.exr, …) and import it again');
-  }
-  const { prefix, number, width, suffix } = numbered;
+  const nameOf = sequenceFileName(name);
+  if (!nameOf) throw new FootageError(first, unnumberedSequence(length));
   const dir = dirname(first);
   let present: Set<string>;
   try {
@@ -78,7 +74,7 @@ export async function openImageSequence(first: string, length: number, frameRate
   }
   const files: string[] = [];
   for (let k = 0; k < length; k++) {
-    const file = join(dir, numberedName(prefix, number + k, width, suffix));
+    const file = join(dir, nameOf(k));
     if (!present.has(basename(file))) {
       throw new FootageError(file, `is missing from the image sequence that ${name} starts (After Effects has it as ${length} frames); ` +
         'render or restore that frame, or trim the layer to the frames there are');
