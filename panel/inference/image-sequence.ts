@@ -6,11 +6,9 @@
  * the CEP panel's and the command line's.
  */
 import { sequenceFileName, unnumberedSequence } from '../../src/core/frame-number.ts';
+import { DEFAULT_FRAME_RATE } from '../../src/core/frame-rate.ts';
 import type { RgbFrame } from '../../src/core/types.ts';
 import type { Footage } from '../../src/hosts/types.ts';
-
-/** The frame rate reported for a sequence, which records none (the host times the layer by its own). */
-const SEQUENCE_FRAME_RATE = 24;
 
 /** A local file's URL: separators made forward slashes, each name percent-encoded (a # or % in a name is not a URL's). */
 export function fileUrl(path: string): string {
@@ -62,7 +60,8 @@ export async function openImageSequence(first: string, length: number, urlOf: (p
   const canvas = new OffscreenCanvas(width, height);
   const context = canvas.getContext('2d', { willReadFrequently: true })!;
   return {
-    width, height, frameRate: SEQUENCE_FRAME_RATE, frameCount: length,
+    // A PNG or JPEG records no rate; the host times the layer by its own.
+    width, height, frameRate: DEFAULT_FRAME_RATE, frameCount: length,
     async *frames({ start, end }): AsyncGenerator<RgbFrame> {
       for (let k = start; k <= end; k++) {
         const image = k === 0 ? firstImage : await decode(k);

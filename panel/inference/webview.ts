@@ -11,6 +11,7 @@ import * as ort from 'onnxruntime-web';
 import { requestStagesDevice } from '../../src/core/segment/gpu-stages.ts';
 import { SkyModel } from '../../src/core/segment/session.ts';
 import { Segmenter } from '../../src/core/segment/segmenter.ts';
+import { DEFAULT_FRAME_RATE } from '../../src/core/frame-rate.ts';
 import type { RgbFrame } from '../../src/core/types.ts';
 import type { Footage } from '../../src/hosts/types.ts';
 import { fileUrl, openImageSequence, readRgb } from './image-sequence.ts';
@@ -42,7 +43,7 @@ const once = (target: EventTarget, event: string) => new Promise<void>((resolve,
 
 /** Frame rate from the presentation times of a few frames played muted (HTMLVideoElement has none). */
 async function measureFrameRate(video: HTMLVideoElement): Promise<number> {
-  if (!('requestVideoFrameCallback' in video)) return 24;
+  if (!('requestVideoFrameCallback' in video)) return DEFAULT_FRAME_RATE;
   const times: number[] = [];
   video.muted = true;
   await new Promise<void>((resolve) => {
@@ -55,7 +56,7 @@ async function measureFrameRate(video: HTMLVideoElement): Promise<number> {
   });
   video.pause();
   const steps = times.slice(1).map((t, i) => t - times[i]).filter((d) => d > 0).sort((a, b) => a - b);
-  return steps.length ? Math.round(1000 / steps[steps.length >> 1]) / 1000 : 24;
+  return steps.length ? Math.round(1000 / steps[steps.length >> 1]) / 1000 : DEFAULT_FRAME_RATE;
 }
 
 async function openVideo(path: string): Promise<Footage> {

@@ -11,6 +11,7 @@ import { renderSummary, runRender } from './render.ts';
 import { runTrace, traceSummary } from './trace.ts';
 import { DEFAULT_PREROLL, parseFrameRange, runSegment, runSky, segmentSummary, skySummary } from './sky.ts';
 import { mergeSummary, runMerge } from './merge.ts';
+import { DEFAULT_FRAME_RATE } from '../core/frame-rate.ts';
 
 export interface CliIO {
   stdout: { write(text: string): unknown };
@@ -187,7 +188,7 @@ async function trace(args: string[], io: CliIO): Promise<number> {
     out,
     tolerance: numberOption('tolerance', str(values.tolerance), (n) => n > 0, 'a distance in px above 0'),
     minArea: numberOption('min-area', str(values['min-area']), (n) => n >= 0, 'an area in px² of 0 or more'),
-    frameRate: numberOption('frame-rate', str(values['frame-rate']), (n) => n > 0 && n <= 1000, 'frames per second above 0') ?? 24,
+    frameRate: numberOption('frame-rate', str(values['frame-rate']), (n) => n > 0 && n <= 1000, 'frames per second above 0') ?? DEFAULT_FRAME_RATE,
     svgFrame: numberOption('svg-frame', str(values['svg-frame']), (n) => Number.isInteger(n) && n >= 0, 'a frame index (0, 1, …)') ?? 0,
     quiet: values.quiet === true,
   };

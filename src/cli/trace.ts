@@ -9,6 +9,7 @@ import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { RotoBuilder } from '../core/pipeline.ts';
 import type { RotoDocument } from '../core/document.ts';
+import { DEFAULT_FRAME_RATE } from '../core/frame-rate.ts';
 import { FootageError } from '../node/footage-error.ts';
 import { readImageHeader } from '../node/image-header.ts';
 import { ImageReadError, listFrames, readMattePng } from '../node/png.ts';
@@ -120,7 +121,7 @@ export async function scanMattes(input: string): Promise<{ files: string[]; widt
 
 export async function runTrace(options: TraceOptions, io: TraceIO = { stderr: process.stderr }): Promise<TraceResult> {
   const t0 = performance.now();
-  const frameRate = options.frameRate ?? 24;
+  const frameRate = options.frameRate ?? DEFAULT_FRAME_RATE;
   const svgFrame = options.svgFrame ?? 0;
   const { files, width, height } = await scanMattes(options.input);
   if (svgFrame >= files.length) {

@@ -8,14 +8,14 @@
 import { stat } from 'node:fs/promises';
 import type { RgbFrame } from '../core/types.ts';
 import { checkFrameSize, FOOTAGE_KINDS, FootageError, readFailure } from './footage-error.ts';
-import { DEFAULT_FRAME_RATE, type FootageSource } from './footage-source.ts';
+import type { FootageSource } from './footage-source.ts';
+import { DEFAULT_FRAME_RATE } from '../core/frame-rate.ts';
 import { isSequencePattern, openFrameFolder, openImageSequence, openSequencePattern } from './frame-folder.ts';
 import { readImageHeader, type ImageHeader } from './image-header.ts';
 import { readImageFile } from './image-file.ts';
 import { openVideo } from './video-footage.ts';
 
 export { FootageError, MIN_FRAME_SIZE } from './footage-error.ts';
-export { DEFAULT_FRAME_RATE } from './footage-source.ts';
 
 /** Frames `start` to `end`, both included, 0-based. */
 export interface FrameRange {

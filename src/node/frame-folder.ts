@@ -8,7 +8,8 @@
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { checkFrameSize, FOOTAGE_KINDS, FootageError, readFailure } from './footage-error.ts';
-import { DEFAULT_FRAME_RATE, type FootageSource } from './footage-source.ts';
+import type { FootageSource } from './footage-source.ts';
+import { DEFAULT_FRAME_RATE } from '../core/frame-rate.ts';
 import { readImageHeader, type ImageHeader } from './image-header.ts';
 import { readImageFile } from './image-file.ts';
 import { ImageReadError, listFrames } from './png.ts';
