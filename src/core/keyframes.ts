@@ -437,46 +437,66 @@ const MEAN_SHARE = 0.25;
  * Indices of the shapes to keep as keyframes (always the first and the last): between kept keys,
  * the interpolated shape stays within `tolerance` px of each frame's traced outline (and within a
  * quarter of it on average). Greedy: each key reaches as far ahead as interpolation holds at every
- * frame between. That reach is searched for checking only each span's middle frame, then checked at
- * every frame; only where that fails is it searched for again, checking every frame. Spans tried on
- * the way cost one check each, not their length.
+ * frame between. That reach is searched for from the last key's span, checking only each span's
+ * middle frame, then checked at every frame; only where that fails are shorter spans tried, from the
+ * longest down (see descend). Spans tried on the way cost a check or two each, not their length.
  * `deviations`, where given, are shapes' own deviations from their frames' outlines (measured within
  * `tolerance`) where known: frames whose interpolated shape stays close to their own then need no measuring.
  */
 export function selectKeyframes(shapes: Shapes, targets: OutlineTargets, tolerance: number, deviations?: Deviations): number[] {
-  const check = (from: number, to: number, frames: number[]) => interpolates(shapes, deviations, targets, tolerance, from, to, frames);
+  /** Frames where a span from the current key failed, the latest first: shorter spans mostly fail there too. */
+  let failed: number[] = [];
+  const check = (from: number, to: number, frames: number[]) => {
+    const miss = firstMiss(shapes, deviations, targets, tolerance, from, to, frames);
+    if (miss >= 0) failed = [miss, ...failed.filter((f) => f !== miss)];
+    return miss < 0;
+  };
   // Its middle frame, where interpolation between two keys strays furthest on a smooth move.
   const likely = (from: number, to: number) => check(from, to, [(from + to) >> 1]);
-  const holds = (from: number, to: number) => check(from, to, spanFrames(from, to));
+  const holds = (from: number, to: number) => check(from, to, spanFrames(from, to, failed));
   const last = shapes.length - 1;
   const keys = [0];
-  let from = 0;
+  let from = 0, span: number | undefined;
   while (from < last) {
-    let good = reach(from, last, likely);
-    if (good > from + 1 && !holds(from, good)) good = reach(from, good - 1, holds);
+    let good = reach(from, last, likely, span);
+    if (good > from + 1 && !holds(from, good)) good = descend(from, good - 1, holds);
     keys.push(good);
     // Checks look only ahead of the last key.
     targets.releaseThrough(good);
+    failed = [];
+    span = good - from;
     from = good;
   }
   return keys;
 }
 
 /**
- * The farthest frame up to `limit` that `test` passes for a span from `from`, found by doubling the
- * span and then halving back (a long smooth move costs a few dozen tests, not its length); `from + 1`
- * (a span with no frame between) where none does.
+ * The farthest frame up to `limit` that `test` passes for a span from `from`; `from + 1` (a span with
+ * no frame between) where none does. Found by doubling the span and then halving back, so a long
+ * smooth move costs a few dozen tests, not its length; or, given a `guess` at the span (the last
+ * key's: a steady move keeps its pace), by stepping from it up or down by 1, 2, 4, … frames and
+ * halving back, a few tests where the guess is close.
  */
-function reach(from: number, limit: number, test: (from: number, to: number) => boolean): number {
-  let good = from + 1, step = 2;
-  let bad = limit + 1;
-  while (from + step <= limit) {
-    if (!test(from, from + step)) { bad = from + step; break; }
-    good = from + step;
-    step *= 2;
-  }
-  if (bad > limit && good < limit) {
-    if (test(from, limit)) good = limit; else bad = limit;
+function reach(from: number, limit: number, test: (from: number, to: number) => boolean, guess?: number): number {
+  if (limit <= from + 1) return from + 1;
+  let good = from + 1, bad = limit + 1;
+  const start = Math.min(limit, from + Math.max(2, guess ?? 2));
+  let step = guess === undefined ? 2 : 1;
+  if (test(from, start)) {
+    good = start;
+    while (good < limit) {
+      const to = Math.min(limit, good + step);
+      if (!test(from, to)) { bad = to; break; }
+      good = to;
+      step *= 2;
+    }
+  } else {
+    bad = start;
+    while (bad - step > from + 1) {
+      if (test(from, bad - step)) { good = bad - step; break; }
+      bad -= step;
+      step *= 2;
+    }
   }
   while (bad - good > 1) {
     const mid = (good + bad) >> 1;
@@ -485,25 +505,46 @@ function reach(from: number, limit: number, test: (from: number, to: number) => 
   return good;
 }
 
-/** The frames between `from` and `to`, the middle first: it fails most often. */
-function spanFrames(from: number, to: number): number[] {
-  const frames: number[] = [];
-  for (let f = from + 1; f < to; f++) frames.push(f);
-  const middle = (from + to) / 2;
-  return frames.sort((p, q) => Math.abs(p - middle) - Math.abs(q - middle));
+/** Spans descend tries one by one before it leaves the rest to reach. */
+const MAX_DESCENT = 8;
+
+/**
+ * The farthest frame up to `limit` that `test` passes for a span from `from` (`from + 1` where none
+ * does), for a test that checks every frame of a span: spans are tried from `limit` down. A span just
+ * shorter than one that failed mostly fails at the same frame, which the test then checks first, so
+ * a failing try costs a check or two and the span found is the only one checked in full; reach,
+ * halving, would check every frame of each span it passed on the way. Past MAX_DESCENT failing tries
+ * (interpolation holds only far shorter spans) reach searches the rest.
+ */
+function descend(from: number, limit: number, test: (from: number, to: number) => boolean): number {
+  for (let to = limit, tries = 0; to > from + 1; to--, tries++) {
+    if (tries === MAX_DESCENT) return reach(from, to, test);
+    if (test(from, to)) return to;
+  }
+  return from + 1;
 }
 
-function interpolates(shapes: Shapes, deviations: Deviations | undefined, targets: OutlineTargets, tolerance: number,
-  from: number, to: number, frames: number[]): boolean {
+/** The frames between `from` and `to`: those in `first` (in its order), then the rest middle first, which fails most often. */
+function spanFrames(from: number, to: number, first: number[]): number[] {
+  const frames: number[] = first.filter((f) => f > from && f < to);
+  const rest: number[] = [];
+  for (let f = from + 1; f < to; f++) if (!frames.includes(f)) rest.push(f);
+  const middle = (from + to) / 2;
+  return frames.concat(rest.sort((p, q) => Math.abs(p - middle) - Math.abs(q - middle)));
+}
+
+/** The first of `frames` where the shape interpolated between keys `from` and `to` does not hold; -1 where all do. */
+function firstMiss(shapes: Shapes, deviations: Deviations | undefined, targets: OutlineTargets, tolerance: number,
+  from: number, to: number, frames: number[]): number {
   const { frame } = targets;
   const first = shapes.at(from)!, last = shapes.at(to)!;
   for (const f of frames) {
     const interpolated = lerpPath(first, last, (f - from) / (to - from));
     const own = deviations?.at(f);
     if (own && holdsNearOwnShape(interpolated, shapes.at(f)!, own, targets.at(f), tolerance, frame)) continue;
-    if (!pathHolds(interpolated, targets.at(f), tolerance, MEAN_SHARE * tolerance, frame)) return false;
+    if (!pathHolds(interpolated, targets.at(f), tolerance, MEAN_SHARE * tolerance, frame)) return f;
   }
-  return true;
+  return -1;
 }
 
 /**
