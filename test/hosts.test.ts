@@ -410,6 +410,16 @@ describe('Premiere Pro UXP adapter', () => {
     assert.deepEqual([pr.undoSteps, pr.tracks[1], pr.tracks[0][0].effects], [[], [], []]);
   });
 
+  it('refuses a clip of images (a still or an image sequence: the API tells them apart by nothing), naming the file', async () => {
+    const pr = new PremiereDouble();
+    pr.addClip(0, { name: 'plate', mediaPath: '/shots/plate.1001.png', start: 0, effects: [] }, 0, FRAMES / FPS);
+    const host = createPremiereUxpHost(pr.dom, pr.storage, async () => assert.fail('no footage should be opened'));
+    const [target] = await host.selectedTargets();
+    await assert.rejects(host.openFrames(target, 'layer'), (e: HostError) =>
+      e instanceof HostError && e.kind === 'no-video' && /"plate" shows images \(\/shots\/plate\.1001\.png\).*autoroto sky/.test(e.message));
+    assert.deepEqual([pr.files.size, pr.undoSteps], [0, []]);
+  });
+
   it('adds nothing when no sky was found', async () => {
     const { pr, host } = premiere();
     const [target] = await host.selectedTargets();

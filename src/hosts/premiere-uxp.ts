@@ -16,6 +16,7 @@
 import { serializeDocument, type RotoDocument } from '../core/document.ts';
 import { renderDocument } from '../core/render.ts';
 import { exportJsx } from '../export/jsx.ts';
+import { IMAGE_FILE_NAME } from '../core/image-file-name.ts';
 import { HostError } from './errors.ts';
 import type { FrameRange, FrameSource, Host, HostTarget, OpenFootage, RangeChoice, WriteReport } from './types.ts';
 
@@ -107,6 +108,13 @@ export function createPremiereUxpHost(dom: PremiereDom, files: PremiereFiles, op
       const { clip } = await clipOf(target);
       const path = await dom.ClipProjectItem.cast(await clip.getProjectItem())?.getMediaFilePath();
       if (!path) throw new HostError('no-video', `Clip "${target.name}" is not footage from a file.`);
+      // Premiere's API tells a still from an image sequence by nothing (both are one project item
+      // naming their first file), and reading a still's numbered neighbours as its frames would roto
+      // the wrong pictures: image clips are refused, saying what reads them.
+      if (IMAGE_FILE_NAME.test(path)) {
+        throw new HostError('no-video', `Clip "${target.name}" shows images (${path}), and Premiere's API does not say whether that is a still or an image sequence, ` +
+          'so this panel reads movie clips only. Run autoroto sky on the file or its sequence and import its mattes/ folder, or roto the sequence in After Effects.');
+      }
       const footage = await openFootage(path);
       const inFrame = Math.round((await clip.getInPoint()).seconds * footage.frameRate);
       const outFrame = Math.round((await clip.getOutPoint()).seconds * footage.frameRate) - 1;
