@@ -14,7 +14,7 @@ import { cameraMove, warpMatte } from '../src/synthetic/camera-move.ts';
 import { SKY_PAN_MOVE, SKY_PAN_SAMPLE } from '../src/synthetic/sky-pan-sample.ts';
 import { modelMatteDefaults } from '../src/core/pipeline.ts';
 import { trace, traceRows } from '../src/core/trace.ts';
-import { mosaicScale, sceneShapes, SCENE_FIT_SHARE } from '../src/core/scene-shape.ts';
+import { mosaicScale, mosaicViews, sceneShapes, SCENE_FIT_SHARE } from '../src/core/scene-shape.ts';
 import { Tracker } from '../src/core/track.ts';
 import { readMattePng } from '../src/node/png.ts';
 import { outlineDistance } from './helpers/roto-check.ts';
@@ -223,6 +223,18 @@ describe('scene shapes', () => {
     assert.equal(mosaicScale(hd, 17e6), undefined);
     assert.equal(mosaicScale(uhd, 3840 * 2160), 1);
     assert.equal(mosaicScale(uhd, 2 * 3840 * 2160), undefined);
+  });
+
+  it('average every view of a short shot, evenly spaced views of a long one, and every view that reaches past those', () => {
+    const frame = { width: 1920, height: 1080 };
+    // Scene to frame t: a pan of 3 px a frame, plus a lift of 40 px at frame 101 (a bump of the camera).
+    const pan = (frames: number, lifted = -1) =>
+      Array.from({ length: frames }, (_, t) => ({ a: 1, b: 0, tx: 3 * t, ty: t === lifted ? -40 : 0 }));
+    assert.deepEqual(mosaicViews(pan(48), frame), Array.from({ length: 48 }, (_, t) => t));
+    const every5 = Array.from({ length: 48 }, (_, k) => 5 * k).concat(239);
+    assert.deepEqual(mosaicViews(pan(240), frame), every5);
+    // Frame 101 saw 40 px above all the others: its view goes in, and nothing else changes.
+    assert.deepEqual(mosaicViews(pan(240, 101), frame), [...every5, 101].sort((a, b) => a - b));
   });
 
   it('carries one shape through a slow pan along a straight horizon, where the mosaic also has slivers past the views', async () => {

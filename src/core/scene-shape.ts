@@ -3,7 +3,7 @@
  * moves (pans, zooms, rolls, as most sky shots do), one bezier shape in scene coordinates, moved by the
  * camera, is the mask at every frame. Its vertices stay on their features, keep moving when those
  * leave the frame and are already in place when they enter, and move linearly wherever the camera does,
- * so keyframes are few. The shape is fitted to a mosaic of every frame's view of the region.
+ * so keyframes are few. The shape is fitted to a mosaic of the frames' views of the region (see mosaicViews).
  */
 import type { BezierPath, Vec2 } from './types.ts';
 import { applySimilarity, composeSimilarity, estimateMotion, IDENTITY, invertSimilarity, type Similarity } from './motion.ts';
@@ -139,7 +139,7 @@ function fitSceneShape(outlines: Float32Array[], toScene: Similarity[], frame: F
   const width = sceneWidth * scale, height = sceneHeight * scale;
   const sceneToMosaic: Similarity = { a: scale, b: 0, tx: -left * scale, ty: -top * scale };
   const mosaic = new Mosaic(width, height);
-  outlines.forEach((outline, t) => mosaic.add(outline, frame.width, frame.height, composeSimilarity(sceneToMosaic, toScene[t])));
+  for (const t of mosaicViews(toScene, frame)) mosaic.add(outlines[t], frame.width, frame.height, composeSimilarity(sceneToMosaic, toScene[t]));
   const { regions } = traceRows(mosaic.rows(), { minArea: 16 * scale * scale });
   if (regions.length === 0) return undefined;
   // The largest region is the track's. Smaller ones are slivers that filling past the views' edges
@@ -156,6 +156,44 @@ function fitSceneShape(outlines: Float32Array[], toScene: Similarity[], frame: F
   }
   const fitted = fitContour(points, { tolerance: fitTolerance * scale, width, height });
   return transformPath(fitted.path, invertSimilarity(sceneToMosaic));
+}
+
+/**
+ * About how many views a mosaic averages: each costs the mosaic's sweep every row it spans, while past
+ * a few dozen more views no longer move the average's 0.5 line by what the fit can see (and every
+ * frame is checked against its own outline after). A longer shot's frames are sampled evenly.
+ */
+const MOSAIC_VIEWS = 48;
+/** How far (scene px) a view's corner may lie outside the sampled views and still count as seen by them. */
+const VIEW_REACH = 2;
+
+/**
+ * The frames whose views make the mosaic: every frame of a short shot; of a longer one, frames evenly
+ * spaced (the first and last among them), and any other frame whose view reaches past theirs (a
+ * corner of it outside every one of them, as a camera's shake or a turn back makes), so that the
+ * mosaic still covers all the shot saw and no frame's shape there is guessed from a neighbour.
+ */
+export function mosaicViews(toScene: Similarity[], frame: FrameBox): number[] {
+  const count = toScene.length;
+  const stride = Math.ceil(count / MOSAIC_VIEWS);
+  if (stride <= 1) return toScene.map((_, t) => t);
+  const chosen = new Set<number>([count - 1]);
+  for (let t = 0; t < count; t += stride) chosen.add(t);
+  // Each view as frame t's camera (scene to frame) and the reach in its frame's px.
+  const viewOf = (t: number) => ({ toFrame: invertSimilarity(toScene[t]), reach: VIEW_REACH / Math.hypot(toScene[t].a, toScene[t].b) });
+  const views = [...chosen].map(viewOf);
+  const seen = (x: number, y: number) => views.some(({ toFrame, reach }) => {
+    const [fx, fy] = applySimilarity(toFrame, x, y);
+    return fx >= -reach && fy >= -reach && fx <= frame.width + reach && fy <= frame.height + reach;
+  });
+  for (let t = 0; t < count; t++) {
+    if (chosen.has(t)) continue;
+    const corners = [[0, 0], [frame.width, 0], [frame.width, frame.height], [0, frame.height]].map(([x, y]) => applySimilarity(toScene[t], x, y));
+    if (corners.every(([x, y]) => seen(x, y))) continue;
+    chosen.add(t);
+    views.push(viewOf(t));
+  }
+  return [...chosen].sort((a, b) => a - b);
 }
 
 /** The camera for one frame: `guess` refined by aligning the scene shape's points to the frame's outline. */
