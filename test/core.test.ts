@@ -328,6 +328,32 @@ const FRAME = { width: 1000, height: 1000 };
 /** The traced outline a shape would have: the shape itself, flattened. */
 const outlineOf = (shape: BezierPath) => Float32Array.from(flattenPath(shape, 0.01));
 
+describe('detail boxes (flattenPath, densify)', () => {
+  it('leave the stretches of a path wholly beyond one side of the box as chords, and every point in the box as it was', () => {
+    // A wavy horizon from x = -3000 to 4000 across a 1000 × 1000 frame, closed far above it.
+    const vertices: Vec2[] = [], inTangents: Vec2[] = [], outTangents: Vec2[] = [];
+    for (let x = -3000; x <= 4000; x += 250) {
+      vertices.push([x, 500 + 100 * Math.sin(x / 150)]);
+      inTangents.push([-80, -40 * Math.cos(x / 150)]);
+      outTangents.push([80, 40 * Math.cos(x / 150)]);
+    }
+    for (const corner of [[4000, -2000], [-3000, -2000]] as Vec2[]) { vertices.push(corner); inTangents.push([0, 0]); outTangents.push([0, 0]); }
+    const path: BezierPath = { closed: true, vertices, inTangents, outTangents };
+    const box = { x0: -5, y0: -5, x1: 1005, y1: 1005 };
+    const full = densify(flattenPath(path, 0.05), 4), coarse = densify(flattenPath(path, 0.05, box), 4, box);
+    const inBox = (points: Float64Array) => {
+      const kept: string[] = [];
+      for (let i = 0; i < points.length; i += 2) {
+        if (points[i] >= box.x0 && points[i] <= box.x1 && points[i + 1] >= box.y0 && points[i + 1] <= box.y1) kept.push(`${points[i]},${points[i + 1]}`);
+      }
+      return kept;
+    };
+    assert.ok(inBox(full).length > 250);
+    assert.deepEqual(inBox(coarse), inBox(full));
+    assert.ok(coarse.length < full.length / 4, `${coarse.length / 2} of ${full.length / 2} points`);
+  });
+});
+
 describe('keyframes', () => {
   it('keeps only the first and last keyframe for linear motion', () => {
     const shapes = Array.from({ length: 30 }, (_, f) => square(100 + 3.7 * f, 200 - 1.3 * f));

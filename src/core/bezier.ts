@@ -1,6 +1,7 @@
 /** Cubic bezier evaluation, flattening and splitting over AE-style paths (tangents relative to vertices). */
 import type { BezierPath, Vec2 } from './types.ts';
 import { hypot } from './hypot.ts';
+import { beyond, type DetailBox } from './polyline.ts';
 
 /** The four absolute control points of segment `i` (from vertex i to vertex i+1, wrapping when closed). */
 export function segmentControls(path: BezierPath, i: number): [Vec2, Vec2, Vec2, Vec2] {
@@ -41,14 +42,19 @@ export function flatteningSteps(c: [Vec2, Vec2, Vec2, Vec2], tolerance: number):
   return Math.max(1, Math.min(1024, Math.ceil(Math.sqrt((6 * dd) / (8 * tolerance)))));
 }
 
-/** The path as a polyline (x0, y0, x1, y1, …) within `tolerance` px; closed paths do not repeat their start. */
-export function flattenPath(path: BezierPath, tolerance = 0.02): Float64Array {
+/**
+ * The path as a polyline (x0, y0, x1, y1, …) within `tolerance` px; closed paths do not repeat their
+ * start. Segments whose control points lie wholly beyond one side of `detail`, where given, become
+ * their chord (see DetailBox).
+ */
+export function flattenPath(path: BezierPath, tolerance = 0.02, detail?: DetailBox): Float64Array {
   const out: number[] = [];
   const segments = segmentCount(path);
   if (path.vertices.length > 0) out.push(path.vertices[0][0], path.vertices[0][1]);
   for (let i = 0; i < segments; i++) {
     const c = segmentControls(path, i);
-    const steps = flatteningSteps(c, tolerance);
+    const steps = detail && beyond(detail, Math.min(c[0][0], c[1][0], c[2][0], c[3][0]), Math.min(c[0][1], c[1][1], c[2][1], c[3][1]),
+      Math.max(c[0][0], c[1][0], c[2][0], c[3][0]), Math.max(c[0][1], c[1][1], c[2][1], c[3][1])) ? 1 : flatteningSteps(c, tolerance);
     for (let s = 1; s <= steps; s++) {
       if (path.closed && i === segments - 1 && s === steps) break;
       const p = cubicPoint(c, s / steps);

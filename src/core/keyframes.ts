@@ -152,7 +152,7 @@ export interface Deviations {
 }
 
 export function pathDeviation(path: BezierPath, outline: OutlineTarget, within: number, frame: FrameBox): Deviation {
-  const flat = checkPoints(path);
+  const flat = checkPoints(path, frame, within);
   if (!bordersAgree(flat, outline, within, frame)) return { max: Infinity, mean: Infinity };
   const pathIndex = new PolylineIndex(flat, true, PATH_CELL);
   const toOutline = pathSideDistance(flat, pathIndex, outline.index, within, frame);
@@ -168,7 +168,7 @@ export function pathDeviation(path: BezierPath, outline: OutlineTarget, within: 
  * path needs no grid of its own. Where they do not, the sides are measured.
  */
 export function pathHolds(path: BezierPath, outline: OutlineTarget, within: number, meanWithin: number, frame: FrameBox): boolean {
-  const flat = checkPoints(path);
+  const flat = checkPoints(path, frame, within);
   if (!bordersAgree(flat, outline, within, frame)) return false;
   const pathIndex = new PolylineIndex(flat, true, PATH_CELL);
   const bounds = pathSideBounds(flat, outline.index, within, frame);
@@ -190,9 +190,17 @@ export function pathHolds(path: BezierPath, outline: OutlineTarget, within: numb
  */
 const PATH_CELL = 32;
 
-/** A path as the points distance checks use: no two more than 4 px apart, so that a spire's tip has neighbours inside its sliver. */
-function checkPoints(path: BezierPath): Float64Array {
-  return densify(flattenPath(path, 0.05), 4);
+/**
+ * A path as the points distance checks use: no two more than 4 px apart, so that a spire's tip has
+ * neighbours inside its sliver. Past the frame, where nothing is measured, it is left coarse: a
+ * stretch wholly beyond one side of the frame by more than any check reaches across (`within`, or
+ * THIN for a sliver's other side) is its chord, so a mask reaching far past the frame (a long pan's
+ * scene shape) costs little more than the part in view.
+ */
+function checkPoints(path: BezierPath, frame: FrameBox, within: number): Float64Array {
+  const margin = Math.max(within, THIN) + 1;
+  const detail = { x0: -margin, y0: -margin, x1: frame.width + margin, y1: frame.height + margin };
+  return densify(flattenPath(path, 0.05, detail), 4, detail);
 }
 
 /**
@@ -557,5 +565,5 @@ function holdsNearOwnShape(path: BezierPath, own: BezierPath, deviation: Deviati
   frame: FrameBox): boolean {
   const offset = controlPointDistance(path, own);
   return deviation.max + offset <= tolerance && deviation.mean + offset <= MEAN_SHARE * tolerance &&
-    bordersAgree(checkPoints(path), outline, tolerance, frame);
+    bordersAgree(checkPoints(path, frame, tolerance), outline, tolerance, frame);
 }

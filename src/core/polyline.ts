@@ -307,15 +307,32 @@ export function simplifyClosed(points: Float32Array | Float64Array, epsilon: num
   return out;
 }
 
-/** A closed polyline with points added so that no two neighbours are more than `spacing` px apart. */
-export function densify(outline: Float32Array | Float64Array, spacing: number): Float64Array {
+/**
+ * The rectangle [x0, x1] × [y0, y1] where a polyline's detail is wanted: a stretch wholly beyond one of
+ * its sides (a mask reaching past the frame) is kept as its chord, which crosses every line beyond
+ * that side as it does, and comes no nearer the rectangle.
+ */
+export interface DetailBox { x0: number; y0: number; x1: number; y1: number }
+
+/** Whether the box [minX, maxX] × [minY, maxY] lies wholly beyond one side of `box`. */
+export function beyond(box: DetailBox, minX: number, minY: number, maxX: number, maxY: number): boolean {
+  return maxX < box.x0 || minX > box.x1 || maxY < box.y0 || minY > box.y1;
+}
+
+/**
+ * A closed polyline with points added so that no two neighbours are more than `spacing` px apart
+ * (sides wholly beyond one side of `detail`, where given, left whole).
+ */
+export function densify(outline: Float32Array | Float64Array, spacing: number, detail?: DetailBox): Float64Array {
   const n = outline.length / 2;
   // Each side's steps, counted first so that the points go straight into one array.
   const steps = new Int32Array(n);
   let total = 0;
   for (let i = 0; i < n; i++) {
     const j = i + 1 === n ? 0 : i + 1;
-    steps[i] = Math.max(1, Math.ceil(hypot(outline[2 * j] - outline[2 * i], outline[2 * j + 1] - outline[2 * i + 1]) / spacing));
+    const ax = outline[2 * i], ay = outline[2 * i + 1], bx = outline[2 * j], by = outline[2 * j + 1];
+    steps[i] = detail && beyond(detail, Math.min(ax, bx), Math.min(ay, by), Math.max(ax, bx), Math.max(ay, by))
+      ? 1 : Math.max(1, Math.ceil(hypot(bx - ax, by - ay) / spacing));
     total += steps[i];
   }
   const out = new Float64Array(2 * total);
