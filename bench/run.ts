@@ -201,6 +201,7 @@ async function main(): Promise<void> {
     rows.push([`  trace alone`, `median ${ms(r.trace.median)}, p95 ${ms(r.trace.p95)}`, '', '']);
     rows.push([`  fit+track alone`, `median ${ms(r.track.median)}, p95 ${ms(r.track.p95)}`, '', '']);
     rows.push([`  finish() for the shot (wall / cpu)`, `${ms(r.finishMs)} / ${ms(r.finishCpuMs)} ms (${ms(r.finishMs / r.frames)}/frame)`, '', '']);
+    rows.push([`  finish() again, JIT warm (wall)`, `${ms(r.finishAgainMs)} ms (${ms(r.finishAgainMs / r.frames)}/frame)`, '', '']);
   };
   oursRow('1080p', ours1080, true);
   oursRow(`1080p ${config.longPanFrames}-frame pan`, oursLong, true);
