@@ -173,7 +173,7 @@ describe('followShapes', () => {
       const meanSpread = spreads.reduce((a, b) => a + b, 0) / spreads.length;
       assert.ok(meanSpread <= 0.5 && Math.max(...spreads) <= 1, `${step} px a frame: scene spread mean ${meanSpread.toFixed(1)}, max ${Math.max(...spreads).toFixed(1)} px`);
       // Vertices that move with the pan interpolate: keyframes on at most 15 % of frames, as on any smooth
-      // pan (7 of 60, 14 of 100 and 8 of 240 measured; 13 and 48 while vertices piled up at the edges).
+      // pan (7 of 60, 12 of 100 and 8 of 240 measured; 13 and 48 while vertices piled up at the edges).
       const keys = selectKeyframes(run.shapes, new OutlineTargets(outlines, OPTIONS), OPTIONS.tolerance);
       assert.ok(keys.length <= 0.15 * frames, `${step} px a frame: ${keys.length} keyframes in ${frames} frames`);
       const past = (f: number, beyond: (x: number) => boolean) => run.shapes.at(f)!.vertices.filter(([x]) => beyond(x)).length;
