@@ -160,6 +160,7 @@ describe('segment stage in Chromium (WebGPU on SwiftShader, WASM) against WASM i
     assert.equal(result.backend, 'webgpu');
     assert.equal(result.stages, 'gpu', 'resize, stabilisation and refinement ran as WebGPU shaders');
     assert.ok(result.onNetworkDevice, "the shaders ran on the network's own device");
+    assert.equal(result.stagesDeviceAsked, 0, 'no second device was asked for');
     assert.ok(result.probabilityOnDevice, "the network's probabilities stayed on its device for them");
     assert.equal(result.graphCaptured, true, 'the network replayed its captured GPU commands');
     // On the network's device they share its queue: a frame's refinement is queued before the next
@@ -168,6 +169,15 @@ describe('segment stage in Chromium (WebGPU on SwiftShader, WASM) against WASM i
     const sky = threshold(nodeMattes[0]).reduce((s, v) => s + v, 0) / nodeMattes[0].data.length;
     t.diagnostic(`WebGPU (${gpu.vendor}/${gpu.architecture}) vs Node WASM, ${FRAMES} frames of ${frame.width}×${frame.height} (${(100 * sky).toFixed(1)} % sky); ` +
       `load ${result.loadMs.toFixed(0)} ms, segment ${result.segmentMs.toFixed(0)} ms`);
+    assertAgrees(t, result, nodeMattes, (r) => r.meanAbs < 1e-3);
+  });
+
+  it('asks for a device of the stages\' own only where the network\'s cannot take them, once a shot, and segments there as well', async (t) => {
+    if (gpu.missing) return t.skip(`no WebGPU adapter: ${gpu.missing}`);
+    const result = await page!.call<PageMatte>('segment', 'webgpu', frame.width, frame.height, FRAMES, '/sky.onnx', true);
+    assert.equal(result.stages, 'gpu', 'resize, stabilisation and refinement ran as WebGPU shaders');
+    assert.ok(!result.onNetworkDevice, "not on the network's device, which the Segmenter was not told");
+    assert.equal(result.stagesDeviceAsked, 1);
     assertAgrees(t, result, nodeMattes, (r) => r.meanAbs < 1e-3);
   });
 

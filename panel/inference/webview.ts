@@ -8,7 +8,7 @@
  * requiredPermissions.webview.enableMessageBridge = "localAndRemote").
  */
 import * as ort from 'onnxruntime-web';
-import { requestStagesDevice } from '../../src/core/segment/gpu-stages.ts';
+import { stagesDeviceOnDemand } from '../../src/core/segment/gpu-stages.ts';
 import { SkyModel } from '../../src/core/segment/session.ts';
 import { Segmenter } from '../../src/core/segment/segmenter.ts';
 import { DEFAULT_FRAME_RATE } from '../../src/core/frame-rate.ts';
@@ -94,9 +94,9 @@ serveInference(port, {
     const bytes = new Uint8Array(await (await fetch(new URL('sky.onnx', location.href))).arrayBuffer());
     const model = await SkyModel.load(bytes, { backend, threads: 1, source: 'sky.onnx' });
     // With the network on WebGPU, resize, stabilisation and refinement run there too, on its device;
-    // this one (for the page's shots) is for where that device cannot take them, and one that cannot
-    // be had leaves them in TypeScript.
-    const gpu = model.backend === 'webgpu' ? await requestStagesDevice().catch(() => undefined) : undefined;
+    // one of their own (for the page's shots) is asked for only where that device cannot take them,
+    // and one that cannot be had leaves them in TypeScript.
+    const gpu = model.backend === 'webgpu' ? stagesDeviceOnDemand() : undefined;
     return { backend: model.backend, segmenter: () => new Segmenter(model, { gpu }) };
   },
   // The server asks for a sequence only for image files After Effects has as many frames.

@@ -4,7 +4,7 @@
  * and refines the frames around the one it works on; on WebGPU it runs here, with the stages.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { requestStagesDevice, Segmenter } from '../core/segment/index.ts';
+import { Segmenter, stagesDeviceOnDemand } from '../core/segment/index.ts';
 import type { RgbFrame } from '../core/types.ts';
 import { loadSkyModel } from './model.ts';
 import { Mailbox } from './mailbox.ts';
@@ -36,8 +36,8 @@ try {
     : await NetworkThread.start({ model: options.model, threads: options.threads });
   send({ type: 'ready', backend: model.backend });
   // With the network on WebGPU (Dawn), resize, stabilisation and refinement run there too, on the
-  // network's device (this one is for where that device cannot take them).
-  const gpu = model.backend === 'webgpu' ? await requestStagesDevice() : undefined;
+  // network's device; a device of their own is asked for only where that one cannot take them.
+  const gpu = model.backend === 'webgpu' ? stagesDeviceOnDemand() : undefined;
   const segmenter = new Segmenter(model, { gpu });
   // The frames the Segmenter has asked for and not finished, oldest first: a warm-up frame (no
   // matte) is finished when the next is asked for, and its buffer goes back; any other when its
@@ -65,7 +65,7 @@ try {
       send({ type: 'matte', matte, frame }, [matte.data.buffer as ArrayBuffer, frame.buffer as ArrayBuffer]);
     }
   } finally {
-    gpu?.destroy();
+    await gpu?.destroy();
     await model.dispose();
   }
   send({ type: 'done', timings: segmenter.timings, stages: segmenter.stagesRanOn });

@@ -5,7 +5,7 @@
  * with the model and backend it is asked for and hands the mattes back as base64 of their Float32Array bytes.
  */
 import { GpuStages } from '../../src/core/segment/gpu-stages.ts';
-import { requestStagesDevice, Segmenter, SkyModel, type Backend, type StagesDevice } from '../../src/core/segment/index.ts';
+import { requestStagesDevice, Segmenter, SkyModel, stagesDeviceOnDemand, type Backend, type StagesDevice } from '../../src/core/segment/index.ts';
 import type { RgbFrame } from '../../src/core/types.ts';
 import { base64, fetchBytes, pageAdapter } from './page-io.ts';
 
@@ -31,6 +31,8 @@ export interface PageMatte {
   graphCaptured?: boolean;
   /** The GPU stages' resize and refine calls, with the frame each was for, and the network's runs, in order ("resize 0", "network on device", "refine 0", …). */
   gpuCalls: string[];
+  /** How many times the Segmenter asked for the stages' device of their own (the panel's stagesDeviceOnDemand). */
+  stagesDeviceAsked: number;
   /** Model load and segmentation, ms. */
   loadMs: number;
   segmentMs: number;
@@ -67,18 +69,26 @@ function recordGpuStages(calls: string[]): void {
 const gpuCalls: string[] = [];
 recordGpuStages(gpuCalls);
 
-/** Segments a shot of /frame.rgb (`width` × `height`, interleaved RGB), `frames` long, with the model at `modelPath` on `backend`. */
-async function segment(backend: Backend, width: number, height: number, frames: number, modelPath = '/sky.onnx'): Promise<PageMatte> {
+/**
+ * Segments a shot of /frame.rgb (`width` × `height`, interleaved RGB), `frames` long, with the model at
+ * `modelPath` on `backend`. With `hideNetworkDevice`, the Segmenter is not told the network's device
+ * (as where onnxruntime-web does not say which it uses), so the stages need one of their own.
+ */
+async function segment(backend: Backend, width: number, height: number, frames: number, modelPath = '/sky.onnx',
+  hideNetworkDevice = false): Promise<PageMatte> {
   const [modelBytes, rgb] = await Promise.all([fetchBytes(modelPath), fetchBytes('/frame.rgb')]);
   const frame: RgbFrame = { width, height, data: rgb };
   const t0 = performance.now();
   const model = await SkyModel.load(modelBytes, { backend, threads: 1, source: modelPath });
   const t1 = performance.now();
-  let gpu: GPUDevice | undefined;
+  const onDemand = stagesDeviceOnDemand();
+  let stagesDeviceAsked = 0;
   try {
     if (model.backend !== backend) throw new Error(`asked for ${backend}, got ${model.backend}`);
-    // As the panel does: with the network on WebGPU, the stages around it run there too.
-    gpu = backend === 'webgpu' ? await requestStagesDevice() : undefined;
+    if (hideNetworkDevice) (model as { device?: GPUDevice }).device = undefined;
+    // As the panel does: with the network on WebGPU, the stages around it run there too, on a device
+    // of their own only where the network's cannot take them.
+    const gpu = backend === 'webgpu' ? () => (stagesDeviceAsked++, onDemand()) : undefined;
     const segmenter = new Segmenter(model, { gpu });
     const data: string[] = [];
     gpuCalls.length = 0;
@@ -88,10 +98,10 @@ async function segment(backend: Backend, width: number, height: number, frames: 
     }
     return {
       backend: model.backend, stages: segmenter.stagesRanOn, onNetworkDevice: segmenter.stagesOnNetworkDevice, probabilityOnDevice: segmenter.probabilityOnDevice, graphCaptured: model.graphCaptured, gpuCalls: [...gpuCalls], width, height, data,
-      loadMs: t1 - t0, segmentMs: performance.now() - t1,
+      stagesDeviceAsked, loadMs: t1 - t0, segmentMs: performance.now() - t1,
     };
   } finally {
-    gpu?.destroy();
+    await onDemand.destroy();
     await model.dispose();
   }
 }

@@ -308,3 +308,16 @@ export async function requestStagesDevice(): Promise<GPUDevice | undefined> {
   const { maxStorageBufferBindingSize, maxBufferSize, maxStorageBuffersPerShaderStage } = adapter.limits;
   return adapter.requestDevice({ requiredLimits: { maxStorageBufferBindingSize, maxBufferSize, maxStorageBuffersPerShaderStage } });
 }
+
+/** A stages device asked for when first needed (see stagesDeviceOnDemand), and destroyed if it was made. */
+export type StagesDeviceOnDemand = (() => Promise<GPUDevice | undefined>) & { destroy(): Promise<void> };
+
+/**
+ * requestStagesDevice as Segmenter's `gpu` option for a page or a process: the device is asked for
+ * when a shot first needs it and is the same for every shot after; none where asking fails.
+ */
+export function stagesDeviceOnDemand(): StagesDeviceOnDemand {
+  let device: Promise<GPUDevice | undefined> | undefined;
+  const get = () => (device ??= requestStagesDevice().catch(() => undefined));
+  return Object.assign(get, { destroy: async () => { (await device)?.destroy(); } });
+}

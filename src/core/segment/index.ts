@@ -2,7 +2,7 @@
 export { workingSize, WORK_AREA, type Size } from './working-size.ts';
 export { SkyModel, ModelError, type SkyNetwork, webgpuAvailable, type Backend, type BackendChoice, type OrtRuntime, type SessionOptions } from './session.ts';
 export { Segmenter, CancelledError, type SegmenterOptions, type SegmentOptions, type SegmentProgress, type SegmentTimings } from './segmenter.ts';
-export { requestStagesDevice } from './gpu-stages.ts';
+export { requestStagesDevice, stagesDeviceOnDemand } from './gpu-stages.ts';
 export { GpuLostError } from './gpu-lost.ts';
 export type { StagesDevice } from './shot-stages.ts';
 export { DEFAULT_GUIDED_FILTER, refineMatte, upsampleMatte, type GuidedFilterOptions } from './guided-filter.ts';

@@ -70,8 +70,10 @@ export interface SegmenterOptions {
    * Runs resize, stabilisation and refinement as WebGPU compute shaders on this device where the
    * network's own WebGPU device (SkyNetwork.device), which they prefer, cannot take them. A shot
    * whose buffers pass the devices' limits, or one segmented without refinement, runs them in TypeScript.
+   * Given as a function (see stagesDeviceOnDemand), the device is asked for only when a shot needs it:
+   * where the network's device takes the stages, as it mostly does, no second device is opened.
    */
-  gpu?: GPUDevice;
+  gpu?: GPUDevice | (() => Promise<GPUDevice | undefined>);
   /** Runs those stages in TypeScript whatever the devices (for benchmarks that compare the two). */
   cpuStages?: boolean;
 }
@@ -87,6 +89,8 @@ export class Segmenter {
   stagesRanOn: StagesDevice | undefined;
   /** Whether they ran on the network's own WebGPU device, taking its planes there (see stages()). */
   stagesOnNetworkDevice = false;
+  /** The stages' device of their own (options.gpu), once a shot needed it. */
+  private ownDevice: GPUDevice | undefined;
 
   constructor(readonly model: SkyNetwork, private readonly options: SegmenterOptions = {}) {}
 
@@ -192,7 +196,7 @@ export class Segmenter {
     } catch (error) {
       // A lost device fails whatever waited on it (the network's runs, the stages' read-backs), with
       // errors that mostly do not say so.
-      const lost = error instanceof CancelledError || error instanceof GpuLostError ? undefined : await lostDevice([this.model.device, this.options.gpu]);
+      const lost = error instanceof CancelledError || error instanceof GpuLostError ? undefined : await lostDevice([this.model.device, this.ownDevice]);
       throw lost === undefined ? error : new GpuLostError(lost, { cause: error });
     } finally {
       shot?.dispose();
@@ -205,7 +209,8 @@ export class Segmenter {
     const onGpu = !cpuStages && refine;
     // On the network's own device the planes go to the network without a trip through the CPU.
     const shared = onGpu && network ? await GpuStages.create(network, frame.width, frame.height, size, stabilise, refine, true) : undefined;
-    const own = onGpu && gpu && !shared ? await GpuStages.create(gpu, frame.width, frame.height, size, stabilise, refine) : undefined;
+    if (onGpu && gpu && !shared) this.ownDevice = typeof gpu === 'function' ? await gpu() : gpu;
+    const own = onGpu && this.ownDevice && !shared ? await GpuStages.create(this.ownDevice, frame.width, frame.height, size, stabilise, refine) : undefined;
     const stages = shared ?? own ?? new CpuStages(size, stabilise, refine);
     this.stagesOnNetworkDevice = !!shared;
     this.stagesRanOn = stages.device;
