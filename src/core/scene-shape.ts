@@ -127,8 +127,7 @@ function nudgeToFit(scene: BezierPath, camera: Similarity, target: OutlineTarget
 function fitSceneShape(outlines: Float32Array[], toScene: Similarity[], frame: FrameBox, hole: boolean, fitTolerance: number): BezierPath | undefined {
   let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
   for (const t of toScene) {
-    for (const [x, y] of [[0, 0], [frame.width, 0], [frame.width, frame.height], [0, frame.height]]) {
-      const [sx, sy] = applySimilarity(t, x, y);
+    for (const [sx, sy] of viewCorners(t, frame)) {
       x0 = Math.min(x0, sx); x1 = Math.max(x1, sx); y0 = Math.min(y0, sy); y1 = Math.max(y1, sy);
     }
   }
@@ -188,12 +187,16 @@ export function mosaicViews(toScene: Similarity[], frame: FrameBox): number[] {
   });
   for (let t = 0; t < count; t++) {
     if (chosen.has(t)) continue;
-    const corners = [[0, 0], [frame.width, 0], [frame.width, frame.height], [0, frame.height]].map(([x, y]) => applySimilarity(toScene[t], x, y));
-    if (corners.every(([x, y]) => seen(x, y))) continue;
+    if (viewCorners(toScene[t], frame).every(([x, y]) => seen(x, y))) continue;
     chosen.add(t);
     views.push(viewOf(t));
   }
   return [...chosen].sort((a, b) => a - b);
+}
+
+/** A frame's four corners in the scene, through its camera `toScene` (frame to scene). */
+function viewCorners(toScene: Similarity, frame: FrameBox): [number, number][] {
+  return [[0, 0], [frame.width, 0], [frame.width, frame.height], [0, frame.height]].map(([x, y]) => applySimilarity(toScene, x, y));
 }
 
 /** The camera for one frame: `guess` refined by aligning the scene shape's points to the frame's outline. */

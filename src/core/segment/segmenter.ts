@@ -209,8 +209,11 @@ export class Segmenter {
     const onGpu = !cpuStages && refine;
     // On the network's own device the planes go to the network without a trip through the CPU.
     const shared = onGpu && network ? await GpuStages.create(network, frame.width, frame.height, size, stabilise, refine, true) : undefined;
-    if (onGpu && gpu && !shared) this.ownDevice = typeof gpu === 'function' ? await gpu() : gpu;
-    const own = onGpu && this.ownDevice && !shared ? await GpuStages.create(this.ownDevice, frame.width, frame.height, size, stabilise, refine) : undefined;
+    let own: GpuStages | undefined;
+    if (onGpu && gpu && !shared) {
+      this.ownDevice = typeof gpu === 'function' ? await gpu() : gpu;
+      own = this.ownDevice && await GpuStages.create(this.ownDevice, frame.width, frame.height, size, stabilise, refine);
+    }
     const stages = shared ?? own ?? new CpuStages(size, stabilise, refine);
     this.stagesOnNetworkDevice = !!shared;
     this.stagesRanOn = stages.device;
