@@ -65,7 +65,7 @@ export interface SceneShapes {
 
 /**
  * One scene shape moved by the camera as every frame's shape, where its fit to the mosaic exists and
- * holds at the shot's last and middle frames (which fail first when the region is not rigid);
+ * holds at the shot's first, last and middle frames (which fail first when the region is not rigid);
  * undefined where not. Other frames are checked when asked for (see SceneShapes).
  */
 export function sceneShapes(input: SceneShapeInput, targets: OutlineTargets, tolerance: number, fitTolerance: number): SceneShapes | undefined {
@@ -96,7 +96,10 @@ export function sceneShapes(input: SceneShapeInput, targets: OutlineTargets, tol
     return deviations[t];
   };
   const hold = (frames: number[]) => frames.every((t) => check(t).max <= tolerance);
-  if (!hold([toFrame.length - 1, toFrame.length >> 1])) return undefined;
+  // The first and last frames are keys whatever selection finds, so where either misses, the scene
+  // shape would be rejected after selection anyway; the middle frame is where a region that is not
+  // rigid misses most.
+  if (!hold([0, toFrame.length - 1, toFrame.length >> 1])) return undefined;
   return {
     // Each frame's shape is made when asked for: a long shot's would take more memory than its outlines.
     shapes: { length: toFrame.length, at: (t) => (toFrame[t] ? (check(t), transformPath(scene, toFrame[t])) : undefined) },
