@@ -6,7 +6,7 @@ export function arcLengths(points: Float64Array): Float64Array {
   const n = points.length / 2;
   const s = new Float64Array(n + 1);
   for (let i = 0; i < n; i++) {
-    const j = (i + 1) % n;
+    const j = i + 1 === n ? 0 : i + 1;
     s[i + 1] = s[i] + hypot(points[2 * j] - points[2 * i], points[2 * j + 1] - points[2 * i + 1]);
   }
   return s;
@@ -112,19 +112,34 @@ export function pressSliversOntoEdge(points: Float64Array, reach: number, frame:
   while (first < n && !onEdge(first)) first++;
   let pressed: Float64Array | undefined;
   // Each gap between two points on the edge, walked once round from the first of them.
-  for (let k = 1, last = first, arc = 0; first < n && k <= n; k++) {
-    const i = (first + k) % n, h = (i + n - 1) % n;
-    arc += hypot(points[2 * i] - points[2 * h], points[2 * i + 1] - points[2 * h + 1]);
+  for (let k = 1, last = first; first < n && k <= n; k++) {
+    const i = first + k < n ? first + k : first + k - n;
     if (!onEdge(i)) continue;
-    const gap = (i - last + n) % n;
-    if (gap > 1 && arc < reach) {
+    const gap = i >= last ? i - last : i - last + n;
+    if (gap > 1 && arcUnder(points, last, gap, reach)) {
       pressed ??= Float64Array.from(points);
       for (let j = 1; j < gap; j++) pressOntoNearestEdge(pressed, (last + j) % n, width, height);
     }
     last = i;
-    arc = 0;
   }
   return pressed ?? points;
+}
+
+/**
+ * Whether the `steps` segments of a closed polyline from point `from` on are shorter than `reach` in
+ * all. Measured only as far as needed: most gaps between points on the frame's edge are the whole
+ * rest of the outline.
+ */
+function arcUnder(points: Float64Array, from: number, steps: number, reach: number): boolean {
+  const n = points.length / 2;
+  let arc = 0;
+  for (let m = 0, h = from; m < steps; m++) {
+    const i = h + 1 === n ? 0 : h + 1;
+    arc += hypot(points[2 * i] - points[2 * h], points[2 * i + 1] - points[2 * h + 1]);
+    if (arc >= reach) return false;
+    h = i;
+  }
+  return true;
 }
 
 function pressOntoNearestEdge(points: Float64Array, i: number, width: number, height: number): void {
