@@ -232,7 +232,11 @@ describe('autoroto sky on real sequences from ../shared/data', () => {
     // Not the 0.995 of the sample (0.986 measured): these frames are 480×360, where the 2 px tolerance is
     // 9 px at 1080p, and their sky is small (a seventh to a quarter of the frame) with long ragged tree
     // lines that the masks smooth within the tolerance (at --tolerance 1: 0.990, at 0.5: 0.9925; the
-    // traced outlines themselves fill to the despeckled matte at 0.9999).
+    // traced outlines themselves fill to the despeckled matte at 0.9999). No tolerance reaches 0.995 on
+    // every frame: at 0.25 px (2740 vertices for the six frames, against 1021 at 2 px) the lowest is
+    // 0.9939, and what differs is 110–220 pixels a frame, nearly all of them single pixels along the
+    // boundary whose centres lie within a fraction of a pixel of both mask and outline (pixel-centre
+    // sampling of a few thousand px of tree line, against 27,000–46,000 px of sky).
     assert.ok(scores.worstRoto >= 0.983, `lowest roto-vs-matte IoU ${scores.worstRoto.toFixed(4)}`);
     assert.ok(scores.meanTruth >= CAMVID_TRUTH_IOU, `mean matte-vs-label IoU ${scores.meanTruth.toFixed(4)}`);
   });
