@@ -18,8 +18,8 @@ export function sideDirection(points: Float64Array, s: Float64Array, i: number, 
   const perimeter = s[n];
   let sx = 0, sy = 0, count = 0;
   for (let k = 1; k < n; k++) {
-    const j = (((i + dir * k) % n) + n) % n;
-    const along = dir > 0 ? (s[j] - s[i] + perimeter) % perimeter : (s[i] - s[j] + perimeter) % perimeter;
+    const j = wrapIndex(i + dir * k, n);
+    const along = dir > 0 ? wrappedArc(s[j] - s[i], perimeter) : wrappedArc(s[i] - s[j], perimeter);
     if (along > reach && count > 0) break;
     sx += points[2 * j]; sy += points[2 * j + 1]; count++;
   }
@@ -57,27 +57,28 @@ export function findCorners(points: Float64Array, s: Float64Array, options: Corn
   const onEdge = (i: number): boolean => onFrameEdge(points[2 * i], points[2 * i + 1], width, height);
   const corners = new Set<number>();
   let behind = 0, ahead = 0;
-  const wrapDistance = (from: number, to: number) => (s[to] - s[from] + perimeter) % perimeter;
+  const wrapDistance = (from: number, to: number) => wrappedArc(s[to] - s[from], perimeter);
   for (let i = 0; i < n; i++) {
+    const next = i + 1 === n ? 0 : i + 1, previous = i === 0 ? n - 1 : i - 1;
     // Advance the two pointers to the points about `reach` behind and ahead of i.
-    while (wrapDistance(behind, i) > reach) behind = (behind + 1) % n;
-    while (ahead !== (i + n - 1) % n && wrapDistance(i, (ahead + 1) % n) <= reach) ahead = (ahead + 1) % n;
-    if (ahead === i) ahead = (i + 1) % n;
-    if (behind === i) behind = (i + n - 1) % n;
+    while (wrapDistance(behind, i) > reach) behind = behind + 1 === n ? 0 : behind + 1;
+    while (ahead !== previous && wrapDistance(i, ahead + 1 === n ? 0 : ahead + 1) <= reach) ahead = ahead + 1 === n ? 0 : ahead + 1;
+    if (ahead === i) ahead = next;
+    if (behind === i) behind = previous;
     const ax = points[2 * i] - points[2 * behind], ay = points[2 * i + 1] - points[2 * behind + 1];
     const bx = points[2 * ahead] - points[2 * i], by = points[2 * ahead + 1] - points[2 * i + 1];
     const la = hypot(ax, ay), lb = hypot(bx, by);
     turn[i] = la > 0 && lb > 0 ? 1 - (ax * bx + ay * by) / (la * lb) : 0;
     const e = onEdge(i);
-    if (e !== onEdge((i + 1) % n)) corners.add(e ? i : (i + 1) % n);
-    if (e && onEdge((i + n - 1) % n) && onEdge((i + 1) % n) && turn[i] > 0.5) corners.add(i); // frame corner
+    if (e !== onEdge(next)) corners.add(e ? i : next);
+    if (e && onEdge(previous) && onEdge(next) && turn[i] > 0.5) corners.add(i); // frame corner
   }
   const threshold = 1 - minCos;
   for (let i = 0; i < n; i++) {
     if (turn[i] <= threshold) continue;
     let isMax = true;
     for (let k = 1; k < n && isMax; k++) {
-      const j = (i + k) % n, h = (i - k + n) % n;
+      const j = i + k < n ? i + k : i + k - n, h = i - k >= 0 ? i - k : i - k + n;
       const dj = wrapDistance(i, j), dh = wrapDistance(h, i);
       if (dj > reach && dh > reach) break;
       if ((dj <= reach && turn[j] > turn[i]) || (dh <= reach && turn[h] >= turn[i])) isMax = false;
@@ -95,6 +96,26 @@ export function findCorners(points: Float64Array, s: Float64Array, options: Corn
   }
   if (kept.length > 1 && wrapDistance(kept[kept.length - 1], kept[0]) < reach / 2) kept.pop();
   return kept;
+}
+
+/**
+ * (difference + perimeter) % perimeter, to the bit, for a difference of two arc lengths of one
+ * outline (within ±perimeter), without the floating-point remainder, which V8 computes by a call:
+ * the sum lies in [0, 2 × perimeter], where subtracting the perimeter is exact.
+ */
+function wrappedArc(difference: number, perimeter: number): number {
+  const sum = difference + perimeter;
+  return sum < perimeter ? sum : sum < 2 * perimeter ? sum - perimeter : sum - 2 * perimeter;
+}
+
+/** ((i % n) + n) % n for an index within one lap either side of [0, n): a point's index on a closed polyline. */
+function wrapIndex(i: number, n: number): number {
+  return i < 0 ? i + n : i >= n ? i - n : i;
+}
+
+/** ((pos % perimeter) + perimeter) % perimeter, to the bit: any arc length wrapped into one lap. */
+function wrapArc(pos: number, perimeter: number): number {
+  return wrappedArc(pos > -perimeter && pos < perimeter ? pos : pos % perimeter, perimeter);
 }
 
 /**
@@ -164,9 +185,9 @@ function segmentIndex(s: Float64Array, n: number, p: number): number {
 /** The point at arc length `pos` (any real number: it wraps around the perimeter). */
 export function pointAt(points: Float64Array, s: Float64Array, pos: number): [number, number] {
   const n = points.length / 2, perimeter = s[n];
-  const p = ((pos % perimeter) + perimeter) % perimeter;
+  const p = wrapArc(pos, perimeter);
   const lo = segmentIndex(s, n, p);
-  const j = (lo + 1) % n;
+  const j = lo + 1 === n ? 0 : lo + 1;
   const len = s[lo + 1] - s[lo];
   const f = len > 0 ? (p - s[lo]) / len : 0;
   return [points[2 * lo] + f * (points[2 * j] - points[2 * lo]), points[2 * lo + 1] + f * (points[2 * j + 1] - points[2 * lo + 1])];
@@ -182,13 +203,13 @@ export const EDGE_ROUNDING = 1e-6;
 export function drawnReach(points: Float64Array, s: Float64Array, pos: number, dir: 1 | -1, reach: number,
   { width, height }: { width: number; height: number }): number {
   const n = points.length / 2, perimeter = s[n];
-  const p = ((pos % perimeter) + perimeter) % perimeter;
+  const p = wrapArc(pos, perimeter);
   const [x, y] = pointAt(points, s, p);
   if (onFrameEdge(x, y, width, height, EDGE_ROUNDING)) return reach;
   const lo = segmentIndex(s, n, p);
   for (let k = 0; k < n; k++) {
-    const i = dir > 0 ? (lo + 1 + k) % n : (lo - k + n) % n;
-    const along = ((dir * (s[i] - p)) % perimeter + perimeter) % perimeter;
+    const i = wrapIndex(dir > 0 ? lo + 1 + k : lo - k, n);
+    const along = wrapArc(dir * (s[i] - p), perimeter);
     if (along > reach) return reach;
     if (onFrameEdge(points[2 * i], points[2 * i + 1], width, height, EDGE_ROUNDING)) return along;
   }
