@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { followShapes, type ShapeRun } from '../src/core/follow.ts';
 import { OutlineTargets, selectKeyframes } from '../src/core/keyframes.ts';
-import { pruneVertices, VertexPositions } from '../src/core/prune.ts';
+import { FittingOutlines, pruneVertices, VertexPositions } from '../src/core/prune.ts';
 import { RunShapes } from '../src/core/run-shapes.ts';
 import { fitSpan, featureReach, cubicsToPath } from '../src/core/fit.ts';
 import { arcLengths, densify } from '../src/core/polyline.ts';
@@ -248,7 +248,7 @@ describe('pruneVertices', () => {
 
   it('takes 32 vertices on growing circles down to what every frame needs, each frame within the fitting tolerance', () => {
     const { outlines, shapes, positions } = evenRun(32);
-    const pruned = pruneVertices(shapes, positions, outlines, new Array(32).fill(false), OPTIONS);
+    const pruned = pruneVertices(shapes, positions, new FittingOutlines(outlines, OPTIONS), new Array(32).fill(false), OPTIONS);
     const counts = [0, 1, 2].map((k) => pruned.at(k)!.vertices.length);
     // A quarter circle of radius 220 is one cubic within 0.06 px; a third is not within 1.2 px.
     assert.ok(counts.every((n) => n === counts[0]) && counts[0] >= 4 && counts[0] <= 8, `vertices ${counts}`);
@@ -263,20 +263,20 @@ describe('pruneVertices', () => {
   it('keeps corner vertices and the neighbours of vertices past the frame edge, and returns the run as it was when no vertex can go', () => {
     const { outlines, shapes, positions } = evenRun(32);
     const corner = Array.from({ length: 32 }, (_, k) => k % 2 === 1);
-    const pruned = pruneVertices(shapes, positions, outlines, corner, OPTIONS);
+    const pruned = pruneVertices(shapes, positions, new FittingOutlines(outlines, OPTIONS), corner, OPTIONS);
     // Vertex 0 and the 16 corners stay; a smooth vertex between two corners is all that could go.
     assert.equal(pruned.at(0)!.vertices.length, 17);
     const { outlines: o4, shapes: s4, positions: p4 } = evenRun(4);
-    assert.equal(pruneVertices(s4, p4, o4, [false, false, false, false], OPTIONS), s4);
+    assert.equal(pruneVertices(s4, p4, new FittingOutlines(o4, OPTIONS), [false, false, false, false], OPTIONS), s4);
     // A span to a vertex past the frame edge cannot be fitted again from positions on the outline: while
     // one stays (here 5 and 20, corners too), the vertices beside it (4, 6, 19, 21) stay; without the
     // flags they go, and elsewhere vertices go either way.
     const five = Array.from({ length: 32 }, (_, k) => k === 5 || k === 20);
     const original = shapes.at(0)!.vertices;
     const stays = (kept: BezierPath, k: number) => kept.vertices.some((v) => v[0] === original[k][0] && v[1] === original[k][1]);
-    const flagged = pruneVertices(shapes, positions, outlines, five, OPTIONS, five).at(0)!;
+    const flagged = pruneVertices(shapes, positions, new FittingOutlines(outlines, OPTIONS), five, OPTIONS, five).at(0)!;
     assert.ok([4, 6, 19, 21].every((k) => stays(flagged, k)) && flagged.vertices.length < 16, `${flagged.vertices.length} vertices`);
-    const unflagged = pruneVertices(shapes, positions, outlines, five, OPTIONS).at(0)!;
+    const unflagged = pruneVertices(shapes, positions, new FittingOutlines(outlines, OPTIONS), five, OPTIONS).at(0)!;
     assert.ok([4, 6, 19, 21].every((k) => !stays(unflagged, k)), 'without the flags the vertices beside 5 and 20 go');
   });
 

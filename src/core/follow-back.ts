@@ -17,7 +17,7 @@ import { featureReach, cubicsToPath, type Cubic, type SpanFit } from './fit.ts';
 import { applySimilarity, invertSimilarity, type Similarity } from './motion.ts';
 import { cubicWithEnds, segmentControls } from './bezier.ts';
 import { arcPosition, PolylineIndex } from './nearest.ts';
-import { fittingOutline, VertexPositions, type FittingOutline } from './prune.ts';
+import { VertexPositions, type FittingOutline, type FittingOutlineSource } from './prune.ts';
 import { forEachGroup, withinFrame, pastFramePoint, placeRunPastEdge, spanBetween, type Place } from './past-frame.ts';
 import { RunShapes } from './run-shapes.ts';
 import { FIT_SHARE, type TrackOptions } from './track.ts';
@@ -36,7 +36,7 @@ export interface FollowedBack {
  * `addedAt[k]` is the first frame where following placed vertex k, `motions[f]` the region's motion
  * from frame f - 1 to f.
  */
-export function followAddedVerticesBack(shapes: RunShapes, positions: VertexPositions, outlines: Float32Array[], motions: Similarity[],
+export function followAddedVerticesBack(shapes: RunShapes, positions: VertexPositions, outlines: FittingOutlineSource, motions: Similarity[],
   corner: boolean[], addedAt: number[], options: TrackOptions): FollowedBack {
   const frames = shapes.length;
   const past = corner.map(() => false);
@@ -47,7 +47,7 @@ export function followAddedVerticesBack(shapes: RunShapes, positions: VertexPosi
   for (let f = frames - 2; f >= 0; f--) {
     const added = corner.map((_, k) => k > 0 && f < addedAt[k]);
     const path = shapes.at(f)!, at = positions.at(f);
-    const frame = added.some(Boolean) ? followFrameBack(path, at, paths[f + 1], added, fittingOutline(outlines[f], options), invertSimilarity(motions[f + 1]), corner, options) : undefined;
+    const frame = added.some(Boolean) ? followFrameBack(path, at, paths[f + 1], added, outlines.at(f), invertSimilarity(motions[f + 1]), corner, options) : undefined;
     if (frame) {
       frame.past.forEach((p, k) => { if (p) past[k] = true; });
       changed = true;

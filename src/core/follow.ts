@@ -23,7 +23,7 @@ import { FIT_SHARE, insideFrame, type RegionTrack, type TrackOptions } from './t
 import type { Shapes } from './keyframes.ts';
 import type { Vec2 } from './types.ts';
 import { RunShapes } from './run-shapes.ts';
-import { fittingOutline, pruneVertices, VertexPositions, type FittingOutline } from './prune.ts';
+import { FittingOutlines, pruneVertices, VertexPositions, type FittingOutline } from './prune.ts';
 import { hypot } from './hypot.ts';
 
 const MAX_INSERTIONS_PER_FRAME = 32;
@@ -55,8 +55,7 @@ interface Measured extends FittingOutline {
   index: PolylineIndex;
 }
 
-function measure(outline: Float32Array, options: TrackOptions): Measured {
-  const fitting = fittingOutline(outline, options);
+function measure(fitting: FittingOutline): Measured {
   return { ...fitting, index: new PolylineIndex(fitting.points, true) };
 }
 
@@ -64,9 +63,10 @@ function measure(outline: Float32Array, options: TrackOptions): Measured {
 export function followShapes(track: RegionTrack, options: TrackOptions): ShapeRun[] {
   const runs: ShapeRun[] = [];
   let state: RunState | undefined;
+  const fitting = new FittingOutlines(track.outlines, options);
   const finish = ({ run, positions, anchors, pastFrame, addedAt }: RunState): void => {
     const from = run.firstFrame - track.firstFrame;
-    const outlines = track.outlines.slice(from, from + run.shapes.length);
+    const outlines = fitting.run(from, run.shapes.length);
     const corner = anchors.map((a) => a.corner);
     const back = followAddedVerticesBack(run.shapes, positions, outlines, track.motions.slice(from, from + run.shapes.length), corner, addedAt, options);
     const past = pastFrame.map((p, k) => p || back.past[k]);
@@ -74,8 +74,8 @@ export function followShapes(track: RegionTrack, options: TrackOptions): ShapeRu
   };
   // Each frame is measured once and serves again as the next frame's previous one.
   let previous: Measured | undefined;
-  track.outlines.forEach((outline, k) => {
-    const current = measure(outline, options);
+  track.outlines.forEach((_, k) => {
+    const current = measure(fitting.at(k));
     if (!(state && previous && advance(state, current, previous, track.outlines[k - 1], track.motions[k], options))) {
       if (state) finish(state);
       state = startRun(current, track.firstFrame + k, track.motions.slice(k + 1), options);

@@ -63,9 +63,52 @@ export interface FittingOutline {
  * measures its error at the points, so they are spaced 1 px apart; slivers off the frame edge are
  * pressed onto it, as fitContour does.
  */
-export function fittingOutline(stored: Float32Array, options: TrackOptions): FittingOutline {
+function fittingOutline(stored: Float32Array, options: TrackOptions): FittingOutline {
   const points = pressSliversOntoEdge(densify(stored, 1), featureReach(options.tolerance), options);
   return { points, s: arcLengths(points), frame: { width: options.width, height: options.height } };
+}
+
+/** Frames' fitting outlines, asked for by frame (0 for a run's first). */
+export interface FittingOutlineSource {
+  readonly length: number;
+  at(f: number): FittingOutline;
+}
+
+/**
+ * About how many bytes of fitting outlines a track keeps (~450 frames of a 1080p sky's 3000 px outline):
+ * following makes each frame's once, then following back and pruning want them again, pruning once
+ * per round. Past this, the later frames' are made again when asked for, so memory stays bounded on
+ * long shots.
+ */
+const KEPT_FITTING_BYTES = 32 * 2 ** 20;
+
+/** Each frame's fitting outline, made when first asked for and kept while the kept ones fit in KEPT_FITTING_BYTES. */
+export class FittingOutlines implements FittingOutlineSource {
+  private readonly kept: (FittingOutline | undefined)[] = [];
+  private keptBytes = 0;
+
+  constructor(private readonly outlines: Float32Array[], private readonly options: TrackOptions) {}
+
+  get length(): number {
+    return this.outlines.length;
+  }
+
+  at(f: number): FittingOutline {
+    const kept = this.kept[f];
+    if (kept) return kept;
+    const made = fittingOutline(this.outlines[f], this.options);
+    const bytes = made.points.byteLength + made.s.byteLength;
+    if (this.keptBytes + bytes <= KEPT_FITTING_BYTES) {
+      this.kept[f] = made;
+      this.keptBytes += bytes;
+    }
+    return made;
+  }
+
+  /** The frames from `from` on, `count` of them, numbered from 0. */
+  run(from: number, count: number): FittingOutlineSource {
+    return { length: count, at: (f) => this.at(from + f) };
+  }
 }
 
 /**
@@ -74,7 +117,7 @@ export function fittingOutline(stored: Float32Array, options: TrackOptions): Fit
  * in some frame: a span to such a vertex cannot be fitted again from positions on the outline, so a
  * vertex beside one stays. Returns `shapes` itself when none can go.
  */
-export function pruneVertices(shapes: RunShapes, positions: VertexPositions, outlines: Float32Array[], corner: boolean[],
+export function pruneVertices(shapes: RunShapes, positions: VertexPositions, outlines: FittingOutlineSource, corner: boolean[],
   options: TrackOptions, pastFrame: boolean[] = []): RunShapes {
   const frames = shapes.length;
   const reach = featureReach(options.tolerance);
@@ -109,11 +152,11 @@ export function pruneVertices(shapes: RunShapes, positions: VertexPositions, out
     let measured: { frame: number; outline: FittingOutline } | undefined;
     for (const k of [...first.keys()].sort((a, b) => first.get(a)! - first.get(b)!)) {
       const f = first.get(k)!;
-      if (measured?.frame !== f) measured = { frame: f, outline: fittingOutline(outlines[f], options) };
+      if (measured?.frame !== f) measured = { frame: f, outline: outlines.at(f) };
       if (fails(k, f, measured.outline)) candidates.delete(k);
     }
     for (let f = 0; f < frames && candidates.size > 0; f++) {
-      const outline = measured?.frame === f ? measured.outline : fittingOutline(outlines[f], options);
+      const outline = measured?.frame === f ? measured.outline : outlines.at(f);
       for (const k of candidates.keys()) if (first.get(k) !== f && fails(k, f, outline)) candidates.delete(k);
     }
     idle = candidates.size > 0 ? 0 : idle + 1;
@@ -132,7 +175,7 @@ export function pruneVertices(shapes: RunShapes, positions: VertexPositions, out
     pruned.push(cubicsToPath(kept.map((k, j): Cubic => {
       const next = kept[(j + 1) % kept.length];
       if (next === (k + 1) % corner.length) return segmentControls(path, k);
-      outline ??= fittingOutline(outlines[f], options);
+      outline ??= outlines.at(f);
       return cubicWithEnds(spanIn(outline, f, k, next).curve, path.vertices[k], path.vertices[next]);
     })));
   }
