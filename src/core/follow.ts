@@ -66,7 +66,7 @@ export function followShapes(track: RegionTrack, options: TrackOptions): ShapeRu
   const fitting = new FittingOutlines(track.outlines, options);
   const finish = ({ run, positions, anchors, pastFrame, addedAt }: RunState): void => {
     const from = run.firstFrame - track.firstFrame;
-    const outlines = fitting.run(from, run.shapes.length);
+    const outlines = fitting.run(from);
     const corner = anchors.map((a) => a.corner);
     const back = followAddedVerticesBack(run.shapes, positions, outlines, track.motions.slice(from, from + run.shapes.length), corner, addedAt, options);
     const past = pastFrame.map((p, k) => p || back.past[k]);

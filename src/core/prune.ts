@@ -70,7 +70,6 @@ function fittingOutline(stored: Float32Array, options: TrackOptions): FittingOut
 
 /** Frames' fitting outlines, asked for by frame (0 for a run's first). */
 export interface FittingOutlineSource {
-  readonly length: number;
   at(f: number): FittingOutline;
 }
 
@@ -89,10 +88,6 @@ export class FittingOutlines implements FittingOutlineSource {
 
   constructor(private readonly outlines: Float32Array[], private readonly options: TrackOptions) {}
 
-  get length(): number {
-    return this.outlines.length;
-  }
-
   at(f: number): FittingOutline {
     const kept = this.kept[f];
     if (kept) return kept;
@@ -105,9 +100,9 @@ export class FittingOutlines implements FittingOutlineSource {
     return made;
   }
 
-  /** The frames from `from` on, `count` of them, numbered from 0. */
-  run(from: number, count: number): FittingOutlineSource {
-    return { length: count, at: (f) => this.at(from + f) };
+  /** The frames from `from` on, numbered from 0. */
+  run(from: number): FittingOutlineSource {
+    return { at: (f) => this.at(from + f) };
   }
 }
 
