@@ -78,7 +78,7 @@ export function findCorners(points: Float64Array, s: Float64Array, options: Corn
     if (turn[i] <= threshold) continue;
     let isMax = true;
     for (let k = 1; k < n && isMax; k++) {
-      const j = i + k < n ? i + k : i + k - n, h = i - k >= 0 ? i - k : i - k + n;
+      const j = wrapIndex(i + k, n), h = wrapIndex(i - k, n);
       const dj = wrapDistance(i, j), dh = wrapDistance(h, i);
       if (dj > reach && dh > reach) break;
       if ((dj <= reach && turn[j] > turn[i]) || (dh <= reach && turn[h] >= turn[i])) isMax = false;
@@ -100,8 +100,8 @@ export function findCorners(points: Float64Array, s: Float64Array, options: Corn
 
 /**
  * (difference + perimeter) % perimeter, to the bit, for a difference of two arc lengths of one
- * outline (within ±perimeter), without the floating-point remainder, which V8 computes by a call:
- * the sum lies in [0, 2 × perimeter], where subtracting the perimeter is exact.
+ * outline (within ±perimeter, perimeter > 0), without the floating-point remainder, which V8 computes
+ * by a call: the sum lies in [0, 2 × perimeter], where subtracting the perimeter is exact.
  */
 function wrappedArc(difference: number, perimeter: number): number {
   const sum = difference + perimeter;
