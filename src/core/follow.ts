@@ -277,13 +277,17 @@ function localPrediction(outline: Float32Array, transform: Similarity, index: Po
   let a11 = 1e-3, a12 = 0, a22 = 1e-3, b1 = 0, b2 = 0;
   const n = outline.length / 2;
   const linear = { ...transform, tx: 0, ty: 0 };
+  // The outline is sampled about a quarter of the tolerance apart, every pixel at most: a soft
+  // matte's larger tolerance widens the anchor's square (radius) with it, and its points add queries
+  // that say nothing new.
+  const spacing = Math.max(1, options.tolerance / 4);
   for (let i = 0; i < n; i++) {
     const j = (i + 1) % n;
     const ax = outline[2 * i], ay = outline[2 * i + 1], bx = outline[2 * j], by = outline[2 * j + 1];
     // Segments wholly outside the anchor's square have no point in it: most of the outline.
     if (Math.min(ax, bx) > anchor.x + radius || Math.max(ax, bx) < anchor.x - radius ||
       Math.min(ay, by) > anchor.y + radius || Math.max(ay, by) < anchor.y - radius) continue;
-    const steps = Math.ceil(hypot(bx - ax, by - ay));
+    const steps = Math.ceil(hypot(bx - ax, by - ay) / spacing);
     for (let k = 0; k < steps; k++) {
       const qx = ax + ((bx - ax) * k) / steps, qy = ay + ((by - ay) * k) / steps;
       if (Math.abs(qx - anchor.x) > radius || Math.abs(qy - anchor.y) > radius || !insideFrame(qx, qy, options)) continue;
