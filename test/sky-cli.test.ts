@@ -149,7 +149,8 @@ describe('autoroto sky on the sample clip', () => {
     assert.ok(drift.length >= 5, `${drift.length} vertices off the frame edge`);
     const mean = drift.reduce((sum, d) => sum + d, 0) / drift.length;
     t.diagnostic(`${hd.masks[0].path[0].vertices.length} vertices, ${hd.masks[0].path.length} keys; scene-space drift per vertex (px): ${drift.map((d) => d.toFixed(1)).join(', ')}`);
-    // Measured 6.5 px (the camera moves 250 px and zooms 7 %); following once let vertices slide 200 px on average.
+    // Measured 6.6 px (the camera moves 250 px and zooms 7 %; 8.0 px while the local correction sampled
+    // every pixel of the soft outline); following once let vertices slide 200 px on average.
     // (10.4 px until the vertex whose feature leaves the frame went past the edge with it: it slid 46 px
     // along the skyline into the edge's vertex; off the frame it is not measured.)
     assert.ok(mean <= 20, `mean drift ${mean.toFixed(1)} px`);
