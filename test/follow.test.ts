@@ -231,6 +231,27 @@ describe('followShapes', () => {
   });
 });
 
+describe('FittingOutlines', () => {
+  it('keeps frames\' outlines up to its memory budget and makes later ones again, equal each time', () => {
+    // Wavy rings of about 10,000 px each: ~240 KB a fitting outline, so the 32 MB budget ends mid-shot.
+    const outlines = Array.from({ length: 200 }, (_, f) => outline(2000, (t) => 400 + 0.1 * f + 60 * Math.sin(40 * t)));
+    const fitting = new FittingOutlines(outlines, OPTIONS);
+    const first = outlines.map((_, f) => fitting.at(f));
+    const kept = first.findIndex((made, f) => fitting.at(f) !== made);
+    const bytes = first.slice(0, kept).reduce((sum, o) => sum + o.points.byteLength + o.s.byteLength, 0);
+    assert.ok(kept > 50 && bytes <= 32 * 2 ** 20, `${kept} frames kept in ${(bytes / 2 ** 20).toFixed(1)} MB`);
+    first.forEach((made, f) => {
+      const again = fitting.at(f);
+      if (f < kept) assert.equal(again, made, `frame ${f} kept`);
+      else {
+        assert.notEqual(again, made, `frame ${f} past the budget, made again`);
+        assert.deepEqual([again.points, again.s], [made.points, made.s]);
+      }
+    });
+    assert.deepEqual(fitting.run(150).at(3).points, first[153].points);
+  });
+});
+
 describe('pruneVertices', () => {
   /** Frames of circles (radius 200, 210, 220) with `count` vertices evenly spaced on each, vertex 0 at angle 0. */
   function evenRun(count: number) {
