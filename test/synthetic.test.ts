@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Matte } from '../src/core/types.ts';
-import { EdgeSweep } from '../src/core/coverage.ts';
+import { EdgeSweep, SWEEP_CHUNK, sweepChunks } from '../src/core/coverage.ts';
 import {
   BIRD_SHAPE, CoverageRasterizer, SCENES, appearingRegion, edgeShapes, frameSequence, gaussianBlur, gaussianKernel,
   insidePolygon, predicateMask, prng, regionWithHoles, rotatingBlob, skyArea, skylinePan, softEdges, type SyntheticScene,
@@ -137,16 +137,41 @@ describe('EdgeSweep', () => {
       const row = new Float32Array(width);
       for (let y = 0; y < height; y++) {
         row.fill(0);
-        sweep.depositRow(y, row);
+        sweep.depositRow(y, row, new Uint8Array(sweepChunks(width)));
         assert.deepEqual(row, raster.data.subarray(y * width, (y + 1) * width), `case ${k}, row ${y}`);
       }
     }
   });
 
+  it('reports every chunk of cells that the edges added to in a row (the mosaic sums only those)', () => {
+    const random = prng(5);
+    let untouched = 0;
+    for (let k = 0; k < 20; k++) {
+      const width = 40 + Math.floor(random() * 400), height = 5 + Math.floor(random() * 60);
+      const sweep = new EdgeSweep(width, height);
+      // Small polygons, some past the sides, most of a row's chunks left untouched.
+      for (let p = 0; p < 1 + Math.floor(random() * 10); p++) {
+        const cx = (random() * 1.2 - 0.1) * width, cy = random() * height, r = 1 + random() * 12;
+        const points: number[] = [];
+        for (let i = 0; i < 3 + Math.floor(random() * 6); i++) points.push(cx + (random() * 2 - 1) * r, cy + (random() * 2 - 1) * r);
+        sweep.polygon(points, random() < 0.7 ? 1 : -1);
+      }
+      const row = new Float32Array(width);
+      for (let y = 0; y < height; y++) {
+        row.fill(0);
+        const touched = new Uint8Array(sweepChunks(width));
+        sweep.depositRow(y, row, touched);
+        row.forEach((v, x) => assert.ok(v === 0 || touched[Math.floor(x / SWEEP_CHUNK)] === 1, `case ${k}, row ${y}: cell ${x} added to, its chunk not reported`));
+        untouched += touched.filter((t) => t === 0).length;
+      }
+    }
+    assert.ok(untouched > 1000, `only ${untouched} chunks untouched: the check saw too little`);
+  });
+
   it('takes rows in order only', () => {
     const sweep = new EdgeSweep(4, 4);
     sweep.polygon([0.5, 0.5, 3.5, 0.5, 2, 3.5]);
-    assert.throws(() => sweep.depositRow(1, new Float32Array(4)), RangeError);
+    assert.throws(() => sweep.depositRow(1, new Float32Array(4), new Uint8Array(sweepChunks(4))), RangeError);
   });
 });
 

@@ -137,6 +137,16 @@ export class CoverageRasterizer extends ClippedEdges {
   }
 }
 
+/** log2 of SWEEP_CHUNK. */
+const SWEEP_CHUNK_BITS = 5;
+/** Cells per chunk of a row that EdgeSweep.depositRow reports as touched. */
+export const SWEEP_CHUNK = 1 << SWEEP_CHUNK_BITS;
+
+/** The length of the touched-chunk flags for rows of `width` cells (an edge ending on x = width touches one past the row). */
+export function sweepChunks(width: number): number {
+  return ((width + 1) >> SWEEP_CHUNK_BITS) + 1;
+}
+
 /**
  * Edges kept to be accumulated a row at a time, rows in order: what a CoverageRasterizer would hold
  * in row y, without its whole buffer. Each row's cells get the same additions in the same order
@@ -164,8 +174,12 @@ export class EdgeSweep extends ClippedEdges {
     storeEdge(this.edges, EDGE_SIZE * this.count++, x0, y0, x1, y1, dir);
   }
 
-  /** Adds row `row`'s accumulation into `out` (`width` cells); rows must come 0, 1, 2, … */
-  depositRow(row: number, out: Float32Array): void {
+  /**
+   * Adds row `row`'s accumulation into `out` (`width` cells); rows must come 0, 1, 2, … Every chunk of
+   * SWEEP_CHUNK cells it adds to is set to 1 in `touched` (sweepChunks(width) long), so that a caller
+   * summing the row can pass over the rest, where it added nothing.
+   */
+  depositRow(row: number, out: Float32Array, touched: Uint8Array): void {
     if (row !== this.nextRow++) throw new RangeError(`EdgeSweep: row ${row} out of order`);
     const arrivals = (this.arrivals ??= this.sortByFirstRow());
     const { edges, width } = this;
@@ -175,6 +189,10 @@ export class EdgeSweep extends ClippedEdges {
     for (let k = 0; k < this.activeCount; k++) {
       const e = EDGE_SIZE * active[k];
       depositEdgeRow(out, 0, width, edges, e, row);
+      // The cells it added to lie within the columns of its ends and the one after (see depositEdgeRow).
+      const x0 = edges[e], x1 = edges[e + 2];
+      const last = (Math.floor(x0 < x1 ? x1 : x0) + 1) >> SWEEP_CHUNK_BITS;
+      for (let c = Math.floor(x0 < x1 ? x0 : x1) >> SWEEP_CHUNK_BITS; c <= last; c++) touched[c] = 1;
       if (Math.ceil(edges[e + 3]) > row + 1) active[kept++] = active[k];
     }
     this.activeCount = kept;

@@ -4,7 +4,7 @@
  * The average is a matte of the whole scene the shot saw, wider than any one frame.
  */
 import { applySimilarity, type Similarity } from './motion.ts';
-import { EdgeSweep } from './coverage.ts';
+import { EdgeSweep, SWEEP_CHUNK, sweepChunks } from './coverage.ts';
 import type { MatteRows } from './trace.ts';
 
 /**
@@ -58,8 +58,11 @@ export class Mosaic {
 class MosaicRows implements MatteRows {
   /** Two rows, row y in slot y % 2: the row asked for and the one before it. */
   readonly data: Float32Array;
+  /** The edges' accumulations of the row being swept: zero outside the touched chunks, and cleared after each row. */
   private readonly insideRow: Float32Array;
   private readonly seenRow: Float32Array;
+  /** Which chunks of SWEEP_CHUNK cells the row's edges added to. */
+  private readonly touched: Uint8Array;
   /** Where the row being swept turns from unseen to seen or back. */
   private readonly turns: Int32Array;
   /** The last row made, and the next row to sweep (ahead of it where rows no view saw were looked past). */
@@ -76,6 +79,7 @@ class MosaicRows implements MatteRows {
     this.data = new Float32Array(2 * width);
     this.insideRow = new Float32Array(width);
     this.seenRow = new Float32Array(width);
+    this.touched = new Uint8Array(sweepChunks(width));
     this.turns = new Int32Array(width + 1);
   }
 
@@ -118,28 +122,39 @@ class MosaicRows implements MatteRows {
 
   /**
    * Sweeps the next row into `out`; whether a view saw any of it. The running sums change only at
-   * cells an edge touched, so only there are they summed and divided.
+   * cells an edge touched, so only there are they summed and divided, and only the chunks of cells
+   * the edges touched are read: between them the row keeps its value (most of a wide mosaic's row).
    */
   private sweep(out: Float32Array): boolean {
-    const { width, insideRow, seenRow, turns } = this;
+    const { width, insideRow, seenRow, turns, touched } = this;
     const y = this.swept++;
-    insideRow.fill(0);
-    seenRow.fill(0);
-    this.inside.depositRow(y, insideRow);
-    this.seen.depositRow(y, seenRow);
+    this.inside.depositRow(y, insideRow, touched);
+    this.seen.depositRow(y, seenRow, touched);
     let insideSum = 0, viewSum = 0, value = 0, seen = false, count = 0;
-    for (let x = 0; x < width; x++) {
-      const dInside = insideRow[x], dSeen = seenRow[x];
-      if (dInside !== 0 || dSeen !== 0) {
-        insideSum += dInside;
-        viewSum += dSeen;
-        const now = viewSum > MIN_VIEW_COVERAGE;
-        value = now ? insideSum / viewSum : 0;
-        if (now !== seen) turns[count++] = x;
-        seen = now;
+    let filled = 0;
+    for (let c = 0; c < touched.length; c++) {
+      if (touched[c] === 0) continue;
+      touched[c] = 0;
+      const from = c * SWEEP_CHUNK, to = Math.min(width, from + SWEEP_CHUNK);
+      if (from >= width) continue;
+      out.fill(value, filled, from);
+      for (let x = from; x < to; x++) {
+        const dInside = insideRow[x], dSeen = seenRow[x];
+        if (dInside !== 0 || dSeen !== 0) {
+          insideRow[x] = 0;
+          seenRow[x] = 0;
+          insideSum += dInside;
+          viewSum += dSeen;
+          const now = viewSum > MIN_VIEW_COVERAGE;
+          value = now ? insideSum / viewSum : 0;
+          if (now !== seen) turns[count++] = x;
+          seen = now;
+        }
+        out[x] = value;
       }
-      out[x] = value;
+      filled = to;
     }
+    out.fill(value, filled, width);
     if (count === 0) return false;
     // Unseen from 0 to the first turn, and from every second turn on to the next (or the row's end).
     if (!seen) turns[count++] = width;
