@@ -230,6 +230,30 @@ describe('videos', () => {
     assert.deepEqual(decoded.map((f) => [f.width, f.height, f.data.length]), Array(5).fill([H, W, W * H * 3]));
   });
 
+  it('a clip trimmed without re-encoding has the frames its edit list shows, not every packet it keeps', async () => {
+    // `-ss` before `-i` with `-c copy` starts at the key frame before 0.5 s and hides the frames up to
+    // it in an edit list: 12 key frames apart, from 2 to 11 frames are there only to be decoded from.
+    const whole = join(dir, 'gop.mp4'), trimmed = join(dir, 'trimmed.mp4');
+    await writeRawVideo(frames, { width: W, height: H, frameRate: '25' }, ['-c:v', 'libx264', '-g', '12', '-bf', '2', '-pix_fmt', 'yuv420p', '-y', whole]);
+    await ffmpeg('-ss', '0.5', '-i', whole, '-t', '0.6', '-c', 'copy', trimmed);
+    const decoded = await runFfmpeg(['-loglevel', 'error', '-i', trimmed, '-map', '0:v:0', '-vsync', 'passthrough', '-f', 'null', '-progress', 'pipe:1', '-']);
+    const shown = Number([...decoded.stdout.toString().matchAll(/^frame=(\d+)$/gm)].pop()?.[1]);
+    const packets = await runFfmpeg(['-loglevel', 'error', '-i', trimmed, '-map', '0:v:0', '-c', 'copy', '-f', 'null', '-progress', 'pipe:1', '-']);
+    assert.ok(Number([...packets.stdout.toString().matchAll(/^frame=(\d+)$/gm)].pop()?.[1]) > shown, 'the trimmed file keeps packets it does not show');
+
+    const footage = await openFootage(trimmed);
+    assert.equal(footage.frameCount, shown);
+    const got = await collect(footage.frames());
+    assert.equal(got.length, shown);
+    // They are a run of the whole clip's frames (decoded from the same packets, so to the bit),
+    // starting inside a group of pictures.
+    const all = await collect((await openFootage(whole)).frames());
+    const offset = all.findIndex((frame) => Buffer.from(frame.data).equals(Buffer.from(got[0].data)));
+    assert.ok(offset > 0 && offset % 12 !== 0, `first frame is frame ${offset} of the whole clip`);
+    assertSameFrames(got, all.slice(offset, offset + shown), 'trimmed clip');
+    assertSameFrames(await collect(footage.frames({ start: 3, end: shown - 1 })), got.slice(3), 'a range of the trimmed clip');
+  });
+
   it('reads rates as ffmpeg prints them, NTSC rates exactly', () => {
     assert.equal(parseFrameRate('24'), 24);
     assert.equal(parseFrameRate('25'), 25);

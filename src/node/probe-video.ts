@@ -1,8 +1,8 @@
 /**
  * What a video file holds, from one ffmpeg run (the package ships no ffprobe): the input dump on
  * stderr gives the container and the first video stream's codec, size, rate and rotation; copying
- * that stream to the null muxer (no decoding, so it is quick) counts its frames exactly, and the
- * demuxer's errors on the way reveal a file that was cut short.
+ * that stream's packets to the framecrc muxer (no decoding, so it is quick) counts its frames exactly,
+ * and the demuxer's errors on the way reveal a file that was cut short.
  */
 import { checkFrameSize, FOOTAGE_KINDS, FootageError } from './footage-error.ts';
 import { runFfmpeg } from './ffmpeg.ts';
@@ -60,9 +60,28 @@ function openFailure(errors: string[], path: string): string {
   return `not a video ffmpeg can read (ffmpeg: ${said || 'no reason given'})${hint}; ${FOOTAGE_KINDS}`;
 }
 
+/** AVPacket's flag for a packet outside the container's edit list: decoded as a reference, never shown. */
+const DISCARD_FLAG = 0x4;
+
+/**
+ * How many frames decoding the packets framecrc listed gives: one a packet ("0, dts, pts, duration,
+ * size, crc", then ", F=0x…" where its flags are other than a key frame's), but none for a packet
+ * flagged discard. A clip trimmed without re-encoding (`ffmpeg -c copy`, an editor's smart render)
+ * keeps the packets before its first frame and after its last that those are decoded from, and
+ * an edit list that hides them: its player, After Effects and the decoder show only the frames between.
+ */
+export function framesOfPackets(framecrc: string): number {
+  let count = 0;
+  for (const [line] of framecrc.matchAll(/^\d+,.*$/gm)) {
+    const flags = /, F=0x([0-9a-f]+)\s*$/i.exec(line);
+    if (!flags || (parseInt(flags[1], 16) & DISCARD_FLAG) === 0) count++;
+  }
+  return count;
+}
+
 export async function probeVideo(path: string): Promise<VideoInfo> {
   const run = await runFfmpeg(['-loglevel', 'level+info', '-i', path, '-map', '0:v:0', '-c', 'copy',
-    '-f', 'null', '-progress', 'pipe:1', '-nostats', '-']);
+    '-f', 'framecrc', '-nostats', '-']);
   const lines = logLines(run.stderr);
   const errors = lines.filter((l) => ERROR_LEVELS.has(l.level)).map((l) => l.text.trim());
   const input = lines.find((l) => /^Input #0, /.test(l.text));
@@ -92,8 +111,7 @@ export async function probeVideo(path: string): Promise<VideoInfo> {
   let width = Number(size[1]), height = Number(size[2]);
   if (quarterTurn) [width, height] = [height, width]; // ffmpeg turns the frames upright when decoding
 
-  const counted = [...run.stdout.toString('latin1').matchAll(/^frame=(\d+)$/gm)];
-  const frameCount = counted.length ? Number(counted[counted.length - 1][1]) : 0;
+  const frameCount = framesOfPackets(run.stdout.toString('latin1'));
   if (errors.length) {
     throw new FootageError(path, `truncated or corrupt video: ffmpeg read ${frameCount} frames, then failed ` +
       `(${ffmpegSaid(errors, path)}); export or copy the file again`);
