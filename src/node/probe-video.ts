@@ -68,9 +68,9 @@ const DISCARD_FLAG = 0x4;
  * size, crc", then ", F=0x…" where its flags are other than a key frame's), but none for a packet
  * flagged discard. A clip trimmed without re-encoding (`ffmpeg -c copy`, an editor's smart render)
  * keeps the packets before its first frame and after its last that those are decoded from, and
- * an edit list that hides them: its player, After Effects and the decoder show only the frames between.
+ * an edit list that hides them: players and the decoder show only the frames between.
  */
-export function framesOfPackets(framecrc: string): number {
+function framesOfPackets(framecrc: string): number {
   let count = 0;
   for (const [line] of framecrc.matchAll(/^\d+,.*$/gm)) {
     const flags = /, F=0x([0-9a-f]+)\s*$/i.exec(line);
