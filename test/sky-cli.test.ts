@@ -303,6 +303,14 @@ describe('autoroto sky and segment: bad input exits 2, names the file, writes no
     await expectBadInput(dir, ['segment', mixed, '--out', join(dir, 'out')], [join(mixed, 'f2.png'), '48×32']);
   });
 
+  it('the frames\' own folder as the output (its PNG outputs would be frames of the next run), given as a folder or a pattern', async () => {
+    const frames = join(dir, 'frames');
+    await mkdir(frames);
+    for (const name of ['plate.0001.png', 'plate.0002.png']) await writeRgbPng(join(frames, name), { width: 32, height: 32, data: new Uint8Array(32 * 32 * 3) });
+    await expectBadInput(dir, ['sky', frames, '--out', frames], [`--out ${frames}`, 'read as frames']);
+    await expectBadInput(dir, ['segment', join(frames, 'plate.####.png'), '--out', join(frames, '.')], ['read as frames']);
+  });
+
   it('an output folder that cannot be written, a corrupt model, a range past the end', async () => {
     await writeFile(join(dir, 'file'), 'a file');
     await expectBadInput(dir, ['sky', SAMPLE, '--out', join(dir, 'file', 'out')], [join(dir, 'file', 'out'), 'cannot write']);

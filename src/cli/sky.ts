@@ -7,7 +7,9 @@
  * the traced regions for `autoroto merge`. Everything is written to a temporary folder and moved in
  * at the end.
  */
+import { realpath, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
+import { dirname } from 'node:path';
 import { writeMattePng, matteFileName } from '../node/png.ts';
 import { openFootage, type Footage, type FrameRange } from '../node/footage.ts';
 import { PreviewWriter, PREVIEW_PATHS } from '../node/preview-writer.ts';
@@ -112,11 +114,24 @@ async function* timed(frames: AsyncIterable<RgbFrame>, timings: SkyTimings, each
 
 async function openRange(options: SegmentCommandOptions): Promise<{ footage: Footage; range: FrameRange; preroll: number }> {
   const footage = await openFootage(options.input, { frameRate: options.frameRate });
+  if (await isFrameFolder(footage, options.out)) {
+    throw new BadInputError(`--out ${options.out}: that is the folder the frames are read from, where what is written (PNG mattes, ` +
+      'the contact sheet) would be read as frames of the shot by the next run; choose another --out folder');
+  }
   const range = options.frames ?? { start: 0, end: footage.frameCount - 1 };
   if (range.end >= footage.frameCount) {
     throw new BadInputError(`--frames ${range.start}-${range.end}: ${options.input} has ${footage.frameCount} frame${footage.frameCount === 1 ? '' : 's'} (0-${footage.frameCount - 1}); choose a range within those`);
   }
   return { footage, range, preroll: Math.min(range.start, options.preroll ?? DEFAULT_PREROLL) };
+}
+
+/** Whether `dir` is the folder `footage`'s frames are read from (a folder given, or a sequence pattern's). */
+async function isFrameFolder(footage: Footage, dir: string): Promise<boolean> {
+  if (footage.kind !== 'frames') return false;
+  const real = (path: string) => realpath(path).catch(() => undefined);
+  const given = await stat(footage.path).catch(() => undefined);
+  const [frames, out] = await Promise.all([real(given?.isDirectory() ? footage.path : dirname(footage.path)), real(dir)]);
+  return frames !== undefined && frames === out;
 }
 
 /**
