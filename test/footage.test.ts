@@ -231,10 +231,10 @@ describe('videos', () => {
   });
 
   it('a clip trimmed without re-encoding has the frames its edit list shows, not every packet it keeps', async () => {
-    // `-ss` before `-i` with `-c copy` starts at the key frame before 0.5 s and hides the frames up to
-    // it in an edit list: 12 key frames apart, from 2 to 11 frames are there only to be decoded from.
+    // `-ss` before `-i` with `-c copy` copies from the key frame before 0.5 s (key frames 12 apart) and
+    // hides, in an edit list, the frames it keeps only to decode others from.
     const whole = join(dir, 'gop.mp4'), trimmed = join(dir, 'trimmed.mp4');
-    await writeRawVideo(frames, { width: W, height: H, frameRate: '25' }, ['-c:v', 'libx264', '-g', '12', '-bf', '2', '-pix_fmt', 'yuv420p', '-y', whole]);
+    await writeRawVideo(frames, { width: W, height: H, frameRate: '25' }, ['-c:v', 'libx264', '-g', '12', '-sc_threshold', '0', '-bf', '2', '-pix_fmt', 'yuv420p', '-y', whole]);
     await ffmpeg('-ss', '0.5', '-i', whole, '-t', '0.6', '-c', 'copy', trimmed);
     const decoded = await runFfmpeg(['-loglevel', 'error', '-i', trimmed, '-map', '0:v:0', '-vsync', 'passthrough', '-f', 'null', '-progress', 'pipe:1', '-']);
     const shown = Number([...decoded.stdout.toString().matchAll(/^frame=(\d+)$/gm)].pop()?.[1]);
@@ -252,6 +252,24 @@ describe('videos', () => {
     assert.ok(offset > 0 && offset % 12 !== 0, `first frame is frame ${offset} of the whole clip`);
     assertSameFrames(got, all.slice(offset, offset + shown), 'trimmed clip');
     assertSameFrames(await collect(footage.frames({ start: 3, end: shown - 1 })), got.slice(3), 'a range of the trimmed clip');
+  });
+
+  it('an MPEG-TS recording that begins mid-stream has the frames from its first decodable one on', async () => {
+    // A transport stream cut at a packet boundary, as a broadcast capture begins: no parameter sets
+    // until the next key frame, which ffmpeg complains of, and passes over what comes before.
+    const whole = join(dir, 'whole.ts'), cut = join(dir, 'cut.ts');
+    await writeRawVideo(frames, { width: W, height: H, frameRate: '25' }, ['-c:v', 'libx264', '-g', '12', '-sc_threshold', '0', '-bf', '2', '-pix_fmt', 'yuv420p', '-f', 'mpegts', '-y', whole]);
+    const bytes = await readFile(whole);
+    await writeFile(cut, bytes.subarray(188 * Math.floor(bytes.length / 188 / 3)));
+    const footage = await openFootage(cut);
+    const got = await collect(footage.frames());
+    assert.equal(got.length, footage.frameCount);
+    const all = await collect((await openFootage(whole)).frames());
+    assert.equal(all.length, N);
+    const offset = all.findIndex((frame) => Buffer.from(frame.data).equals(Buffer.from(got[0].data)));
+    assert.ok(offset > 0 && offset % 12 === 0, `first frame is frame ${offset} of the whole recording, a key frame`);
+    assert.equal(footage.frameCount, N - offset);
+    assertSameFrames(got, all.slice(offset), 'the recording from its first key frame');
   });
 
   it('reads rates as ffmpeg prints them, NTSC rates exactly', () => {

@@ -79,6 +79,13 @@ function framesOfPackets(framecrc: string): number {
   return count;
 }
 
+/** How many frames decoding the first video stream gives, as VideoFootage reads them (`-vsync passthrough`). */
+async function decodedFrames(path: string): Promise<number> {
+  const run = await runFfmpeg(['-loglevel', 'quiet', '-i', path, '-map', '0:v:0', '-vsync', 'passthrough', '-f', 'null', '-progress', 'pipe:1', '-nostats', '-']);
+  const counted = [...run.stdout.toString('latin1').matchAll(/^frame=(\d+)$/gm)];
+  return counted.length ? Number(counted[counted.length - 1][1]) : 0;
+}
+
 export async function probeVideo(path: string): Promise<VideoInfo> {
   const run = await runFfmpeg(['-loglevel', 'level+info', '-i', path, '-map', '0:v:0', '-c', 'copy',
     '-f', 'framecrc', '-nostats', '-']);
@@ -111,8 +118,13 @@ export async function probeVideo(path: string): Promise<VideoInfo> {
   let width = Number(size[1]), height = Number(size[2]);
   if (quarterTurn) [width, height] = [height, width]; // ffmpeg turns the frames upright when decoding
 
-  const frameCount = framesOfPackets(run.stdout.toString('latin1'));
-  if (errors.length) {
+  // An MPEG transport stream has no index and no edit list, and a recording (a broadcast capture, a
+  // cut) may begin anywhere in the stream: the decoder passes over what comes before the first frame
+  // it can decode, saying that parameter sets are missing, as a player does. Only decoding tells
+  // how many frames there are, and those complaints are no damage.
+  const transportStream = /^mpegts\b/.test(format);
+  const frameCount = transportStream ? await decodedFrames(path) : framesOfPackets(run.stdout.toString('latin1'));
+  if (errors.length && !transportStream) {
     throw new FootageError(path, `truncated or corrupt video: ffmpeg read ${frameCount} frames, then failed ` +
       `(${ffmpegSaid(errors, path)}); export or copy the file again`);
   }
