@@ -302,6 +302,25 @@ describe('frame folders and images', () => {
     assert.equal((await openFootage(folder, { frameRate: 25 })).frameRate, 25);
   });
 
+  it('a folder of numbered frames with some missing (a render that dropped them) is read, with a warning that names them', async () => {
+    const write = async (folder: string, names: string[]) => {
+      await mkdir(folder);
+      for (const [k, name] of names.entries()) await writeRgbPng(join(folder, name), noiseFrame(W, H, k));
+      return openFootage(folder);
+    };
+    const dropped = join(dir, 'dropped');
+    const footage = await write(dropped, ['shot.1001.png', 'shot.1002.png', 'shot.1003.png', 'shot.1005.png', 'shot.1006.png']);
+    assert.equal(footage.frameCount, 5);
+    assert.equal(footage.warnings.length, 1);
+    assert.match(footage.warnings[0], new RegExp(`^${join(dropped, 'shot\\.1004\\.png')} is missing from the frames in .*dropped: read in name order, the frames after a gap come as many frames early`));
+    const tenths = join(dir, 'tenths');
+    const [warning] = (await write(tenths, ['c1_0010.png', 'c1_0020.png', 'c1_0050.png', 'c1_0060.png', 'c1_0080.png'])).warnings;
+    assert.match(warning, /c1_0030\.png to .*c1_0040\.png \(2 frames\) are missing from the frames in .*tenths \(and 1 more gap after it\)/);
+    // Every tenth frame whole, and names that are no sequence, say nothing.
+    assert.deepEqual((await write(join(dir, 'tenths-whole'), ['c1_0010.png', 'c1_0020.png', 'c1_0030.png'])).warnings, []);
+    assert.deepEqual((await write(join(dir, 'stills'), ['dawn.png', 'dusk.png', 'noon.png'])).warnings, []);
+  });
+
   it('a folder of JPEGs (jpg and jpeg, mixed with PNG) in natural order, decoded close to the originals', async () => {
     const folder = join(dir, 'jpg-frames');
     await mkdir(folder);

@@ -269,6 +269,18 @@ describe('autoroto segment', () => {
     const m = await readMattePng(join(out, '000011.png'));
     assert.deepEqual([m.width, m.height], [640, 360]);
   });
+
+  it('says which numbered frames a folder is missing, on stderr even with -q, and goes on', async () => {
+    const frames = join(tmp, 'dropped-frames');
+    await mkdir(frames);
+    for (const n of [1, 2, 4]) await writeRgbPng(join(frames, `plate.${n}.png`), { width: 32, height: 32, data: new Uint8Array(32 * 32 * 3).fill(200) });
+    const run = await cli(['segment', frames, '--out', join(tmp, 'dropped-out'), '-q']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stderr, `autoroto: warning: ${join(frames, 'plate.3.png')} is missing from the frames in ${frames}: read in name order, ` +
+      'the frames after a gap come as many frames early as it leaves out, against the sequence as After Effects imports it; ' +
+      'render or restore the missing frames if the masks are for that sequence\n');
+    assert.equal((await readdir(join(tmp, 'dropped-out'))).length, 3);
+  });
 });
 
 describe('autoroto sky and segment: bad input exits 2, names the file, writes nothing', () => {

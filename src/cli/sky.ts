@@ -125,6 +125,11 @@ async function openRange(options: SegmentCommandOptions): Promise<{ footage: Foo
   return { footage, range, preroll: Math.min(range.start, options.preroll ?? DEFAULT_PREROLL) };
 }
 
+/** The footage's warnings on stderr, quiet or not: they are about the result, not progress. */
+function warn(footage: Footage, stderr: ProgressStream): void {
+  for (const warning of footage.warnings) stderr.write(`autoroto: warning: ${warning}\n`);
+}
+
 /** Whether `dir` is the folder `footage`'s frames are read from (a folder given, or a sequence pattern's). */
 async function isFrameFolder(footage: Footage, dir: string): Promise<boolean> {
   if (footage.kind !== 'frames') return false;
@@ -187,6 +192,7 @@ export async function runSegment(options: SegmentCommandOptions, io: { stderr: P
   const t0 = performance.now();
   const timings = newTimings();
   const { footage, range, preroll } = await openRange(options);
+  warn(footage, io.stderr);
   return withAtomicOutput(options.out, [], async (output) => {
     const backend = await segmentFootage(options, footage, range, preroll, timings, io.stderr, async () => {}, async (index, matte) => {
       const w = performance.now();
@@ -203,6 +209,7 @@ export async function runSky(options: SkyOptions, io: { stderr: ProgressStream }
   const t0 = performance.now();
   const timings = newTimings();
   const { footage, range, preroll } = await openRange(options);
+  warn(footage, io.stderr);
   const ranged = options.frames !== undefined;
   const outputs = [...ROTO_OUTPUTS, ...(options.preview === false ? [] : [PREVIEW_PATHS.html, PREVIEW_PATHS.sheet]), ...(ranged ? [REGIONS_FILE] : [])];
   return withAtomicOutput(options.out, outputs, async (output) => {

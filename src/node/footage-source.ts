@@ -7,6 +7,8 @@ export interface FootageSource {
   height: number;
   frameRate: number;
   frameCount: number;
+  /** What is odd about the footage but does not stop it being read (a numbered frame missing from a folder): for the user to hear. */
+  warnings?: string[];
   /** Frames `start` to `end` (inclusive, already checked to lie within the footage), streamed. */
   read(start: number, end: number): AsyncGenerator<RgbFrame, void, undefined>;
 }

@@ -33,6 +33,8 @@ export interface Footage {
   readonly frameRate: number;
   /** Exact: counted when the footage was opened. */
   readonly frameCount: number;
+  /** What is odd about it but did not stop it being opened (see FootageSource), each a sentence that names the file. */
+  readonly warnings: readonly string[];
   /**
    * The frames (all, or a range), decoded one at a time as they are asked for; a fresh buffer
    * each, which the consumer may keep. Stopping early (break) ends the decoder. A range outside
@@ -101,7 +103,7 @@ export async function openFootage(path: string, options: FootageOptions = {}): P
   }
   const { kind, width, height, frameRate, frameCount, read } = source;
   return {
-    path, kind, width, height, frameRate, frameCount,
+    path, kind, width, height, frameRate, frameCount, warnings: source.warnings ?? [],
     frames(range) {
       const { start, end } = checkRange(path, frameCount, range);
       return read(start, end);

@@ -35,7 +35,30 @@ export async function openFrameFolder(dir: string, frameRate: number | undefined
     const example = join(dir, runs[0].pattern.replace('#', '####'));
     throw new FootageError(dir, `holds more than one image sequence: ${named}; give one of them as a pattern (${example}), or put each in a folder of its own`);
   }
-  return openFrameFiles(files, frameRate, 'the folder');
+  const source = await openFrameFiles(files, frameRate, 'the folder');
+  const missing = runs.length === 1 && runs[0].count === files.length ? missingFrames(dir, files) : undefined;
+  return missing ? { ...source, warnings: [missing] } : source;
+}
+
+/**
+ * Where a folder's files are all frames of one numbered sequence, the frames its numbers skip, said
+ * in words; undefined where they skip none. A render that dropped a frame puts every frame after
+ * the gap a frame early against the sequence After Effects imports (where the gap stays a frame),
+ * and the masks with them; a folder of picked frames (every tenth, a few stills) is read in name
+ * order all the same. The numbers go up by their smallest step (1, or 10 for every tenth frame).
+ */
+function missingFrames(dir: string, files: string[]): string | undefined {
+  const frames = files.map((file) => ({ file, ...frameNumbered(basename(file, extname(file)))! }));
+  const steps = frames.slice(1).map((frame, k) => frame.number - frames[k].number);
+  const step = Math.min(...steps);
+  const gaps = steps.flatMap((s, k) => (step > 0 && s > step ? [k] : []));
+  if (gaps.length === 0) return undefined;
+  const nameOf = (k: number, n: number) => join(dir, numberedName(frames[k].prefix, n, frames[k].width, frames[k].suffix) + extname(frames[k].file));
+  const [k] = gaps, first = frames[k].number + step, skipped = (steps[k] - step) / step;
+  const what = skipped === 1 ? `${nameOf(k, first)} is` : `${nameOf(k, first)} to ${nameOf(k, frames[k + 1].number - step)} (${skipped} frames) are`;
+  const more = gaps.length > 1 ? ` (and ${gaps.length - 1} more gap${gaps.length > 2 ? 's' : ''} after it)` : '';
+  return `${what} missing from the frames in ${dir}${more}: read in name order, the frames after a gap come as many frames early ` +
+    'as it leaves out, against the sequence as After Effects imports it; render or restore the missing frames if the masks are for that sequence';
 }
 
 /**
