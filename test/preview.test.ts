@@ -17,6 +17,7 @@ import { contactSheet, contactSheetLayout } from '../src/preview/contact-sheet.t
 import { downscale, fitWidth } from '../src/preview/downscale.ts';
 import { evenlySpread, stillFrames } from '../src/preview/frame-choice.ts';
 import { dashes } from '../src/preview/stroke.ts';
+import { textWidth } from '../src/preview/font.ts';
 import { PreviewWriter } from '../src/node/preview-writer.ts';
 import { readRgbPng } from '../src/node/png.ts';
 import { chromiumSkip, launchChromium } from './helpers/chromium.ts';
@@ -114,6 +115,20 @@ describe('contact sheet', () => {
     assert.deepEqual([sheet.width, sheet.height], [layout.width, layout.height]);
     assert.equal(new Set(layout.tiles.map((t) => t.y)).size, 3);
     assert.ok(layout.tiles[0].y > layout.legend.at(-1)!.y);
+  });
+
+  it('wraps the header to a narrow sheet (one portrait frame, a long name): every line fits, no word lost', () => {
+    const portrait: RotoDocument = { ...doc, source: { ...doc.source, path: 'shots/a_long_shot_name_from_the_edit_v003.mov', width: 1080, height: 1920, frameCount: 1 } };
+    const narrow = contactSheetLayout(portrait, [0], { width: 180, height: 320 });
+    assert.equal(narrow.width, 196);
+    for (const line of narrow.lines) assert.ok(textWidth(line.text, 2) <= narrow.width - 2 * line.x, `"${line.text}" is wider than the sheet`);
+    assert.ok(narrow.lines.length > 2);
+    assert.equal(narrow.lines.map((l) => l.text).join(' ').replace(/\s+/g, ''),
+      ('a_long_shot_name_from_the_edit_v003.mov 1080×1920 1 frame at 24 fps ' +
+        '2 masks, keyframes at 3 frames (red diamond), subtract masks dashed').replace(/\s+/g, ''));
+    const lines = new Set(narrow.lines.map((l) => l.y));
+    assert.equal(lines.size, narrow.lines.length, 'one line under another');
+    assert.ok(narrow.tiles[0].y > Math.max(...narrow.lines.map((l) => l.y)), 'tiles below the header');
   });
 
   it('draws the sky mask on the horizon in every tile, and its colour nowhere else', () => {

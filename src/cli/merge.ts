@@ -16,7 +16,8 @@ import { decodeRegions, type RegionsFile } from '../core/regions-codec.ts';
 import { BadInputError, errnoCode } from './errors.ts';
 import { withAtomicOutput } from './output.ts';
 import { ROTO_OUTPUTS, rotoOutputTexts, writeRotoOutputs } from './roto-outputs.ts';
-import { REGIONS_FILE } from './sky.ts';
+import { maskShape, REGIONS_FILE } from './sky.ts';
+import { plural } from './plural.ts';
 
 export interface MergeOptions {
   parts: string[];
@@ -105,8 +106,8 @@ export async function runMerge(options: MergeOptions): Promise<MergeResult> {
 export function mergeSummary(result: MergeResult, options: MergeOptions): string {
   const masks = result.doc.masks;
   const { frameCount } = result.doc.source;
-  return `Merged ${result.used.map((u) => `${u.part} (${u.start}-${u.end})`).join(', ')} into one document of ${frameCount} frames in ` +
-    `${result.seconds.toFixed(1)} s: ${masks.length} mask${masks.length === 1 ? '' : 's'}` +
-    `${masks.length ? ` (${masks.map((m) => `${m.path[0].vertices.length} vertices, ${m.path.length} keys`).join('; ')})` : ''}. ` +
+  return `Merged ${result.used.map((u) => `${u.part} (${u.start}-${u.end})`).join(', ')} into one document of ${plural(frameCount, 'frame')} in ` +
+    `${result.seconds.toFixed(1)} s: ${plural(masks.length, 'mask')}` +
+    `${masks.length ? ` (${masks.map(maskShape).join('; ')})` : ''}. ` +
     `Wrote ${result.written.sort().join(', ')} to ${options.out}.`;
 }

@@ -21,6 +21,7 @@ import type { BackendChoice } from '../core/segment/index.ts';
 import type { Matte, RgbFrame } from '../core/types.ts';
 import { BadInputError } from './errors.ts';
 import { withAtomicOutput } from './output.ts';
+import { plural } from './plural.ts';
 import { Progress, type ProgressStream } from './progress.ts';
 import { ROTO_OUTPUTS, rotoOutputTexts, writeRotoOutputs } from './roto-outputs.ts';
 
@@ -268,6 +269,11 @@ export function stageLine(timings: SkyTimings): string {
   return STAGES.filter(([k]) => timings[k] > 0).map(([k, name]) => `${name} ${(timings[k] / 1000).toFixed(1)} s`).join(' · ');
 }
 
+/** A mask's vertices and path keys, in words. */
+export function maskShape(mask: RotoDocument['masks'][number]): string {
+  return `${plural(mask.path[0].vertices.length, 'vertex', 'vertices')}, ${plural(mask.path.length, 'key')}`;
+}
+
 export function skySummary(result: SkyResult, options: SkyOptions): string {
   const { doc, range, timings } = result;
   const frames = range.end - range.start + 1;
@@ -275,8 +281,8 @@ export function skySummary(result: SkyResult, options: SkyOptions): string {
   const masks = doc?.masks ?? [];
   const shape = masks.length === 0
     ? 'no sky found in any frame, so the document has no masks (writers add nothing)'
-    : `${masks.length} mask${masks.length === 1 ? '' : 's'}: ${masks.map((m) => `${m.path[0].vertices.length} vertices, ${m.path.length} keys`).join('; ')}`;
-  return `Roto'd ${frames} frame${frames === 1 ? '' : 's'} (${range.start}-${range.end}) of ${result.footage.width}×${result.footage.height} ` +
+    : `${plural(masks.length, 'mask')}: ${masks.map(maskShape).join('; ')}`;
+  return `Roto'd ${plural(frames, 'frame')} (${range.start}-${range.end}) of ${result.footage.width}×${result.footage.height} ` +
     `${options.input} in ${seconds.toFixed(1)} s (${(frames / seconds).toFixed(1)} fps, ${result.backend}${prerollNote(result)}): ${shape}. ` +
     `Stages: ${stageLine(timings)}. Wrote ${result.written.sort().join(', ')} to ${options.out}.`;
 }

@@ -15,6 +15,7 @@ import { readImageHeader } from '../node/image-header.ts';
 import { ImageReadError, listFrames, readMattePng } from '../node/png.ts';
 import { BadInputError, errnoCode } from './errors.ts';
 import { withAtomicOutput } from './output.ts';
+import { plural } from './plural.ts';
 import { Progress, type ProgressStream } from './progress.ts';
 import { ROTO_OUTPUTS, rotoOutputTexts, writeRotoOutputs } from './roto-outputs.ts';
 
@@ -173,10 +174,6 @@ export async function runTrace(options: TraceOptions, io: TraceIO = { stderr: pr
       throw error;
     }
   });
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function list(values: number[], max = 8): string {

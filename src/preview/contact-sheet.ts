@@ -57,10 +57,10 @@ export function contactSheetLayout(doc: RotoDocument, frames: number[], tile: { 
   const { source } = doc;
   const keys = keyframeFrames(doc).length;
   const lines = [
-    `${source.path.split(/[\\/]/).pop()}  ${source.width}×${source.height}  ${source.frameCount} frames at ${source.frameRate} fps`,
+    `${source.path.split(/[\\/]/).pop()}  ${source.width}×${source.height}  ${source.frameCount} frame${source.frameCount === 1 ? '' : 's'} at ${source.frameRate} fps`,
     doc.masks.length === 0 ? 'no masks: no sky found'
       : `${doc.masks.length} mask${doc.masks.length === 1 ? '' : 's'}, keyframes at ${keys} frame${keys === 1 ? '' : 's'} (red diamond), subtract masks dashed`,
-  ].map((text, k) => ({ text, x: GAP, y: GAP + k * LINE }));
+  ].flatMap((text) => wrapText(text, width - 2 * GAP, TEXT_SCALE)).map((text, k) => ({ text, x: GAP, y: GAP + k * LINE }));
 
   // Legend entries flow left to right and wrap.
   const legend: SheetLayout['legend'] = [];
@@ -82,6 +82,29 @@ export function contactSheetLayout(doc: RotoDocument, frames: number[], tile: { 
   }));
   const rows = Math.ceil(frames.length / columns);
   return { width, height: top + rows * (tile.height + GAP), lines, legend, tiles };
+}
+
+/**
+ * `text` in lines no wider than `width` px: broken at spaces, and a word wider than a line (a long
+ * file name over a narrow sheet of one portrait frame) broken where the line ends.
+ */
+export function wrapText(text: string, width: number, scale: number): string[] {
+  const fits = (line: string) => textWidth(line, scale) <= width;
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/(?<=\S)(?= )/)) {
+    if (fits(line + word)) { line += word; continue; }
+    if (line) lines.push(line);
+    line = word.trimStart();
+    while (!fits(line)) {
+      let cut = [...line].length - 1;
+      while (cut > 1 && !fits([...line].slice(0, cut).join(''))) cut--;
+      lines.push([...line].slice(0, cut).join(''));
+      line = [...line].slice(cut).join('');
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
 }
 
 /** The sheet as an image; `tiles` (all one size) are drawn on, so pass copies to keep them clean. */
