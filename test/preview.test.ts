@@ -5,7 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -19,7 +19,8 @@ import { evenlySpread, stillFrames } from '../src/preview/frame-choice.ts';
 import { dashes } from '../src/preview/stroke.ts';
 import { textWidth } from '../src/preview/font.ts';
 import { PreviewWriter } from '../src/node/preview-writer.ts';
-import { readRgbPng } from '../src/node/png.ts';
+import { previewHtml } from '../src/preview/html.ts';
+import { readRgbPng, writeRgbPng } from '../src/node/png.ts';
 import { chromiumSkip, launchChromium } from './helpers/chromium.ts';
 import { circle } from './helpers/export-fixtures.ts';
 
@@ -248,6 +249,20 @@ describe('PreviewWriter and the preview page', () => {
       assert.ok(isSky(pixel(at13, 100, 40)) && isGround(pixel(at13, 100, 300)));
       assert.ok(await page.locator('.bar i').count() === KEYS.length, 'keyframe ticks');
       assert.match(await page.locator('#label').textContent() ?? '', /frame 13 \/ 23/);
+    });
+
+    it('fits a portrait shot in the window: the whole frame and the scrubber in view, the scrubber still wide', async () => {
+      const tall: RotoDocument = { ...skyDocument(), source: { path: 'phone.mp4', width: 360, height: 1280, frameRate: 30, frameCount: 1 } };
+      const still = { width: 360, height: 1280, data: new Uint8Array(360 * 1280 * 3).fill(128) };
+      await writeRgbPng(join(dir, 'tall.png'), still);
+      await writeFile(join(dir, 'tall.html'), previewHtml(tall, [{ frame: 0, src: 'tall.png' }]));
+      await page.goto(`${pathToFileURL(join(dir, 'tall.html')).href}#frame=0`);
+      await page.waitForSelector('#stage[data-frame="0"]');
+      const stage = (await page.locator('#stage').boundingBox())!, scrub = (await page.locator('#scrub').boundingBox())!;
+      assert.ok(stage.y + stage.height <= 700 && scrub.y + scrub.height <= 700, `stage ends at ${stage.y + stage.height}, scrubber at ${scrub.y + scrub.height}`);
+      assert.ok(Math.abs(stage.width / stage.height - 360 / 1280) < 0.01, `stage ${stage.width}×${stage.height}`);
+      assert.ok(scrub.width >= 300, `scrubber ${scrub.width} px wide`);
+      assert.match(await page.locator('.info').textContent() ?? '', /360×1280, 1 frame at 30 fps; 1 still shown/);
     });
 
     it('toggles the vertices', async () => {

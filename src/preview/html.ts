@@ -39,6 +39,10 @@ export function previewHtml(doc: RotoDocument, stills: PreviewStill[]): string {
   const legend = doc.masks.length === 0 ? '<span>no masks: no sky found</span>' : doc.masks.map((mask, m) =>
     `<span><b style="border-top:3px ${mask.mode === 'subtract' ? 'dashed' : 'solid'} ${cssColour(maskColour(m))}"></b>${escapeXml(mask.name)}</span>`).join('');
   const title = `Autoroto preview: ${source.path}`;
+  // The frame as wide as the page allows, and no taller than the window leaves beside the header and
+  // the controls (about 200 px), so that a portrait shot is seen whole with its scrubber, not scrolled;
+  // the controls at least 640 px wide, so that the scrubber stays usable under a narrow frame.
+  const fit = `min(100%,${source.width}px,calc(max(240px,100vh - 200px) * ${source.width} / ${source.height}))`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeXml(title)}</title>
@@ -47,12 +51,12 @@ body{margin:0;padding:16px;background:#181818;color:#eee;font:14px system-ui,san
 h1{font-size:16px;font-weight:600;margin:0 0 4px}
 .info,.legend{color:#aaa;margin:0 0 8px}
 .legend span{margin-right:16px;white-space:nowrap}.legend b{display:inline-block;width:24px;margin-right:6px;vertical-align:middle}
-#stage{position:relative;width:min(100%,${source.width}px);aspect-ratio:${source.width}/${source.height};background:#000}
+#stage{position:relative;width:${fit};aspect-ratio:${source.width}/${source.height};background:#000}
 #stage img,#stage svg{position:absolute;left:0;top:0;width:100%;height:100%;display:block}
 #stage path{fill:none;vector-effect:non-scaling-stroke}
 #outlines path{stroke-width:2}
 #vertices .v{stroke-width:5;stroke-linecap:square}#vertices .h{stroke-width:1;opacity:.8}
-.controls{display:flex;align-items:center;gap:12px;margin-top:8px;width:min(100%,${source.width}px)}
+.controls{display:flex;align-items:center;gap:12px;margin-top:8px;width:max(${fit},min(100%,640px))}
 .bar{position:relative;flex:1;height:28px}
 .bar i{position:absolute;top:0;width:2px;height:8px;margin-left:-1px;background:${cssColour(KEY_COLOUR)}}
 #scrub{position:absolute;left:0;right:0;bottom:0;width:100%;margin:0;height:20px;-webkit-appearance:none;appearance:none;background:transparent}
@@ -63,8 +67,8 @@ h1{font-size:16px;font-weight:600;margin:0 0 4px}
 </style></head>
 <body>
 <h1>${escapeXml(title)}</h1>
-<p class="info">${source.width}×${source.height}, ${source.frameCount} frames at ${source.frameRate} fps; ` +
-    `${stills.length} stills shown${stills.length < last - first + 1 ? ' (every few frames; masks are drawn at each still\'s own frame)' : ''}. ` +
+<p class="info">${source.width}×${source.height}, ${source.frameCount} frame${source.frameCount === 1 ? '' : 's'} at ${source.frameRate} fps; ` +
+    `${stills.length} still${stills.length === 1 ? '' : 's'} shown${stills.length < last - first + 1 ? ' (every few frames; masks are drawn at each still\'s own frame)' : ''}. ` +
     `Red ticks: keyframes. Space plays, arrow keys step.</p>
 <p class="legend">${legend}</p>
 <div id="stage"><img id="frame" alt="frame">` +
