@@ -319,6 +319,7 @@ describe('frame folders and images', () => {
     // Every tenth frame whole, and names that are no sequence, say nothing.
     assert.deepEqual((await write(join(dir, 'tenths-whole'), ['c1_0010.png', 'c1_0020.png', 'c1_0030.png'])).warnings, []);
     assert.deepEqual((await write(join(dir, 'stills'), ['dawn.png', 'dusk.png', 'noon.png'])).warnings, []);
+    assert.deepEqual((await write(join(dir, 'picked'), ['take_10.png', 'take_20.png', 'take_35.png'])).warnings, [], 'steps of no common measure');
   });
 
   it('a folder of JPEGs (jpg and jpeg, mixed with PNG) in natural order, decoded close to the originals', async () => {

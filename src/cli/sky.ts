@@ -121,7 +121,7 @@ async function openRange(options: SegmentCommandOptions): Promise<{ footage: Foo
   }
   const range = options.frames ?? { start: 0, end: footage.frameCount - 1 };
   if (range.end >= footage.frameCount) {
-    throw new BadInputError(`--frames ${range.start}-${range.end}: ${options.input} has ${footage.frameCount} frame${footage.frameCount === 1 ? '' : 's'} (0-${footage.frameCount - 1}); choose a range within those`);
+    throw new BadInputError(`--frames ${range.start}-${range.end}: ${options.input} has ${plural(footage.frameCount, 'frame')} (0-${footage.frameCount - 1}); choose a range within those`);
   }
   return { footage, range, preroll: Math.min(range.start, options.preroll ?? DEFAULT_PREROLL) };
 }

@@ -44,14 +44,16 @@ export async function openFrameFolder(dir: string, frameRate: number | undefined
  * Where a folder's files are all frames of one numbered sequence, the frames its numbers skip, said
  * in words; undefined where they skip none. A render that dropped a frame puts every frame after
  * the gap a frame early against the sequence After Effects imports (where the gap stays a frame),
- * and the masks with them; a folder of picked frames (every tenth, a few stills) is read in name
- * order all the same. The numbers go up by their smallest step (1, or 10 for every tenth frame).
+ * and the masks with them; the folder is read in name order all the same. The numbers go up by
+ * their smallest step (1, or 10 for every tenth frame).
  */
 function missingFrames(dir: string, files: string[]): string | undefined {
   const frames = files.map((file) => ({ file, ...frameNumbered(basename(file, extname(file)))! }));
   const steps = frames.slice(1).map((frame, k) => frame.number - frames[k].number);
   const step = Math.min(...steps);
-  const gaps = steps.flatMap((s, k) => (step > 0 && s > step ? [k] : []));
+  // Steps that are no multiple of the smallest are a pick of frames, not a sequence with some lost.
+  if (!(step > 0) || steps.some((s) => s % step !== 0)) return undefined;
+  const gaps = steps.flatMap((s, k) => (s > step ? [k] : []));
   if (gaps.length === 0) return undefined;
   const nameOf = (k: number, n: number) => join(dir, numberedName(frames[k].prefix, n, frames[k].width, frames[k].suffix) + extname(frames[k].file));
   const [k] = gaps, first = frames[k].number + step, skipped = (steps[k] - step) / step;
