@@ -92,6 +92,18 @@ describe('autoroto trace and render', () => {
     assert.equal(doc2.source.frameRate, 30);
   });
 
+  it('says which numbered mattes the folder is missing, on stderr even with --quiet, and traces the rest', async () => {
+    const { dir, input } = await caseWith('dropped', async (folder) => {
+      await rm(join(folder, matteName(4)));
+      await rm(join(folder, matteName(5)));
+    });
+    const run = await cli(['trace', input, '--out', join(dir, 'out'), '--quiet']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, new RegExp(`^autoroto: warning: ${join(input, 'm5\\.png')} to ${join(input, 'm6\\.png')} \\(2 frames\\) are missing from the frames in `));
+    assert.equal(run.stderr.split('\n').length, 2, 'one line');
+    assert.equal(parseDocument(await readFile(join(dir, 'out', 'roto.json'), 'utf8')).source.frameCount, FRAMES - 2);
+  });
+
   it('renders roto.json into mattes that match renderDocument (exit 0)', async () => {
     const rendered = join(tmp, 'good', 'rendered');
     const run = await cli(['render', join(out, 'roto.json'), '--out', rendered]);

@@ -55,6 +55,11 @@ export function formatError(error: unknown, debug = debugEnabled()): string {
   return text;
 }
 
+/** What goes on stderr for a warning (something odd about the input that did not stop the run), quiet or not: about the result, not progress. */
+export function formatWarning(text: string): string {
+  return `autoroto: warning: ${text}\n`;
+}
+
 /** A Node errno code ('ENOENT', 'EACCES', …) or undefined. */
 export function errnoCode(error: unknown): string | undefined {
   return error instanceof Error ? (error as NodeJS.ErrnoException).code : undefined;

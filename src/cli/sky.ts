@@ -19,7 +19,7 @@ import type { RotoDocument } from '../core/document.ts';
 import { encodeRegions, REGIONS_FORMAT, type RegionsFrame } from '../core/regions-codec.ts';
 import type { BackendChoice } from '../core/segment/index.ts';
 import type { Matte, RgbFrame } from '../core/types.ts';
-import { BadInputError } from './errors.ts';
+import { BadInputError, formatWarning } from './errors.ts';
 import { withAtomicOutput } from './output.ts';
 import { plural } from './plural.ts';
 import { Progress, type ProgressStream } from './progress.ts';
@@ -126,11 +126,6 @@ async function openRange(options: SegmentCommandOptions): Promise<{ footage: Foo
   return { footage, range, preroll: Math.min(range.start, options.preroll ?? DEFAULT_PREROLL) };
 }
 
-/** The footage's warnings on stderr, quiet or not: they are about the result, not progress. */
-function warn(footage: Footage, stderr: ProgressStream): void {
-  for (const warning of footage.warnings) stderr.write(`autoroto: warning: ${warning}\n`);
-}
-
 /** Whether `dir` is the folder `footage`'s frames are read from (a folder given, or a sequence pattern's). */
 async function isFrameFolder(footage: Footage, dir: string): Promise<boolean> {
   if (footage.kind !== 'frames') return false;
@@ -193,7 +188,7 @@ export async function runSegment(options: SegmentCommandOptions, io: { stderr: P
   const t0 = performance.now();
   const timings = newTimings();
   const { footage, range, preroll } = await openRange(options);
-  warn(footage, io.stderr);
+  for (const warning of footage.warnings) io.stderr.write(formatWarning(warning));
   return withAtomicOutput(options.out, [], async (output) => {
     const backend = await segmentFootage(options, footage, range, preroll, timings, io.stderr, async () => {}, async (index, matte) => {
       const w = performance.now();
@@ -210,7 +205,7 @@ export async function runSky(options: SkyOptions, io: { stderr: ProgressStream }
   const t0 = performance.now();
   const timings = newTimings();
   const { footage, range, preroll } = await openRange(options);
-  warn(footage, io.stderr);
+  for (const warning of footage.warnings) io.stderr.write(formatWarning(warning));
   const ranged = options.frames !== undefined;
   const outputs = [...ROTO_OUTPUTS, ...(options.preview === false ? [] : [PREVIEW_PATHS.html, PREVIEW_PATHS.sheet]), ...(ranged ? [REGIONS_FILE] : [])];
   return withAtomicOutput(options.out, outputs, async (output) => {

@@ -11,9 +11,10 @@ import { RotoBuilder } from '../core/pipeline.ts';
 import type { RotoDocument } from '../core/document.ts';
 import { DEFAULT_FRAME_RATE } from '../core/frame-rate.ts';
 import { FootageError } from '../node/footage-error.ts';
+import { missingFrames } from '../node/frame-folder.ts';
 import { readImageHeader } from '../node/image-header.ts';
 import { ImageReadError, listFrames, readMattePng } from '../node/png.ts';
-import { BadInputError, errnoCode } from './errors.ts';
+import { BadInputError, errnoCode, formatWarning } from './errors.ts';
 import { withAtomicOutput } from './output.ts';
 import { plural } from './plural.ts';
 import { Progress, type ProgressStream } from './progress.ts';
@@ -125,6 +126,8 @@ export async function runTrace(options: TraceOptions, io: TraceIO = { stderr: pr
   const frameRate = options.frameRate ?? DEFAULT_FRAME_RATE;
   const svgFrame = options.svgFrame ?? 0;
   const { files, width, height } = await scanMattes(options.input);
+  const missing = missingFrames(options.input, files);
+  if (missing) io.stderr.write(formatWarning(missing));
   if (svgFrame >= files.length) {
     throw new BadInputError(`--svg-frame ${svgFrame}: ${options.input} has ${files.length} matte${files.length === 1 ? '' : 's'} ` +
       `(frames 0 to ${files.length - 1}); choose a frame in that range`);

@@ -36,18 +36,20 @@ export async function openFrameFolder(dir: string, frameRate: number | undefined
     throw new FootageError(dir, `holds more than one image sequence: ${named}; give one of them as a pattern (${example}), or put each in a folder of its own`);
   }
   const source = await openFrameFiles(files, frameRate, 'the folder');
-  const missing = runs.length === 1 && runs[0].count === files.length ? missingFrames(dir, files) : undefined;
+  const missing = missingFrames(dir, files);
   return missing ? { ...source, warnings: [missing] } : source;
 }
 
 /**
- * Where a folder's files are all frames of one numbered sequence, the frames its numbers skip, said
- * in words; undefined where they skip none. A render that dropped a frame puts every frame after
+ * Where a folder's files (`files`, in name order) are all frames of one numbered sequence, the frames
+ * its numbers skip, said in words; undefined where they skip none, or are no one sequence. A render that dropped a frame puts every frame after
  * the gap a frame early against the sequence After Effects imports (where the gap stays a frame),
  * and the masks with them; the folder is read in name order all the same. The numbers go up by
  * their smallest step (1, or 10 for every tenth frame).
  */
-function missingFrames(dir: string, files: string[]): string | undefined {
+export function missingFrames(dir: string, files: string[]): string | undefined {
+  const runs = numberedRuns(files);
+  if (runs.length !== 1 || runs[0].count !== files.length) return undefined;
   const frames = files.map((file) => ({ file, ...frameNumbered(basename(file, extname(file)))! }));
   const steps = frames.slice(1).map((frame, k) => frame.number - frames[k].number);
   const step = Math.min(...steps);
