@@ -17,7 +17,7 @@ import { BadInputError, errnoCode } from './errors.ts';
 import { withAtomicOutput } from './output.ts';
 import { ROTO_OUTPUTS, rotoOutputTexts, writeRotoOutputs } from './roto-outputs.ts';
 import { maskShape, REGIONS_FILE } from './sky.ts';
-import { plural } from './plural.ts';
+import { plural } from '../core/plural.ts';
 
 export interface MergeOptions {
   parts: string[];

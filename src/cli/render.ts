@@ -10,6 +10,7 @@ import { matteFileName, writeMattePng } from '../node/png.ts';
 import { BadInputError, errnoCode } from './errors.ts';
 import { withAtomicOutput } from './output.ts';
 import { Progress, type ProgressStream } from './progress.ts';
+import { plural } from '../core/plural.ts';
 
 export interface RenderOptions {
   /** The roto document (roto.json). */
@@ -75,7 +76,7 @@ export async function runRender(options: RenderOptions, io: { stderr: ProgressSt
 export function renderSummary(result: RenderResult, options: Pick<RenderOptions, 'input' | 'out'>): string {
   const { width, height, frameCount } = result.doc.source;
   const masks = result.doc.masks.length;
-  return `Rendered ${frameCount} frame${frameCount === 1 ? '' : 's'} (${width}×${height}, ${masks} mask${masks === 1 ? '' : 's'}) ` +
+  return `Rendered ${plural(frameCount, 'frame')} (${width}×${height}, ${plural(masks, 'mask')}) ` +
     `from ${options.input} to ${options.out}/${result.written[0]} … ${result.written[result.written.length - 1]} ` +
     `in ${(result.time / 1000).toFixed(1)} s.`;
 }

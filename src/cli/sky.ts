@@ -21,7 +21,7 @@ import type { BackendChoice } from '../core/segment/index.ts';
 import type { Matte, RgbFrame } from '../core/types.ts';
 import { BadInputError, formatWarning } from './errors.ts';
 import { withAtomicOutput } from './output.ts';
-import { plural } from './plural.ts';
+import { plural } from '../core/plural.ts';
 import { Progress, type ProgressStream } from './progress.ts';
 import { ROTO_OUTPUTS, rotoOutputTexts, writeRotoOutputs } from './roto-outputs.ts';
 
@@ -113,7 +113,8 @@ async function* timed(frames: AsyncIterable<RgbFrame>, timings: SkyTimings, each
   }
 }
 
-async function openRange(options: SegmentCommandOptions): Promise<{ footage: Footage; range: FrameRange; preroll: number }> {
+/** The footage and the range to run, its warnings said on `stderr` (quiet or not: they are about the result, not progress). */
+async function openRange(options: SegmentCommandOptions, stderr: ProgressStream): Promise<{ footage: Footage; range: FrameRange; preroll: number }> {
   const footage = await openFootage(options.input, { frameRate: options.frameRate });
   if (await isFrameFolder(footage, options.out)) {
     throw new BadInputError(`--out ${options.out}: that is the folder the frames are read from, where what is written (PNG mattes, ` +
@@ -123,6 +124,7 @@ async function openRange(options: SegmentCommandOptions): Promise<{ footage: Foo
   if (range.end >= footage.frameCount) {
     throw new BadInputError(`--frames ${range.start}-${range.end}: ${options.input} has ${plural(footage.frameCount, 'frame')} (0-${footage.frameCount - 1}); choose a range within those`);
   }
+  for (const warning of footage.warnings) stderr.write(formatWarning(warning));
   return { footage, range, preroll: Math.min(range.start, options.preroll ?? DEFAULT_PREROLL) };
 }
 
@@ -187,8 +189,7 @@ async function segmentFootage(
 export async function runSegment(options: SegmentCommandOptions, io: { stderr: ProgressStream } = { stderr: process.stderr }): Promise<SkyResult> {
   const t0 = performance.now();
   const timings = newTimings();
-  const { footage, range, preroll } = await openRange(options);
-  for (const warning of footage.warnings) io.stderr.write(formatWarning(warning));
+  const { footage, range, preroll } = await openRange(options, io.stderr);
   return withAtomicOutput(options.out, [], async (output) => {
     const backend = await segmentFootage(options, footage, range, preroll, timings, io.stderr, async () => {}, async (index, matte) => {
       const w = performance.now();
@@ -204,8 +205,7 @@ export async function runSegment(options: SegmentCommandOptions, io: { stderr: P
 export async function runSky(options: SkyOptions, io: { stderr: ProgressStream } = { stderr: process.stderr }): Promise<SkyResult> {
   const t0 = performance.now();
   const timings = newTimings();
-  const { footage, range, preroll } = await openRange(options);
-  for (const warning of footage.warnings) io.stderr.write(formatWarning(warning));
+  const { footage, range, preroll } = await openRange(options, io.stderr);
   const ranged = options.frames !== undefined;
   const outputs = [...ROTO_OUTPUTS, ...(options.preview === false ? [] : [PREVIEW_PATHS.html, PREVIEW_PATHS.sheet]), ...(ranged ? [REGIONS_FILE] : [])];
   return withAtomicOutput(options.out, outputs, async (output) => {
@@ -256,7 +256,7 @@ const STAGES: Array<[keyof SkyTimings, string]> = [
 
 /** `, after 48 frames of pre-roll` where the range's stabiliser was warmed up, else nothing. */
 function prerollNote(result: SkyResult): string {
-  return result.preroll ? `, after ${result.preroll} frame${result.preroll === 1 ? '' : 's'} of pre-roll` : '';
+  return result.preroll ? `, after ${plural(result.preroll, 'frame')} of pre-roll` : '';
 }
 
 /** Seconds per stage, one line: `decode 1.2 s · network 8.0 s · …`. */
@@ -285,7 +285,7 @@ export function skySummary(result: SkyResult, options: SkyOptions): string {
 export function segmentSummary(result: SkyResult, options: SegmentCommandOptions): string {
   const frames = result.range.end - result.range.start + 1;
   const seconds = result.timings.total / 1000;
-  return `Segmented ${frames} frame${frames === 1 ? '' : 's'} of ${result.footage.width}×${result.footage.height} ${options.input} in ` +
+  return `Segmented ${plural(frames, 'frame')} of ${result.footage.width}×${result.footage.height} ${options.input} in ` +
     `${seconds.toFixed(1)} s (${(frames / seconds).toFixed(1)} fps, ${result.backend}${prerollNote(result)}): mattes ${matteFileName(result.range.start)} to ` +
     `${matteFileName(result.range.end)} in ${options.out}. Stages: ${stageLine(result.timings)}.`;
 }

@@ -16,7 +16,7 @@ import { readImageHeader } from '../node/image-header.ts';
 import { ImageReadError, listFrames, readMattePng } from '../node/png.ts';
 import { BadInputError, errnoCode, formatWarning } from './errors.ts';
 import { withAtomicOutput } from './output.ts';
-import { plural } from './plural.ts';
+import { plural } from '../core/plural.ts';
 import { Progress, type ProgressStream } from './progress.ts';
 import { ROTO_OUTPUTS, rotoOutputTexts, writeRotoOutputs } from './roto-outputs.ts';
 
@@ -129,7 +129,7 @@ export async function runTrace(options: TraceOptions, io: TraceIO = { stderr: pr
   const missing = missingFrames(options.input, files);
   if (missing) io.stderr.write(formatWarning(missing));
   if (svgFrame >= files.length) {
-    throw new BadInputError(`--svg-frame ${svgFrame}: ${options.input} has ${files.length} matte${files.length === 1 ? '' : 's'} ` +
+    throw new BadInputError(`--svg-frame ${svgFrame}: ${options.input} has ${plural(files.length, 'matte')} ` +
       `(frames 0 to ${files.length - 1}); choose a frame in that range`);
   }
   const builder = new RotoBuilder({ path: options.input, width, height, frameRate },

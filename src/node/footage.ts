@@ -14,6 +14,7 @@ import { isSequencePattern, openFrameFolder, openImageSequence, openSequencePatt
 import { readImageHeader, type ImageHeader } from './image-header.ts';
 import { readImageFile } from './image-file.ts';
 import { openVideo } from './video-footage.ts';
+import { plural } from '../core/plural.ts';
 
 export { FootageError, MIN_FRAME_SIZE } from './footage-error.ts';
 
@@ -60,7 +61,7 @@ function checkRange(path: string, frameCount: number, range: FrameRange | undefi
   if (!range) return { start: 0, end: frameCount - 1 };
   const { start, end } = range;
   if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start <= end && end < frameCount)) {
-    throw new FootageError(path, `frames ${start}-${end} asked for, but it has ${frameCount} frame${frameCount === 1 ? '' : 's'} ` +
+    throw new FootageError(path, `frames ${start}-${end} asked for, but it has ${plural(frameCount, 'frame')} ` +
       `(0-${frameCount - 1}); choose a range within those`);
   }
   return range;

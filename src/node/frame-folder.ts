@@ -14,6 +14,7 @@ import { readImageHeader, type ImageHeader } from './image-header.ts';
 import { readImageFile } from './image-file.ts';
 import { ImageReadError, listFrames } from './png.ts';
 import { frameNumbered, numberedName, sequenceFileName, unnumberedSequence } from '../core/frame-number.ts';
+import { plural } from '../core/plural.ts';
 
 const FIX = 'replace this frame or remove it from the folder';
 
@@ -42,10 +43,10 @@ export async function openFrameFolder(dir: string, frameRate: number | undefined
 
 /**
  * Where a folder's files (`files`, in name order) are all frames of one numbered sequence, the frames
- * its numbers skip, said in words; undefined where they skip none, or are no one sequence. A render that dropped a frame puts every frame after
- * the gap a frame early against the sequence After Effects imports (where the gap stays a frame),
- * and the masks with them; the folder is read in name order all the same. The numbers go up by
- * their smallest step (1, or 10 for every tenth frame).
+ * its numbers skip, said in words; undefined where they skip none, or are no one sequence. A render
+ * that dropped a frame puts every frame after the gap a frame early against the sequence After
+ * Effects imports (where the gap stays a frame), and the masks with them; the folder is read in name
+ * order all the same. The numbers go up by their smallest step (1, or 10 for every tenth frame).
  */
 export function missingFrames(dir: string, files: string[]): string | undefined {
   const runs = numberedRuns(files);
@@ -60,7 +61,7 @@ export function missingFrames(dir: string, files: string[]): string | undefined 
   const nameOf = (k: number, n: number) => join(dir, numberedName(frames[k].prefix, n, frames[k].width, frames[k].suffix) + extname(frames[k].file));
   const [k] = gaps, first = frames[k].number + step, skipped = (steps[k] - step) / step;
   const what = skipped === 1 ? `${nameOf(k, first)} is` : `${nameOf(k, first)} to ${nameOf(k, frames[k + 1].number - step)} (${skipped} frames) are`;
-  const more = gaps.length > 1 ? ` (and ${gaps.length - 1} more gap${gaps.length > 2 ? 's' : ''} after it)` : '';
+  const more = gaps.length > 1 ? ` (and ${plural(gaps.length - 1, 'more gap', 'more gaps')} after it)` : '';
   return `${what} missing from the frames in ${dir}${more}: read in name order, the frames after a gap come as many frames early ` +
     'as it leaves out, against the sequence as After Effects imports it; render or restore the missing frames if the masks are for that sequence';
 }

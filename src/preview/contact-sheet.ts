@@ -12,6 +12,7 @@ import { diamond } from './marks.ts';
 import { drawMasks, SUBTRACT_DASH } from './overlay.ts';
 import { keyframeFrames } from './keyframes.ts';
 import { strokePolyline } from './stroke.ts';
+import { plural } from '../core/plural.ts';
 
 /** One frame for the sheet, already scaled to the tile size. */
 export interface SheetTile {
@@ -57,9 +58,9 @@ export function contactSheetLayout(doc: RotoDocument, frames: number[], tile: { 
   const { source } = doc;
   const keys = keyframeFrames(doc).length;
   const lines = [
-    `${source.path.split(/[\\/]/).pop()}  ${source.width}×${source.height}  ${source.frameCount} frame${source.frameCount === 1 ? '' : 's'} at ${source.frameRate} fps`,
+    `${source.path.split(/[\\/]/).pop()}  ${source.width}×${source.height}  ${plural(source.frameCount, 'frame')} at ${source.frameRate} fps`,
     doc.masks.length === 0 ? 'no masks: no sky found'
-      : `${doc.masks.length} mask${doc.masks.length === 1 ? '' : 's'}, keyframes at ${keys} frame${keys === 1 ? '' : 's'} (red diamond), subtract masks dashed`,
+      : `${plural(doc.masks.length, 'mask')}, keyframes at ${plural(keys, 'frame')} (red diamond), subtract masks dashed`,
   ].flatMap((text) => wrapText(text, width - 2 * GAP, TEXT_SCALE)).map((text, k) => ({ text, x: GAP, y: GAP + k * LINE }));
 
   // Legend entries flow left to right and wrap.
@@ -97,10 +98,11 @@ export function wrapText(text: string, width: number, scale: number): string[] {
     if (line) lines.push(line);
     line = word.trimStart();
     while (!fits(line)) {
-      let cut = [...line].length - 1;
-      while (cut > 1 && !fits([...line].slice(0, cut).join(''))) cut--;
-      lines.push([...line].slice(0, cut).join(''));
-      line = [...line].slice(cut).join('');
+      const chars = [...line];
+      let cut = chars.length - 1;
+      while (cut > 1 && !fits(chars.slice(0, cut).join(''))) cut--;
+      lines.push(chars.slice(0, cut).join(''));
+      line = chars.slice(cut).join('');
     }
   }
   if (line) lines.push(line);

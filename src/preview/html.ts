@@ -15,6 +15,7 @@ import { escapeXml, pathData } from '../export/svg.ts';
 import { cssColour, KEY_COLOUR, maskColour } from './colour.ts';
 import { keyframeFrames } from './keyframes.ts';
 import { SUBTRACT_DASH } from './overlay.ts';
+import { plural } from '../core/plural.ts';
 
 /** One frame the page can show: its number and the image's address relative to the page. */
 export interface PreviewStill {
@@ -67,8 +68,8 @@ h1{font-size:16px;font-weight:600;margin:0 0 4px}
 </style></head>
 <body>
 <h1>${escapeXml(title)}</h1>
-<p class="info">${source.width}×${source.height}, ${source.frameCount} frame${source.frameCount === 1 ? '' : 's'} at ${source.frameRate} fps; ` +
-    `${stills.length} still${stills.length === 1 ? '' : 's'} shown${stills.length < last - first + 1 ? ' (every few frames; masks are drawn at each still\'s own frame)' : ''}. ` +
+<p class="info">${source.width}×${source.height}, ${plural(source.frameCount, 'frame')} at ${source.frameRate} fps; ` +
+    `${plural(stills.length, 'still')} shown${stills.length < last - first + 1 ? ' (every few frames; masks are drawn at each still\'s own frame)' : ''}. ` +
     `Red ticks: keyframes. Space plays, arrow keys step.</p>
 <p class="legend">${legend}</p>
 <div id="stage"><img id="frame" alt="frame">` +
