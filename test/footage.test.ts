@@ -272,6 +272,61 @@ describe('videos', () => {
     assertSameFrames(got, all.slice(offset), 'the recording from its first key frame');
   });
 
+  describe('interlaced video reads as After Effects shows it with fields separated: the first field, deinterlaced', () => {
+    // Woven frames of a bright area whose right edge moves 10 px a frame: the upper field (even
+    // rows) has it at 20 + 10f, the lower field, 1/50 s later, 6 px further on.
+    const IW = 160, IH = 96, UPPER = 20, LOWER = 26;
+    const woven = Array.from({ length: 10 }, (_, f) => {
+      const data = new Uint8Array(IW * IH * 3);
+      for (let y = 0; y < IH; y++) data.fill(255, y * IW * 3, (y * IW + (y % 2 === 0 ? UPPER : LOWER) + 10 * f) * 3);
+      return { width: IW, height: IH, data };
+    });
+    /** Where the edge is on each row of a middle frame: the bright area's width (sum of green over 255). */
+    function edges(frame: RgbFrame): number[] {
+      return Array.from({ length: 32 }, (_, k) => {
+        let sum = 0;
+        for (let x = 0; x < IW; x++) sum += frame.data[((32 + k) * IW + x) * 3 + 1] / 255;
+        return sum;
+      });
+    }
+    async function readWoven(name: string, encode: string[]): Promise<{ footage: Footage; rows: number[] }> {
+      const path = join(dir, name);
+      await writeRawVideo(woven, { width: IW, height: IH, frameRate: '25' }, [...encode, '-y', path]);
+      const footage = await openFootage(path);
+      const got = await collect(footage.frames());
+      assert.equal(got.length, woven.length, `${name}: one frame a frame`);
+      return { footage, rows: edges(got[5]) };
+    }
+    const spread = (rows: number[]) => Math.max(...rows) - Math.min(...rows);
+    const mean = (rows: number[]) => rows.reduce((a, b) => a + b, 0) / rows.length;
+
+    it('progressive: the frames as encoded, combs and all (nothing deinterlaced unasked)', async () => {
+      const { footage, rows } = await readWoven('progressive.mp4', ['-c:v', 'libx264', '-qp', '0', '-pix_fmt', 'yuv444p']);
+      assert.equal(footage.fieldOrder, undefined);
+      assert.ok(spread(rows) > 5, `rows alternate between the fields' edges: ${rows.join(' ')}`);
+    });
+
+    for (const [field, first] of [['upper', UPPER], ['lower', LOWER]] as const) {
+      it(`H.264 ${field} field first (the frames' own flag): every row's edge where the ${field} field has it`, async () => {
+        const { footage, rows } = await readWoven(`${field}.mp4`,
+          ['-vf', `setfield=${field === 'upper' ? 'tff' : 'bff'}`, '-c:v', 'libx264', '-flags', '+ildct+ilme', '-qp', '0', '-pix_fmt', 'yuv444p']);
+        assert.equal(footage.fieldOrder, field);
+        assert.ok(spread(rows) < 1, `no combing: ${rows.join(' ')}`);
+        assert.ok(Math.abs(mean(rows) - (first + 50)) < 1, `edge at ${mean(rows)}, the ${field} field's is ${first + 50}`);
+      });
+    }
+
+    it('a QuickTime file interlaced by its container only (fiel), frames coded whole: the container decides', async () => {
+      const { footage, rows } = await readWoven('container.mov', ['-vf', 'setfield=tff', '-c:v', 'prores', '-flags', '+ildct']);
+      const dump = await runFfmpeg(['-i', join(dir, 'container.mov'), '-frames:v', '1', '-vf', 'showinfo', '-f', 'null', '-']);
+      assert.match(dump.stderr, /top coded first/, 'the container says interlaced');
+      assert.match(dump.stderr, /\bi:P\b/, 'the frame says progressive');
+      assert.equal(footage.fieldOrder, 'upper');
+      assert.ok(spread(rows) < 1.5, `no combing: ${rows.join(' ')}`);
+      assert.ok(Math.abs(mean(rows) - (UPPER + 50)) < 1, `edge at ${mean(rows)}, the upper field's is ${UPPER + 50}`);
+    });
+  });
+
   it('reads rates as ffmpeg prints them, NTSC rates exactly', () => {
     assert.equal(parseFrameRate('24'), 24);
     assert.equal(parseFrameRate('25'), 25);

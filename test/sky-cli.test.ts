@@ -281,6 +281,16 @@ describe('autoroto segment', () => {
       'render or restore the missing frames if the masks are for that sequence\n');
     assert.equal((await readdir(join(tmp, 'dropped-out'))).length, 3);
   });
+
+  it('says when it read a video deinterlaced, and which field it kept', async () => {
+    const clip = join(tmp, 'interlaced.mp4');
+    const encode = await runFfmpeg(['-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=s=96x64:r=25', '-frames:v', '3',
+      '-vf', 'setfield=bff', '-c:v', 'libx264', '-flags', '+ildct+ilme', '-pix_fmt', 'yuv420p', '-y', clip]);
+    assert.equal(encode.code, 0, encode.stderr);
+    const run = await cli(['segment', clip, '--out', join(tmp, 'interlaced-out'), '-q']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^Segmented 3 frames of 96×64 interlaced \(lower field first, read deinterlaced\) /);
+  });
 });
 
 describe('autoroto sky and segment: bad input exits 2, names the file, writes nothing', () => {

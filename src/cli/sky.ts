@@ -269,6 +269,12 @@ export function maskShape(mask: RotoDocument['masks'][number]): string {
   return `${plural(mask.path[0].vertices.length, 'vertex', 'vertices')}, ${plural(mask.path.length, 'key')}`;
 }
 
+/** The footage's size, and how an interlaced video was read. */
+function footageSize(footage: SkyResult['footage']): string {
+  const size = `${footage.width}×${footage.height}`;
+  return footage.fieldOrder ? `${size} interlaced (${footage.fieldOrder} field first, read deinterlaced)` : size;
+}
+
 export function skySummary(result: SkyResult, options: SkyOptions): string {
   const { doc, range, timings } = result;
   const frames = range.end - range.start + 1;
@@ -277,7 +283,7 @@ export function skySummary(result: SkyResult, options: SkyOptions): string {
   const shape = masks.length === 0
     ? 'no sky found in any frame, so the document has no masks (writers add nothing)'
     : `${plural(masks.length, 'mask')}: ${masks.map(maskShape).join('; ')}`;
-  return `Roto'd ${plural(frames, 'frame')} (${range.start}-${range.end}) of ${result.footage.width}×${result.footage.height} ` +
+  return `Roto'd ${plural(frames, 'frame')} (${range.start}-${range.end}) of ${footageSize(result.footage)} ` +
     `${options.input} in ${seconds.toFixed(1)} s (${(frames / seconds).toFixed(1)} fps, ${result.backend}${prerollNote(result)}): ${shape}. ` +
     `Stages: ${stageLine(timings)}. Wrote ${result.written.sort().join(', ')} to ${options.out}.`;
 }
@@ -285,7 +291,7 @@ export function skySummary(result: SkyResult, options: SkyOptions): string {
 export function segmentSummary(result: SkyResult, options: SegmentCommandOptions): string {
   const frames = result.range.end - result.range.start + 1;
   const seconds = result.timings.total / 1000;
-  return `Segmented ${plural(frames, 'frame')} of ${result.footage.width}×${result.footage.height} ${options.input} in ` +
+  return `Segmented ${plural(frames, 'frame')} of ${footageSize(result.footage)} ${options.input} in ` +
     `${seconds.toFixed(1)} s (${(frames / seconds).toFixed(1)} fps, ${result.backend}${prerollNote(result)}): mattes ${matteFileName(result.range.start)} to ` +
     `${matteFileName(result.range.end)} in ${options.out}. Stages: ${stageLine(result.timings)}.`;
 }

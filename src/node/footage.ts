@@ -14,6 +14,7 @@ import { isSequencePattern, openFrameFolder, openImageSequence, openSequencePatt
 import { readImageHeader, type ImageHeader } from './image-header.ts';
 import { readImageFile } from './image-file.ts';
 import { openVideo } from './video-footage.ts';
+import type { FieldOrder } from './probe-video.ts';
 import { plural } from '../core/plural.ts';
 
 export { FootageError, MIN_FRAME_SIZE } from './footage-error.ts';
@@ -34,6 +35,8 @@ export interface Footage {
   readonly frameRate: number;
   /** Exact: counted when the footage was opened. */
   readonly frameCount: number;
+  /** Interlaced video: its first field; its frames come deinterlaced, one a frame, as After Effects shows them with fields separated. */
+  readonly fieldOrder?: FieldOrder;
   /** What is odd about it but did not stop it being opened (see FootageSource), each a sentence that names the file. */
   readonly warnings: readonly string[];
   /**
@@ -102,9 +105,9 @@ export async function openFootage(path: string, options: FootageOptions = {}): P
     const sequence = options.sequenceLength ?? 1;
     source = !header ? await openVideo(path) : sequence > 1 ? await openImageSequence(path, sequence, stillRate) : openImage(path, header, stillRate);
   }
-  const { kind, width, height, frameRate, frameCount, read } = source;
+  const { kind, width, height, frameRate, frameCount, fieldOrder, read } = source;
   return {
-    path, kind, width, height, frameRate, frameCount, warnings: source.warnings ?? [],
+    path, kind, width, height, frameRate, frameCount, ...(fieldOrder ? { fieldOrder } : {}), warnings: source.warnings ?? [],
     frames(range) {
       const { start, end } = checkRange(path, frameCount, range);
       return read(start, end);

@@ -2,7 +2,8 @@
  * What a video file holds, from one ffmpeg run (the package ships no ffprobe): the input dump on
  * stderr gives the container and the first video stream's codec, size, rate and rotation; copying
  * that stream's packets to the framecrc muxer (no decoding, so it is quick) counts its frames exactly,
- * and the demuxer's errors on the way reveal a file that was cut short.
+ * and the demuxer's errors on the way reveal a file that was cut short. The stream's pixel format,
+ * or else its first frame, tells whether it is interlaced.
  */
 import { checkFrameSize, FOOTAGE_KINDS, FootageError } from './footage-error.ts';
 import { runFfmpeg } from './ffmpeg.ts';
@@ -13,7 +14,11 @@ export interface VideoInfo {
   height: number;
   frameRate: number;
   frameCount: number;
+  /** Interlaced video: the field its first frame shows first in time (the dominant field); progressive: absent. */
+  fieldOrder?: FieldOrder;
 }
+
+export type FieldOrder = 'upper' | 'lower';
 
 interface LogLine {
   level: string;
@@ -86,6 +91,21 @@ async function decodedFrames(path: string): Promise<number> {
   return counted.length ? Number(counted[counted.length - 1][1]) : 0;
 }
 
+/**
+ * Which field of an interlaced video comes first in time, where the stream's pixel format says
+ * ('yuv422p10le(tv, top coded first (swapped))': QuickTime's `fiel` atom, which After Effects reads),
+ * else where its first frame does as it decodes (showinfo's `i:T`, `i:B`; H.264 says only there).
+ * ffmpeg writes "top coded first" for top field first coded as two fields: the field named first
+ * is the one shown first, either way.
+ */
+async function fieldOrderOf(path: string, stream: string): Promise<FieldOrder | undefined> {
+  const declared = /\b(top|bottom)(?: coded)? first\b/.exec(stream)?.[1];
+  if (declared) return declared === 'top' ? 'upper' : 'lower';
+  const run = await runFfmpeg(['-loglevel', 'info', '-i', path, '-map', '0:v:0', '-frames:v', '1', '-vf', 'showinfo', '-f', 'null', '-']);
+  const flag = /\bi:([PTB])\b/.exec(run.stderr)?.[1];
+  return flag === 'T' ? 'upper' : flag === 'B' ? 'lower' : undefined;
+}
+
 export async function probeVideo(path: string): Promise<VideoInfo> {
   const run = await runFfmpeg(['-loglevel', 'level+info', '-i', path, '-map', '0:v:0', '-c', 'copy',
     '-f', 'framecrc', '-nostats', '-']);
@@ -130,5 +150,6 @@ export async function probeVideo(path: string): Promise<VideoInfo> {
   }
   if (frameCount === 0) throw new FootageError(path, `has 0 video frames; ${FOOTAGE_KINDS} with at least one frame`);
   checkFrameSize(path, width, height);
-  return { width, height, frameRate: rate, frameCount };
+  const fieldOrder = await fieldOrderOf(path, stream);
+  return { width, height, frameRate: rate, frameCount, ...(fieldOrder ? { fieldOrder } : {}) };
 }
