@@ -2,13 +2,31 @@
  * The analysed frame before anything is written: the footage on a canvas with the sky matte tinted,
  * and the masks' bezier outlines (from the roto document, at that frame) drawn as SVG over it.
  */
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { RotoDocument } from '../src/core/document.ts';
 import { opacityAtFrame, pathAtFrame } from '../src/core/render.ts';
 import type { BezierPath, Matte } from '../src/core/types.ts';
+import { plural } from '../src/core/plural.ts';
 
 const TINT = [255, 70, 170];
 const TINT_STRENGTH = 0.45;
+/**
+ * The most of the panel's height the preview takes: a portrait frame at the panel's full width would
+ * push the buttons under it out of a docked panel. Never shorter than MIN_PREVIEW_HEIGHT px.
+ */
+const PREVIEW_HEIGHT_SHARE = 0.55;
+const MIN_PREVIEW_HEIGHT = 160;
+
+/** The panel's height, followed as the editor resizes it. */
+function useWindowHeight(): number {
+  const [height, setHeight] = useState(window.innerHeight);
+  useEffect(() => {
+    const follow = () => setHeight(window.innerHeight);
+    window.addEventListener('resize', follow);
+    return () => window.removeEventListener('resize', follow);
+  }, []);
+  return height;
+}
 
 /** SVG path data of a bezier path in AE's form (tangents relative to their vertex). */
 export function svgPathData(path: BezierPath): string {
@@ -53,9 +71,11 @@ export function PreviewView({ doc, frame, rgb, matte, written }: Props) {
   }, [rgb, matte]);
   const { width, height } = doc.source;
   const stroke = Math.max(1.5, width / 400);
+  // The height cap as a width: the canvas keeps the frame's shape and the outlines lie over it.
+  const maxWidth = Math.round((Math.max(MIN_PREVIEW_HEIGHT, useWindowHeight() * PREVIEW_HEIGHT_SHARE) * width) / height);
   return (
     <figure style={{ margin: 0 }}>
-      <div className="ar-preview" data-testid="preview">
+      <div className="ar-preview" data-testid="preview" style={{ maxWidth }}>
         <canvas ref={canvas} width={matte.width} height={matte.height} />
         <svg viewBox={`0 0 ${width} ${height}`} preserveAspectRatio="none" aria-label="mask outlines">
           {doc.masks.map((mask) => {
@@ -70,7 +90,7 @@ export function PreviewView({ doc, frame, rgb, matte, written }: Props) {
           })}
         </svg>
       </div>
-      <figcaption className="ar-hint">Frame {frame}: sky tinted, {doc.masks.length} mask{doc.masks.length === 1 ? '' : 's'} outlined.{written ? '' : ' Nothing is written yet.'}</figcaption>
+      <figcaption className="ar-hint">Frame {frame}: sky tinted, {plural(doc.masks.length, 'mask')} outlined.{written ? '' : ' Nothing is written yet.'}</figcaption>
     </figure>
   );
 }

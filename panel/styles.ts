@@ -33,7 +33,7 @@ export const PANEL_CSS = `
 .ar-stages li { display:flex; justify-content:space-between; color:var(--muted); }
 .ar-stages li[data-state="active"] { color:#fff; }
 .ar-stages li[data-state="done"] { color:var(--positive); }
-.ar-preview { position:relative; margin-top:8px; border:1px solid var(--border); background:#000; line-height:0; }
+.ar-preview { position:relative; margin:8px auto 0; border:1px solid var(--border); background:#000; line-height:0; }
 .ar-preview canvas, .ar-preview svg { width:100%; height:auto; display:block; }
 .ar-preview svg { position:absolute; inset:0; height:100%; }
 .ar-message { margin-top:10px; padding:6px 8px; border-left:3px solid var(--muted); background:var(--bg2); }

@@ -27,6 +27,8 @@ export interface PanelShot {
 
 export interface PanelScene {
   shot: PanelShot;
+  /** Where the page fetches the shot's frames (RGB, one after another); default /frames.rgb. */
+  frames?: string;
   /** One selected layer per comp, in this order. */
   comps: { name: string; locked?: boolean }[];
   /** Milliseconds the host takes to deliver each frame (a slow decode), so a test can click Cancel mid-run. */
@@ -71,11 +73,11 @@ const written = new Map<string, RotoDocument>();
 const backendsAsked: string[] = [];
 
 window.autorotoTest = {
-  async setup({ shot, comps, frameDelayMs = 0, gpuLostAfter }) {
+  async setup({ shot, frames = '/frames.rgb', comps, frameDelayMs = 0, gpuLostAfter }) {
     model ??= fetchBytes('/sky.onnx').then((bytes) => SkyModel.load(bytes, { backend: 'wasm', threads: 1, source: '/sky.onnx' }));
-    const [rgb] = await Promise.all([fetchBytes('/frames.rgb'), model]);
+    const [rgb] = await Promise.all([fetchBytes(frames), model]);
     const size = shot.width * shot.height * 3;
-    if (rgb.length !== size * shot.frameCount) throw new Error(`/frames.rgb has ${rgb.length} bytes, not ${shot.frameCount} frames of ${shot.width}×${shot.height}`);
+    if (rgb.length !== size * shot.frameCount) throw new Error(`${frames} has ${rgb.length} bytes, not ${shot.frameCount} frames of ${shot.width}×${shot.height}`);
     const footage: Footage = {
       ...shot,
       async *frames({ start, end }) {

@@ -46,6 +46,8 @@ const SYNTHETIC = { width: 320, height: 180, frameRate: 24, frameCount: 24 };
 /** The clip's frames the simulated host serves as its whole footage: 10 frames from the middle of the move. */
 const CLIP_START = 40;
 const SHOT: PanelShot = { width: SKY_PAN_SAMPLE.width, height: SKY_PAN_SAMPLE.height, frameRate: SKY_PAN_SAMPLE.frameRate, frameCount: 10 };
+/** A phone's portrait shot: the middle 202×360 of the same frames (9:16, the sky at the top). */
+const PORTRAIT: PanelShot = { ...SHOT, width: 202, height: SHOT.height };
 /** The frame the panel previews (the middle of the range, as roto-job picks it). */
 const PREVIEW_FRAME = Math.round((SHOT.frameCount - 1) / 2);
 
@@ -73,6 +75,17 @@ async function clipFrames(): Promise<RgbFrame[]> {
   return frames;
 }
 
+/** The middle `width` columns of each frame, all frames one after another. */
+function croppedFrames(frames: RgbFrame[], width: number): Uint8Array {
+  const left = Math.floor((frames[0].width - width) / 2), row = width * 3;
+  const out = new Uint8Array(frames.length * frames[0].height * row);
+  let at = 0;
+  for (const f of frames) {
+    for (let y = 0; y < f.height; y++, at += row) out.set(f.data.subarray((y * f.width + left) * 3, (y * f.width + left + width) * 3), at);
+  }
+  return out;
+}
+
 /** The sample's true sky at the shot's frame f: the still's ground-truth mask warped by the clip's camera move. */
 async function trueSky(f: number): Promise<Uint8Array> {
   const mask = await readMattePng(join(ROOT, '../shared/data', SKY_PAN_SAMPLE.dataset, 'masks', `${SKY_PAN_SAMPLE.still}.png`));
@@ -98,7 +111,9 @@ describe('the panel in Chromium, on real frames with the real model', { skip: ch
     [bundle, modelBytes, frames, browser] = await Promise.all([bundlePage(), readFile(DEFAULT_MODEL_PATH), clipFrames(), launchChromium()]);
     const all = new Uint8Array(frames.reduce((n, f) => n + f.data.length, 0));
     frames.forEach((f, i) => all.set(f.data, i * f.data.length));
-    server = await servePage(PAGE, { '/panel-page.js': bundle, '/sky.onnx': new Uint8Array(modelBytes), '/frames.rgb': all }, missing);
+    server = await servePage(PAGE, {
+      '/panel-page.js': bundle, '/sky.onnx': new Uint8Array(modelBytes), '/frames.rgb': all, '/portrait.rgb': croppedFrames(frames, PORTRAIT.width),
+    }, missing);
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   after(async () => {
@@ -182,6 +197,25 @@ describe('the panel in Chromium, on real frames with the real model', { skip: ch
       const height = await page.evaluate(() => Math.ceil(document.getElementById('root')!.getBoundingClientRect().bottom) + 12);
       await page.screenshot({ path: SCREENSHOT, clip: { x: 0, y: 0, width: 420, height: Math.min(760, height) }, animations: 'disabled' });
     }
+    await page.close();
+  });
+
+  it('previews a portrait shot within the panel\'s height, its outlines over the frame, the buttons in view', async () => {
+    const page = await openPanel({ shot: PORTRAIT, frames: '/portrait.rgb', comps: [{ name: 'Phone' }] });
+    await page.getByTestId('run').click();
+    const preview = page.getByTestId('preview');
+    await preview.waitFor({ timeout: 60_000 });
+    const viewport = page.viewportSize()!;
+    const box = (await preview.boundingBox())!;
+    const canvas = (await preview.locator('canvas').boundingBox())!;
+    const outlines = (await preview.locator('svg').boundingBox())!;
+    // 55% of the panel's height at most (plus the 1 px border), the frame's shape kept, centred.
+    assert.ok(box.height <= viewport.height * 0.55 + 2, `preview ${box.height} px tall in a ${viewport.height} px panel`);
+    assert.ok(Math.abs(canvas.width / canvas.height - PORTRAIT.width / PORTRAIT.height) < 0.01, `canvas ${canvas.width}×${canvas.height}`);
+    assert.ok(Math.abs(box.x + box.width / 2 - viewport.width / 2) < 12, 'centred in the panel');
+    for (const side of ['x', 'y', 'width', 'height'] as const) assert.ok(Math.abs(outlines[side] - canvas[side]) < 0.5, `outlines over the frame: ${side}`);
+    const write = (await page.getByTestId('write').boundingBox())!;
+    assert.ok(write.y + write.height <= viewport.height, `Write masks in view (bottom ${write.y + write.height} px)`);
     await page.close();
   });
 
