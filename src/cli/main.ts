@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { BadInputError, EXIT_BAD_INPUT, EXIT_OK, UsageError, exitCodeFor, formatError } from './errors.ts';
+import { BadInputError, EXIT_BAD_INPUT, EXIT_OK, UsageError, exitCodeFor, formatError, formatWarning } from './errors.ts';
 import { renderSummary, runRender } from './render.ts';
 import { runTrace, traceSummary } from './trace.ts';
 import { DEFAULT_PREROLL, parseFrameRange, runSegment, runSky, segmentSummary, skySummary } from './sky.ts';
@@ -293,6 +293,7 @@ async function merge(args: string[], io: CliIO): Promise<number> {
   }
   const options = { parts: positionals, out: requireOut(values.out, MERGE_USAGE) };
   const result = await runMerge(options);
+  for (const warning of result.warnings) io.stderr.write(formatWarning(warning));
   io.stdout.write(`${mergeSummary(result, options)}\n`);
   return EXIT_OK;
 }

@@ -30,6 +30,8 @@ export interface MergeResult {
   used: Array<{ part: string; start: number; end: number }>;
   written: string[];
   seconds: number;
+  /** The shot's frames outside every part, said (a farm task whose part is missing from the merge), not refused (a run over part of a shot). */
+  warnings: string[];
 }
 
 async function readPart(dir: string): Promise<RegionsFile> {
@@ -77,14 +79,24 @@ function plan(parts: Array<{ dir: string; file: RegionsFile }>) {
       next = end + 1;
     }
   }
-  return { header: first, used };
+  return { header: first, used, warnings: uncovered(first.path, first.shotFrameCount, used[0].start, next - 1) };
+}
+
+/** What the parts leave out at the shot's ends, where the masks hold their first or last key. */
+function uncovered(path: string, shotFrameCount: number, start: number, end: number): string[] {
+  const shot = `the ${shotFrameCount}-frame shot ${path}`;
+  const rerun = 'run that range and merge again if the masks are to follow the sky there';
+  return [
+    ...(start > 0 ? [`frames 0-${start - 1} of ${shot} are in none of the parts: the masks hold their first key (frame ${start}) there; ${rerun}`] : []),
+    ...(end < shotFrameCount - 1 ? [`frames ${end + 1}-${shotFrameCount - 1} of ${shot} are in none of the parts: the masks hold their last key (frame ${end}) there; ${rerun}`] : []),
+  ];
 }
 
 export async function runMerge(options: MergeOptions): Promise<MergeResult> {
   const t0 = performance.now();
   if (options.parts.length === 0) throw new BadInputError('no parts given; give the output folders of the `autoroto sky --frames a-b` runs');
   const parts = await Promise.all(options.parts.map(async (dir) => ({ dir, file: await readPart(dir) })));
-  const { header, used } = plan(parts);
+  const { header, used, warnings } = plan(parts);
   const builder = new RotoBuilder(
     { path: header.path, width: header.width, height: header.height, frameRate: header.frameRate },
     { tolerance: header.tolerance, minArea: header.minArea, firstFrame: used[0].start, shotFrameCount: header.shotFrameCount },
@@ -99,14 +111,16 @@ export async function runMerge(options: MergeOptions): Promise<MergeResult> {
   return withAtomicOutput(options.out, ROTO_OUTPUTS, async (output) => {
     await writeRotoOutputs(output, rotoOutputTexts(doc, used[0].start));
     const written = output.commit();
-    return { doc, used: used.map(({ dir, start, end }) => ({ part: dir, start, end })), written, seconds: (performance.now() - t0) / 1000 };
+    return { doc, used: used.map(({ dir, start, end }) => ({ part: dir, start, end })), written, seconds: (performance.now() - t0) / 1000, warnings };
   });
 }
 
 export function mergeSummary(result: MergeResult, options: MergeOptions): string {
   const masks = result.doc.masks;
   const { frameCount } = result.doc.source;
-  return `Merged ${result.used.map((u) => `${u.part} (${u.start}-${u.end})`).join(', ')} into one document of ${plural(frameCount, 'frame')} in ` +
+  const first = result.used[0].start, last = result.used[result.used.length - 1].end;
+  const frames = first === 0 && last === frameCount - 1 ? `all ${plural(frameCount, 'frame')} of the shot` : `frames ${first}-${last} of the ${frameCount}-frame shot`;
+  return `Merged ${result.used.map((u) => `${u.part} (${u.start}-${u.end})`).join(', ')} into one document of ${frames} in ` +
     `${result.seconds.toFixed(1)} s: ${plural(masks.length, 'mask')}` +
     `${masks.length ? ` (${masks.map(maskShape).join('; ')})` : ''}. ` +
     `Wrote ${result.written.sort().join(', ')} to ${options.out}.`;
