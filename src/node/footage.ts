@@ -14,7 +14,7 @@ import { isSequencePattern, openFrameFolder, openImageSequence, openSequencePatt
 import { readImageHeader, type ImageHeader } from './image-header.ts';
 import { readImageFile } from './image-file.ts';
 import { openVideo } from './video-footage.ts';
-import type { FieldOrder } from './probe-video.ts';
+import { keepDominantField, type FieldOrder } from '../core/fields.ts';
 import { plural } from '../core/plural.ts';
 
 export { FootageError, MIN_FRAME_SIZE } from './footage-error.ts';
@@ -35,7 +35,11 @@ export interface Footage {
   readonly frameRate: number;
   /** Exact: counted when the footage was opened. */
   readonly frameCount: number;
-  /** Interlaced video: its first field; its frames come deinterlaced, one a frame, as After Effects shows them with fields separated. */
+  /**
+   * Interlaced footage: the field first in time, whose lines each frame keeps (the other field's are
+   * filled in from it, src/core/fields.ts), as After Effects shows the footage with its fields
+   * separated. Progressive: absent.
+   */
   readonly fieldOrder?: FieldOrder;
   /** What is odd about it but did not stop it being opened (see FootageSource), each a sentence that names the file. */
   readonly warnings: readonly string[];
@@ -58,6 +62,12 @@ export interface FootageOptions {
    * an image file with more than one is the first of a numbered image sequence, which is read instead.
    */
   sequenceLength?: number;
+  /**
+   * How a host separates the footage's fields (After Effects' Interpret Footage), which the frames
+   * follow whatever the file says: 'progressive' reads them woven, as they are stored. Default:
+   * as the video says (its container's field order, else its first frame's), progressive for images.
+   */
+  fields?: FieldOrder | 'progressive';
 }
 
 function checkRange(path: string, frameCount: number, range: FrameRange | undefined): FrameRange {
@@ -105,12 +115,18 @@ export async function openFootage(path: string, options: FootageOptions = {}): P
     const sequence = options.sequenceLength ?? 1;
     source = !header ? await openVideo(path) : sequence > 1 ? await openImageSequence(path, sequence, stillRate) : openImage(path, header, stillRate);
   }
-  const { kind, width, height, frameRate, frameCount, fieldOrder, read } = source;
+  const { kind, width, height, frameRate, frameCount, read } = source;
+  const fields = options.fields ?? source.fieldOrder;
+  const fieldOrder = fields === 'progressive' ? undefined : fields;
   return {
     path, kind, width, height, frameRate, frameCount, ...(fieldOrder ? { fieldOrder } : {}), warnings: source.warnings ?? [],
     frames(range) {
       const { start, end } = checkRange(path, frameCount, range);
-      return read(start, end);
+      return fieldOrder ? dominantFields(read(start, end), fieldOrder) : read(start, end);
     },
   };
+}
+
+async function* dominantFields(frames: AsyncIterable<RgbFrame>, order: FieldOrder): AsyncGenerator<RgbFrame, void, undefined> {
+  for await (const frame of frames) yield keepDominantField(frame, order);
 }

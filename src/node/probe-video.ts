@@ -7,6 +7,7 @@
  */
 import { checkFrameSize, FOOTAGE_KINDS, FootageError } from './footage-error.ts';
 import { runFfmpeg } from './ffmpeg.ts';
+import type { FieldOrder } from '../core/fields.ts';
 
 export interface VideoInfo {
   /** As decoded: after the stream's rotation (a phone's portrait video is taller than wide). */
@@ -17,8 +18,6 @@ export interface VideoInfo {
   /** Interlaced video: the field its first frame shows first in time (the dominant field); progressive: absent. */
   fieldOrder?: FieldOrder;
 }
-
-export type FieldOrder = 'upper' | 'lower';
 
 interface LogLine {
   level: string;
