@@ -16,6 +16,7 @@ import { exitCodeFor, EXIT_BAD_INPUT, formatError } from '../src/cli/errors.ts';
 import { runFfmpeg, writeRawVideo } from '../src/node/ffmpeg.ts';
 import { FootageError, openFootage, type Footage, type FootageOptions, type FrameRange } from '../src/node/footage.ts';
 import { keepDominantField } from '../src/core/fields.ts';
+import { assertCombed, assertDominant, CHECKED_FRAME, interlacedH264, WOVEN, wovenFrames } from './helpers/interlaced.ts';
 import { readMattePng, writeRgbPng } from '../src/node/png.ts';
 import { parseFrameRate } from '../src/node/probe-video.ts';
 import { applyMap, cameraMove, warpMatte, warpRgb, type AffineMap, type CameraMoveOptions } from '../src/synthetic/camera-move.ts';
@@ -274,46 +275,22 @@ describe('videos', () => {
   });
 
   describe('interlaced footage reads as After Effects shows it with fields separated: the dominant field, the other one\'s lines filled in', () => {
-    // Woven frames of a bright area whose right edge moves 10 px a frame: the upper field (even
-    // rows) has it at 20 + 10f, the lower field, 1/50 s later, 6 px further on.
-    const IW = 160, IH = 96, UPPER = 20, LOWER = 26;
-    const wovenFrames = Array.from({ length: 10 }, (_, f) => {
-      const data = new Uint8Array(IW * IH * 3);
-      for (let y = 0; y < IH; y++) data.fill(255, y * IW * 3, (y * IW + (y % 2 === 0 ? UPPER : LOWER) + 10 * f) * 3);
-      return { width: IW, height: IH, data };
-    });
-    /** Where the edge is on each of 32 rows of frame 5: the bright area's width (green summed over 255). */
-    function edges(frame: RgbFrame): number[] {
-      return Array.from({ length: 32 }, (_, k) => {
-        let sum = 0;
-        for (let x = 0; x < IW; x++) sum += frame.data[((32 + k) * IW + x) * 3 + 1] / 255;
-        return sum;
-      });
-    }
-    const spread = (rows: number[]) => Math.max(...rows) - Math.min(...rows);
-    const mean = (rows: number[]) => rows.reduce((a, b) => a + b, 0) / rows.length;
     const clips: Record<string, string[]> = {
       'progressive.mp4': ['-c:v', 'libx264', '-qp', '0', '-pix_fmt', 'yuv444p'],
-      'upper.mp4': ['-vf', 'setfield=tff', '-c:v', 'libx264', '-flags', '+ildct+ilme', '-qp', '0', '-pix_fmt', 'yuv444p'],
-      'lower.mp4': ['-vf', 'setfield=bff', '-c:v', 'libx264', '-flags', '+ildct+ilme', '-qp', '0', '-pix_fmt', 'yuv444p'],
+      'upper.mp4': interlacedH264('upper'),
+      'lower.mp4': interlacedH264('lower'),
       // ProRes coded as whole frames, and a QuickTime `fiel` atom that says top field first.
       'container.mov': ['-vf', 'setfield=tff', '-c:v', 'prores', '-flags', '+ildct'],
     };
     before(async () => {
-      for (const [name, encode] of Object.entries(clips)) {
-        await writeRawVideo(wovenFrames, { width: IW, height: IH, frameRate: '25' }, [...encode, '-y', join(dir, name)]);
-      }
+      for (const [name, encode] of Object.entries(clips)) await writeRawVideo(wovenFrames(), WOVEN, [...encode, '-y', join(dir, name)]);
     });
-    async function read(name: string, options?: FootageOptions): Promise<{ footage: Footage; rows: number[] }> {
-      const footage = await openFootage(join(dir, name), options);
+    /** The footage and its CHECKED_FRAME, all frames read. */
+    async function read(path: string, options?: FootageOptions): Promise<{ footage: Footage; frame: RgbFrame }> {
+      const footage = await openFootage(path, options);
       const got = await collect(footage.frames());
-      assert.equal(got.length, wovenFrames.length, `${name}: one frame a frame`);
-      return { footage, rows: edges(got[5]) };
-    }
-    const combed = (rows: number[]) => assert.ok(spread(rows) > 5, `rows alternate between the fields' edges: ${rows.join(' ')}`);
-    function dominant(rows: number[], first: number, label: string): void {
-      assert.ok(spread(rows) < 1, `${label}: no combing: ${rows.join(' ')}`);
-      assert.ok(Math.abs(mean(rows) - (first + 50)) < 1, `${label}: edge at ${mean(rows)}, the dominant field's is ${first + 50}`);
+      assert.equal(got.length, WOVEN.frameCount, `${path}: one frame a frame`);
+      return { footage, frame: got[CHECKED_FRAME] };
     }
 
     it('keepDominantField: the dominant field\'s lines as they are, the others the mean of their neighbours (an edge line: its one)', () => {
@@ -325,16 +302,16 @@ describe('videos', () => {
     });
 
     it('progressive: the frames as encoded, combs and all', async () => {
-      const { footage, rows } = await read('progressive.mp4');
+      const { footage, frame } = await read(join(dir, 'progressive.mp4'));
       assert.equal(footage.fieldOrder, undefined);
-      combed(rows);
+      assertCombed(frame, 'progressive');
     });
 
     for (const field of ['upper', 'lower'] as const) {
       it(`H.264 ${field} field first, as its frames are flagged: every row's edge where the ${field} field has it`, async () => {
-        const { footage, rows } = await read(`${field}.mp4`);
+        const { footage, frame } = await read(join(dir, `${field}.mp4`));
         assert.equal(footage.fieldOrder, field);
-        dominant(rows, field === 'upper' ? UPPER : LOWER, field);
+        assertDominant(frame, field, field);
       });
     }
 
@@ -342,24 +319,24 @@ describe('videos', () => {
       const dump = await runFfmpeg(['-i', join(dir, 'container.mov'), '-frames:v', '1', '-vf', 'showinfo', '-f', 'null', '-']);
       assert.match(dump.stderr, /top coded first/, 'the container says interlaced');
       assert.match(dump.stderr, /\bi:P\b/, 'the frame says progressive');
-      const { footage, rows } = await read('container.mov');
+      const { footage, frame } = await read(join(dir, 'container.mov'));
       assert.equal(footage.fieldOrder, 'upper');
-      dominant(rows, UPPER, 'container');
+      assertDominant(frame, 'upper', 'container');
     });
 
     it('a host\'s interpretation wins over the file (After Effects\' Separate Fields): videos and frame folders', async () => {
-      const woven = await read('upper.mp4', { fields: 'progressive' });
+      const woven = await read(join(dir, 'upper.mp4'), { fields: 'progressive' });
       assert.equal(woven.footage.fieldOrder, undefined);
-      combed(woven.rows);
-      const lower = await read('progressive.mp4', { fields: 'lower' });
+      assertCombed(woven.frame, 'interlaced file read progressive');
+      const lower = await read(join(dir, 'progressive.mp4'), { fields: 'lower' });
       assert.equal(lower.footage.fieldOrder, 'lower');
-      dominant(lower.rows, LOWER, 'progressive file read lower field first');
+      assertDominant(lower.frame, 'lower', 'progressive file read lower field first');
       const folder = join(dir, 'woven-frames');
       await mkdir(folder);
-      for (let f = 0; f < woven.footage.frameCount; f++) await writeRgbPng(join(folder, `woven.${f}.png`), wovenFrames[f]);
-      const frames = await collect((await openFootage(folder, { fields: 'upper' })).frames());
-      dominant(edges(frames[5]), UPPER, 'frame folder, upper field first');
-      combed(edges((await collect((await openFootage(folder)).frames()))[5]));
+      const frames = wovenFrames();
+      for (let f = 0; f < frames.length; f++) await writeRgbPng(join(folder, `woven.${f}.png`), frames[f]);
+      assertDominant((await read(folder, { fields: 'upper' })).frame, 'upper', 'frame folder, upper field first');
+      assertCombed((await read(folder)).frame, 'frame folder as it is');
     });
   });
 

@@ -16,8 +16,8 @@ import { HostError } from '../src/hosts/errors.ts';
 import type { Host, HostTarget } from '../src/hosts/types.ts';
 import { HEIGHT, WIDTH, circle, horizonDocument } from './helpers/export-fixtures.ts';
 import {
-  AfterEffectsDouble, KeyframeInterpolationType, MaskMode, Shape, closedShape, rasterizeLayerMasks, readMasks, compTimeOfFrame,
-  type AVLayer, type CompItem, type MaskParade,
+  AfterEffectsDouble, FieldSeparationType, KeyframeInterpolationType, MaskMode, Shape, closedShape, rasterizeLayerMasks, readMasks, compTimeOfFrame,
+  type AVLayer, type CompItem, type FileSource, type MaskParade,
 } from './doubles/aftereffects.ts';
 import { skyFootage, skyFrame } from './doubles/sky-footage.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -26,6 +26,8 @@ import { join } from 'node:path';
 import type { RgbFrame } from '../src/core/types.ts';
 import { FootageError, openFootage } from '../src/node/footage.ts';
 import { writeRgbPng } from '../src/node/png.ts';
+import { writeRawVideo } from '../src/node/ffmpeg.ts';
+import { assertCombed, assertDominant, CHECKED_FRAME, interlacedH264, WOVEN, wovenFrames } from './helpers/interlaced.ts';
 import { InferenceClient, serveInference, type Request } from '../panel/inference/protocol.ts';
 import { channel } from './helpers/inference-channel.ts';
 import { PremiereDouble } from './doubles/premiere.ts';
@@ -353,7 +355,7 @@ describe('After Effects, a layer whose footage is an image sequence (its footage
       const client = new InferenceClient(clientPort);
       const { s, frames } = await sequenceScene(dir, (ae) => createAfterEffectsUxpHost(afterEffectsDom(ae.globals() as unknown as Parameters<typeof afterEffectsDom>[0]), client.openFootage));
       const source = await s.host.openFrames(await targetOf(s), 'layer');
-      assert.deepEqual(log.find((m) => m.type === 'open'), { id: log.find((m) => m.type === 'open')!.id, type: 'open', path: join(dir, 'plate.1001.png'), sequenceLength: 6 });
+      assert.deepEqual(log.find((m) => m.type === 'open'), { id: log.find((m) => m.type === 'open')!.id, type: 'open', path: join(dir, 'plate.1001.png'), sequenceLength: 6, fields: 'progressive' });
       const read: RgbFrame[] = [];
       for await (const frame of source.frames(source.range)) read.push(frame);
       read.forEach((frame, f) => assert.ok(Buffer.from(frame.data).equals(Buffer.from(frames[f].data)), `frame ${f} is plate.${1001 + f}.png`));
@@ -369,6 +371,51 @@ describe('After Effects, a layer whose footage is an image sequence (its footage
       await rm(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('After Effects, interlaced footage: the frames are read as its Interpret Footage separates the fields, whatever the file says', () => {
+  const adapters: Array<[string, (ae: AfterEffectsDouble, log: Request[]) => { host: Host; stop?: () => void }]> = [
+    ['CEP (the command line\'s footage reader)', (ae) => ({ host: createAfterEffectsCepHost(async (script) => ae.evalScript(script), openFootage) })],
+    ['UXP (read by the webview, asked for the fields)', (ae, log) => {
+      const [clientPort, serverPort] = channel(log);
+      // The webview's end with the command line's reader behind it: it separates the fields it is told to.
+      const stop = serveInference(serverPort, { load: () => assert.fail('no model is needed'), openFootage, png: () => assert.fail('no PNG is needed') });
+      const client = new InferenceClient(clientPort);
+      return { host: createAfterEffectsUxpHost(afterEffectsDom(ae.globals() as unknown as Parameters<typeof afterEffectsDom>[0]), client.openFootage), stop };
+    }],
+  ];
+  for (const [name, adapter] of adapters) {
+    it(name, async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'autoroto-fields-'));
+      try {
+        // Flagged upper field first, as After Effects would separate it on import; the editor may change that.
+        const clip = join(dir, 'interlaced.mp4');
+        await writeRawVideo(wovenFrames(), WOVEN, [...interlacedH264('upper'), '-y', clip]);
+        const ae = new AfterEffectsDouble();
+        const item = ae.importFootage(clip, WOVEN.width, WOVEN.height, 25, WOVEN.frameCount / 25);
+        const comp = ae.app.project.items.addComp('Broadcast', WOVEN.width, WOVEN.height, 1, WOVEN.frameCount / 25, 25);
+        comp.layers.add(item).selected = true;
+        const log: Request[] = [];
+        const { host, stop } = adapter(ae, log);
+        const checked = async () => {
+          const source = await host.openFrames((await host.selectedTargets())[0], 'layer');
+          for await (const frame of source.frames({ first: CHECKED_FRAME, last: CHECKED_FRAME })) return frame;
+          throw new Error('no frame');
+        };
+        const fields = item.mainSource as FileSource;
+        fields.fieldSeparationType = FieldSeparationType.UPPER_FIELD_FIRST;
+        assertDominant(await checked(), 'upper', 'upper field first');
+        fields.fieldSeparationType = FieldSeparationType.LOWER_FIELD_FIRST;
+        assertDominant(await checked(), 'lower', 'lower field first, the editor\'s choice over the file\'s');
+        fields.fieldSeparationType = FieldSeparationType.OFF;
+        assertCombed(await checked(), 'fields not separated: woven, as After Effects then shows it');
+        stop?.();
+        if (stop) assert.deepEqual(log.filter((m) => m.type === 'open').map((m) => m.type === 'open' && m.fields), ['upper', 'lower', 'progressive']);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });
 
 function mask(name: string, path: RotoMask['path']): RotoMask {

@@ -8,6 +8,7 @@
  * thresholding stand-in behind the server.
  */
 import type { Matte, RgbFrame } from '../../src/core/types.ts';
+import type { FieldOrder } from '../../src/core/fields.ts';
 import type { Footage, OpenFootage, Segmenter } from '../../src/hosts/types.ts';
 import { GpuLostError } from '../../src/core/segment/gpu-lost.ts';
 import { BROWSER_IMAGE_FILE_NAME, IMAGE_FILE_NAME } from '../../src/core/image-file-name.ts';
@@ -17,8 +18,11 @@ import type { BackendChoice } from '../services.ts';
 export type Request =
   /** Loads the sky model (once; later loads with the same backend answer at once). */
   | { id: number; type: 'load'; backend: BackendChoice }
-  /** Opens a footage file for reading: a movie, or the image sequence of `sequenceLength` frames its file starts. */
-  | { id: number; type: 'open'; path: string; sequenceLength?: number }
+  /**
+   * Opens a footage file for reading: a movie, or the image sequence of `sequenceLength` frames its
+   * file starts; `fields` as After Effects separates them (OpenFootage).
+   */
+  | { id: number; type: 'open'; path: string; sequenceLength?: number; fields?: FieldOrder | 'progressive' }
   /** Streams frames start..end (both included) of an opened file: `frame` replies, then `done`. */
   | { id: number; type: 'frames'; path: string; start: number; end: number }
   /** Starts a shot: a fresh segmenter (its temporal smoothing is per shot). */
@@ -131,7 +135,9 @@ export class InferenceClient {
       throw new HostError('no-video', `${path} starts an image sequence of ${/\.(\w+)$/.exec(path)![1].toUpperCase()} files, which this panel cannot decode (it reads PNG and JPEG sequences). ` +
         'Use the CEP panel, or run autoroto sky on the sequence\'s folder and apply its sky.jsx to the layer.');
     }
-    const { width, height, frameRate, frameCount } = await this.request({ type: 'open', path, ...(sequence ? { sequenceLength: options!.sequenceLength } : {}) }, 'opened');
+    const { width, height, frameRate, frameCount } = await this.request({
+      type: 'open', path, ...(sequence ? { sequenceLength: options!.sequenceLength } : {}), ...(options?.fields ? { fields: options.fields } : {}),
+    }, 'opened');
     const frames = (range: { start: number; end: number }) => this.frames(path, range.start, range.end);
     return { width, height, frameRate, frameCount, frames } satisfies Footage;
   };
@@ -229,7 +235,8 @@ export function serveInference(port: Port<Reply, Request>, backend: InferenceBac
         return port.post({ id, type: 'loaded', backend: model.backend });
       }
       case 'open': {
-        const opened = await backend.openFootage(request.path, request.sequenceLength ? { sequenceLength: request.sequenceLength } : undefined);
+        const { sequenceLength, fields } = request;
+        const opened = await backend.openFootage(request.path, sequenceLength || fields ? { ...(sequenceLength ? { sequenceLength } : {}), ...(fields ? { fields } : {}) } : undefined);
         footage.set(request.path, opened);
         return port.post({ id, type: 'opened', width: opened.width, height: opened.height, frameRate: opened.frameRate, frameCount: opened.frameCount });
       }

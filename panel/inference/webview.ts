@@ -13,6 +13,7 @@ import { SkyModel } from '../../src/core/segment/session.ts';
 import { Segmenter } from '../../src/core/segment/segmenter.ts';
 import { DEFAULT_FRAME_RATE } from '../../src/core/frame-rate.ts';
 import type { RgbFrame } from '../../src/core/types.ts';
+import { dominantFields } from '../../src/core/fields.ts';
 import type { Footage } from '../../src/hosts/types.ts';
 import { fileUrl, openImageSequence, readRgb } from './image-sequence.ts';
 import { serveInference, type Port, type Reply, type Request } from './protocol.ts';
@@ -99,7 +100,12 @@ serveInference(port, {
     const gpu = model.backend === 'webgpu' ? stagesDeviceOnDemand() : undefined;
     return { backend: model.backend, segmenter: () => new Segmenter(model, { gpu }) };
   },
-  // The server asks for a sequence only for image files After Effects has as many frames.
-  openFootage: (path, options) => ((options?.sequenceLength ?? 1) > 1 ? openImageSequence(path, options!.sequenceLength!) : openVideo(path)),
+  // The server asks for a sequence only for image files After Effects has as many frames. The
+  // <video> element gives interlaced frames woven: After Effects' field separation is done here.
+  async openFootage(path, options) {
+    const footage = await ((options?.sequenceLength ?? 1) > 1 ? openImageSequence(path, options!.sequenceLength!) : openVideo(path));
+    const order = options?.fields === 'progressive' ? undefined : options?.fields;
+    return order ? { ...footage, frames: (range) => dominantFields(footage.frames(range), order) } : footage;
+  },
   png,
 });

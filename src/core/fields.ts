@@ -23,3 +23,8 @@ export function keepDominantField(frame: RgbFrame, order: FieldOrder): RgbFrame 
   }
   return frame;
 }
+
+/** `frames` with each one's other field filled in from its dominant field (keepDominantField). */
+export async function* dominantFields(frames: AsyncIterable<RgbFrame>, order: FieldOrder): AsyncGenerator<RgbFrame, void, undefined> {
+  for await (const frame of frames) yield keepDominantField(frame, order);
+}

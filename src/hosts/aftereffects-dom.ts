@@ -99,6 +99,7 @@ export interface AfterEffectsDom {
   Shape: new () => AeShape;
   MaskMode: { NONE: number; ADD: number; SUBTRACT: number; INTERSECT: number };
   KeyframeInterpolationType: { LINEAR: number; HOLD: number };
+  FieldSeparationType: { OFF: number; UPPER_FIELD_FIRST: number; LOWER_FIELD_FIRST: number };
   CompItem: Constructor;
   AVLayer: Constructor;
   FootageItem: Constructor;
@@ -155,18 +156,23 @@ export function selectedLayers(dom: AfterEffectsDom): FoundLayer[] {
   return found;
 }
 
-function sourcePathOf(dom: AfterEffectsDom, layer: AeLayer): string | null {
+/** The layer's footage file (FileSource) and how its fields are separated; null for a solid, a precomp or a placeholder. */
+function fileSourceOf(dom: AfterEffectsDom, layer: AeLayer): Pick<LayerInfo, 'sourcePath' | 'fieldSeparation'> {
   const source = layer.source;
-  if (!source || !(source instanceof dom.FootageItem) || !(source.mainSource instanceof dom.FileSource)) return null;
-  const file = (source.mainSource as { file: { fsName?: string; nativePath?: string } }).file;
-  return file.fsName ?? file.nativePath ?? null;
+  if (!source || !(source instanceof dom.FootageItem) || !(source.mainSource instanceof dom.FileSource)) return { sourcePath: null, fieldSeparation: 'off' };
+  const { file, fieldSeparationType } = source.mainSource as { file: { fsName?: string; nativePath?: string }; fieldSeparationType: number };
+  const { UPPER_FIELD_FIRST, LOWER_FIELD_FIRST } = dom.FieldSeparationType;
+  return {
+    sourcePath: file.fsName ?? file.nativePath ?? null,
+    fieldSeparation: fieldSeparationType === UPPER_FIELD_FIRST ? 'upper' : fieldSeparationType === LOWER_FIELD_FIRST ? 'lower' : 'off',
+  };
 }
 
 export function readLayerInfo(dom: AfterEffectsDom, address: LayerAddress): LayerInfo {
   const { comp, layer } = findLayer(dom, address);
   const missing: LayerInfo = {
     compFound: comp !== null, layerFound: false, compName: comp?.name ?? '', layerName: address.layerName, isAVLayer: false, hasVideo: false,
-    locked: false, timeRemapEnabled: false, width: 0, height: 0, sourcePath: null,
+    locked: false, timeRemapEnabled: false, width: 0, height: 0, sourcePath: null, fieldSeparation: 'off',
     timing: { startTime: 0, stretch: 100, inPoint: 0, outPoint: 0, frameRate: 0, frameCount: 0 }, workArea: { start: 0, duration: 0 },
   };
   if (!comp || !layer) return missing;
@@ -180,7 +186,7 @@ export function readLayerInfo(dom: AfterEffectsDom, address: LayerAddress): Laye
   return {
     compFound: true, layerFound: true, compName: comp.name, layerName: layer.name, isAVLayer: true, hasVideo: layer.hasVideo,
     locked: layer.locked, timeRemapEnabled: layer.timeRemapEnabled, width: source.width, height: source.height,
-    sourcePath: sourcePathOf(dom, layer),
+    ...fileSourceOf(dom, layer),
     timing: {
       startTime: layer.startTime, stretch: layer.stretch, inPoint: layer.inPoint, outPoint: layer.outPoint,
       frameRate, frameCount: Math.round(source.duration * frameRate),

@@ -56,7 +56,7 @@ const ES3_HELPERS = String.raw`
   // LayerInfo (src/hosts/aftereffects-layer.ts) of the layer (or null) in the comp (or null).
   function layerInfo(comp, layer, layerName) {
     var info = { compFound: comp !== null, layerFound: layer !== null, compName: comp ? comp.name : "", layerName: layerName,
-      isAVLayer: false, hasVideo: false, locked: false, timeRemapEnabled: false, width: 0, height: 0, sourcePath: null,
+      isAVLayer: false, hasVideo: false, locked: false, timeRemapEnabled: false, width: 0, height: 0, sourcePath: null, fieldSeparation: "off",
       timing: { startTime: 0, stretch: 100, inPoint: 0, outPoint: 0, frameRate: 0, frameCount: 0 }, workArea: { start: 0, duration: 0 } };
     if (!layer || !(layer instanceof AVLayer)) return info;
     var source = layer.source;
@@ -67,7 +67,11 @@ const ES3_HELPERS = String.raw`
     info.timeRemapEnabled = layer.timeRemapEnabled;
     info.width = source.width;
     info.height = source.height;
-    if (source instanceof FootageItem && source.mainSource instanceof FileSource) info.sourcePath = source.mainSource.file.fsName;
+    if (source instanceof FootageItem && source.mainSource instanceof FileSource) {
+      info.sourcePath = source.mainSource.file.fsName;
+      var fields = source.mainSource.fieldSeparationType;
+      info.fieldSeparation = fields === FieldSeparationType.UPPER_FIELD_FIRST ? "upper" : fields === FieldSeparationType.LOWER_FIELD_FIRST ? "lower" : "off";
+    }
     info.timing = { startTime: layer.startTime, stretch: layer.stretch, inPoint: layer.inPoint, outPoint: layer.outPoint,
       frameRate: source.frameRate, frameCount: Math.round(source.duration * source.frameRate) };
     info.workArea = { start: comp.workAreaStart, duration: comp.workAreaDuration };

@@ -65,8 +65,10 @@ export function createAfterEffectsHost(backend: LayerBackend, openFootage: OpenF
       const { info } = await checkedInfo(backend, target);
       const range = rangeOfChoice(info, choice);
       const path = info.sourcePath!;
-      // An image sequence's footage item names its first file.
-      const footage = await openFootage(path, { sequenceLength: info.timing.frameCount });
+      // An image sequence's footage item names its first file. The frames are read as After Effects
+      // interprets the footage: its fields separated or not, whatever the file says.
+      const fields = info.fieldSeparation === 'off' ? 'progressive' : info.fieldSeparation;
+      const footage = await openFootage(path, { sequenceLength: info.timing.frameCount, fields });
       if (footage.width !== info.width || footage.height !== info.height) {
         throw new HostError('no-video', `The footage file ${path} is ${footage.width}×${footage.height}, but After Effects has it as ${info.width}×${info.height}. Reload the footage (File > Reload Footage), then run Autoroto again.`);
       }

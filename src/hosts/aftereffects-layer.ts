@@ -4,6 +4,7 @@
  */
 import type { MaskMode } from '../core/document.ts';
 import type { BezierPath, Vec2 } from '../core/types.ts';
+import type { FieldOrder } from '../core/fields.ts';
 import { HostError } from './errors.ts';
 import type { LayerMask } from './layer-masks.ts';
 import { frameAtCompTime, sourceFramesBetween, type LayerTiming } from './layer-timing.ts';
@@ -41,6 +42,8 @@ export interface LayerInfo {
   height: number;
   /** The footage file behind the layer; null for a solid, a precomp or a placeholder. */
   sourcePath: string | null;
+  /** How After Effects separates the footage's fields (Interpret Footage > Separate Fields): Autoroto reads its frames the same way. */
+  fieldSeparation: 'off' | FieldOrder;
   timing: LayerTiming;
   workArea: { start: number; duration: number };
 }

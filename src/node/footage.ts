@@ -14,7 +14,7 @@ import { isSequencePattern, openFrameFolder, openImageSequence, openSequencePatt
 import { readImageHeader, type ImageHeader } from './image-header.ts';
 import { readImageFile } from './image-file.ts';
 import { openVideo } from './video-footage.ts';
-import { keepDominantField, type FieldOrder } from '../core/fields.ts';
+import { dominantFields, type FieldOrder } from '../core/fields.ts';
 import { plural } from '../core/plural.ts';
 
 export { FootageError, MIN_FRAME_SIZE } from './footage-error.ts';
@@ -125,8 +125,4 @@ export async function openFootage(path: string, options: FootageOptions = {}): P
       return fieldOrder ? dominantFields(read(start, end), fieldOrder) : read(start, end);
     },
   };
-}
-
-async function* dominantFields(frames: AsyncIterable<RgbFrame>, order: FieldOrder): AsyncGenerator<RgbFrame, void, undefined> {
-  for await (const frame of frames) yield keepDominantField(frame, order);
 }

@@ -57,6 +57,7 @@ import type { BezierPath, Vec2 } from '../../src/core/types.ts';
 
 export const MaskMode = Object.freeze({ NONE: 6812, ADD: 6813, SUBTRACT: 6814, INTERSECT: 6815, LIGHTEN: 6816, DARKEN: 6817, DIFFERENCE: 6818 });
 export const KeyframeInterpolationType = Object.freeze({ LINEAR: 6612, BEZIER: 6613, HOLD: 6614 });
+export const FieldSeparationType = Object.freeze({ UPPER_FIELD_FIRST: 5612, OFF: 5613, LOWER_FIELD_FIRST: 5614 });
 export const CloseOptions = Object.freeze({ DO_NOT_SAVE_CHANGES: 1212, PROMPT_TO_SAVE_CHANGES: 1213, SAVE_CHANGES: 1214 });
 export const PropertyType = Object.freeze({ PROPERTY: 6212, NAMED_GROUP: 6213, INDEXED_GROUP: 6214 });
 export const PropertyValueType = Object.freeze({
@@ -673,13 +674,20 @@ export class AVItem extends Item {
   get height(): number { return this._height; }
 }
 
-/** FileSource: footage read from a file (FootageItem.mainSource); only `file` is modelled. */
+/** FileSource: footage read from a file (FootageItem.mainSource); `file` and `fieldSeparationType` are modelled. */
 export class FileSource extends DoubleObject {
   constructor(readonly _path: string) {
     super();
   }
   /** A File object: only the attribute scripts read for a path. */
   get file(): { fsName: string } { return { fsName: this._path }; }
+  /** Interpret Footage > Separate Fields (read/write): OFF for the progressive footage the double imports, until set. */
+  _fieldSeparationType: number = FieldSeparationType.OFF;
+  get fieldSeparationType(): number { return this._fieldSeparationType; }
+  set fieldSeparationType(v: number) {
+    if (!(Object.values(FieldSeparationType) as number[]).includes(v)) throw new AfterEffectsError('FileSource.fieldSeparationType: expected a FieldSeparationType');
+    this._fieldSeparationType = v;
+  }
 }
 
 /** SolidSource: a solid's mainSource (no file). */
@@ -978,7 +986,7 @@ export class AfterEffectsDouble {
         return session.confirmAnswer;
       },
       Shape, CompItem, AVItem, FootageItem, FileSource, Item, Layer, AVLayer, TextLayer, CameraLayer, PropertyBase, PropertyGroup, MaskPropertyGroup, Property,
-      MaskMode, KeyframeInterpolationType, CloseOptions, PropertyType, PropertyValueType,
+      MaskMode, KeyframeInterpolationType, FieldSeparationType, CloseOptions, PropertyType, PropertyValueType,
     };
   }
 
