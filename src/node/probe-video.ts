@@ -1,5 +1,5 @@
 /**
- * What a video file holds, from one ffmpeg run (the package ships no ffprobe): the input dump on
+ * What a video file holds, from ffmpeg runs (the package ships no ffprobe): the input dump on
  * stderr gives the container and the first video stream's codec, size, rate and rotation; copying
  * that stream's packets to the framecrc muxer (no decoding, so it is quick) counts its frames exactly,
  * and the demuxer's errors on the way reveal a file that was cut short. The stream's pixel format,
@@ -91,15 +91,16 @@ async function decodedFrames(path: string): Promise<number> {
 }
 
 /**
- * Which field of an interlaced video comes first in time, where the stream's pixel format says
- * ('yuv422p10le(tv, top coded first (swapped))': QuickTime's `fiel` atom, which After Effects reads),
- * else where its first frame does as it decodes (showinfo's `i:T`, `i:B`; H.264 says only there).
+ * Which field of an interlaced video comes first in time (undefined: progressive), where the stream's
+ * pixel format says ('yuv422p10le(tv, top coded first (swapped))', '(…, progressive)': QuickTime's
+ * `fiel` atom, which After Effects reads), else where its first frame does as it decodes (showinfo's
+ * `i:T`, `i:B`, `i:P`; H.264 says only there).
  * ffmpeg writes "top coded first" for top field first coded as two fields: the field named first
  * is the one shown first, either way.
  */
 async function fieldOrderOf(path: string, stream: string): Promise<FieldOrder | undefined> {
-  const declared = /\b(top|bottom)(?: coded)? first\b/.exec(stream)?.[1];
-  if (declared) return declared === 'top' ? 'upper' : 'lower';
+  const declared = /\b(?:progressive|(top|bottom)(?: coded)? first)\b/.exec(stream);
+  if (declared) return declared[1] === 'top' ? 'upper' : declared[1] === 'bottom' ? 'lower' : undefined;
   const run = await runFfmpeg(['-loglevel', 'info', '-i', path, '-map', '0:v:0', '-frames:v', '1', '-vf', 'showinfo', '-f', 'null', '-']);
   const flag = /\bi:([PTB])\b/.exec(run.stderr)?.[1];
   return flag === 'T' ? 'upper' : flag === 'B' ? 'lower' : undefined;
