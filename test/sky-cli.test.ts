@@ -294,6 +294,12 @@ describe('autoroto segment', () => {
     const run = await cli(['segment', clip, '--out', join(tmp, 'interlaced-out'), '-q']);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^Segmented 3 frames of 96×64 interlaced \(lower field first, read deinterlaced\) /);
+    // --fields, as the layer's Interpret Footage in After Effects may say otherwise.
+    const woven = await cli(['segment', clip, '--fields', 'progressive', '--out', join(tmp, 'woven-out'), '-q']);
+    assert.equal(woven.code, 0, woven.stderr);
+    assert.match(woven.stdout, /^Segmented 3 frames of 96×64 \/.*interlaced\.mp4 in /);
+    const bad = await cli(['segment', clip, '--fields', 'odd', '--out', join(tmp, 'odd-out'), '-q']);
+    assert.deepEqual([bad.code, bad.stderr], [2, 'autoroto: --fields "odd": must be auto, upper, lower or progressive\n']);
   });
 });
 

@@ -12,6 +12,7 @@ import { runTrace, traceSummary } from './trace.ts';
 import { DEFAULT_PREROLL, parseFrameRange, runSegment, runSky, segmentSummary, skySummary } from './sky.ts';
 import { mergeSummary, runMerge } from './merge.ts';
 import { DEFAULT_FRAME_RATE } from '../core/frame-rate.ts';
+import type { FieldOrder } from '../core/fields.ts';
 
 export interface CliIO {
   stdout: { write(text: string): unknown };
@@ -88,6 +89,9 @@ Options:
   --model <file>       another ONNX sky model (default: models/sky.onnx)
   --frame-rate <fps>   frame rate of frames or an image (default: what DPX and EXR plates record, else
                        24; videos have their own)
+  --fields <order>     auto, upper, lower or progressive: interlaced footage is read as After Effects
+                       shows it with Separate Fields set to that order, each frame its dominant field;
+                       progressive reads it woven (default auto: as the video says, else progressive)
   --no-preview         skip preview.html and contact-sheet.png
   -q, --quiet          no progress on stderr
   -h, --help           this help`;
@@ -106,6 +110,7 @@ Options:
   --backend <name>     auto, wasm or webgpu (default auto)
   --model <file>       another ONNX sky model (default: models/sky.onnx)
   --frame-rate <fps>   frame rate of frames or an image (default: what DPX and EXR plates record, else 24)
+  --fields <order>     auto, upper, lower or progressive: how interlaced footage is read (see sky --help)
   -q, --quiet          no progress on stderr
   -h, --help           this help`;
 
@@ -224,6 +229,7 @@ const FOOTAGE_OPTIONS = {
   backend: { type: 'string' },
   model: { type: 'string' },
   'frame-rate': { type: 'string' },
+  fields: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -232,6 +238,12 @@ function backendOption(text: string | undefined): 'auto' | 'wasm' | 'webgpu' | u
   if (text === undefined) return undefined;
   if (text === 'auto' || text === 'wasm' || text === 'webgpu') return text;
   throw new BadInputError(`--backend ${JSON.stringify(text)}: must be auto, wasm or webgpu`);
+}
+
+function fieldsOption(text: string | undefined): FieldOrder | 'progressive' | undefined {
+  if (text === undefined || text === 'auto') return undefined;
+  if (text === 'upper' || text === 'lower' || text === 'progressive') return text;
+  throw new BadInputError(`--fields ${JSON.stringify(text)}: must be auto, upper, lower or progressive`);
 }
 
 function footageOptions(values: Record<string, string | boolean | undefined>, positionals: string[], usage: string) {
@@ -244,6 +256,7 @@ function footageOptions(values: Record<string, string | boolean | undefined>, po
     backend: backendOption(str(values.backend)),
     model: str(values.model),
     frameRate: numberOption('frame-rate', str(values['frame-rate']), (n) => n > 0 && n <= 1000, 'frames per second above 0'),
+    fields: fieldsOption(str(values.fields)),
     quiet: values.quiet === true,
   };
 }

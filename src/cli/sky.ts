@@ -19,6 +19,7 @@ import type { RotoDocument } from '../core/document.ts';
 import { encodeRegions, REGIONS_FORMAT, type RegionsFrame } from '../core/regions-codec.ts';
 import type { BackendChoice } from '../core/segment/index.ts';
 import type { Matte, RgbFrame } from '../core/types.ts';
+import type { FieldOrder } from '../core/fields.ts';
 import { BadInputError, formatWarning } from './errors.ts';
 import { withAtomicOutput } from './output.ts';
 import { plural } from '../core/plural.ts';
@@ -49,6 +50,8 @@ export interface SegmentCommandOptions {
   model?: string;
   /** Frame rate of a frame folder or image (videos have their own); default 24. */
   frameRate?: number;
+  /** How interlaced footage is read (FootageOptions.fields); default: as the video says. */
+  fields?: FieldOrder | 'progressive';
   quiet?: boolean;
 }
 
@@ -115,7 +118,7 @@ async function* timed(frames: AsyncIterable<RgbFrame>, timings: SkyTimings, each
 
 /** The footage and the range to run, its warnings said on `stderr` (quiet or not: they are about the result, not progress). */
 async function openRange(options: SegmentCommandOptions, stderr: ProgressStream): Promise<{ footage: Footage; range: FrameRange; preroll: number }> {
-  const footage = await openFootage(options.input, { frameRate: options.frameRate });
+  const footage = await openFootage(options.input, { frameRate: options.frameRate, fields: options.fields });
   if (await isFrameFolder(footage, options.out)) {
     throw new BadInputError(`--out ${options.out}: that is the folder the frames are read from, where what is written (PNG mattes, ` +
       'the contact sheet) would be read as frames of the shot by the next run; choose another --out folder');
