@@ -16,8 +16,8 @@ import { HostError } from '../src/hosts/errors.ts';
 import type { Host, HostTarget } from '../src/hosts/types.ts';
 import { HEIGHT, WIDTH, circle, horizonDocument } from './helpers/export-fixtures.ts';
 import {
-  AfterEffectsDouble, FieldSeparationType, KeyframeInterpolationType, MaskMode, Shape, closedShape, rasterizeLayerMasks, readMasks, compTimeOfFrame,
-  type AVLayer, type CompItem, type FileSource, type MaskParade,
+  AfterEffectsDouble, FieldSeparationType, KeyframeInterpolationType, PulldownPhase, MaskMode, Shape, closedShape, rasterizeLayerMasks, readMasks, compTimeOfFrame,
+  type AVLayer, type CompItem, type FileSource, type FootageItem, type MaskParade,
 } from './doubles/aftereffects.ts';
 import { skyFootage, skyFrame } from './doubles/sky-footage.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -226,6 +226,10 @@ for (const [adapterName, adapter] of Object.entries(adapters)) {
         s.comp.layers.add(audio).selected = true;
       }, 'no-video', /"wind.wav" has no video/],
       ['a solid', (s) => { s.layer.selected = false; s.comp.layer(2).selected = true; }, 'no-video', /"Grade" is not footage from a file/],
+      ['footage with its pulldown removed', (s) => { ((s.layer.source as FootageItem).mainSource as FileSource).removePulldown = PulldownPhase.WSSWW; },
+        'no-video', /"harbour_0420.mov"'s footage has its pulldown removed \(Interpret Footage > Remove Pulldown\).*Turn Remove Pulldown off/],
+      ['looped footage', (s) => { ((s.layer.source as FootageItem).mainSource as FileSource).loop = 3; },
+        'no-video', /"harbour_0420.mov"'s footage loops 3 times \(Interpret Footage > Loop\): Autoroto keys one pass of the file\. Set Loop to 1/],
       ['a deleted comp', (s) => s.ae.removeItem(s.comp), 'missing-comp', /composition of layer "harbour_0420.mov" is gone/],
       ['a renamed layer', (s) => { s.layer.name = 'Plate v2'; }, 'missing-layer', /no longer in "Harbour"/],
     ];

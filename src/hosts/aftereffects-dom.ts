@@ -100,6 +100,7 @@ export interface AfterEffectsDom {
   MaskMode: { NONE: number; ADD: number; SUBTRACT: number; INTERSECT: number };
   KeyframeInterpolationType: { LINEAR: number; HOLD: number };
   FieldSeparationType: { OFF: number; UPPER_FIELD_FIRST: number; LOWER_FIELD_FIRST: number };
+  PulldownPhase: { OFF: number };
   CompItem: Constructor;
   AVLayer: Constructor;
   FootageItem: Constructor;
@@ -156,15 +157,23 @@ export function selectedLayers(dom: AfterEffectsDom): FoundLayer[] {
   return found;
 }
 
-/** The layer's footage file (FileSource) and how its fields are separated; null for a solid, a precomp or a placeholder. */
-function fileSourceOf(dom: AfterEffectsDom, layer: AeLayer): Pick<LayerInfo, 'sourcePath' | 'fieldSeparation'> {
+type FileSourceInfo = Pick<LayerInfo, 'sourcePath' | 'fieldSeparation' | 'pulldownRemoved' | 'loops'>;
+
+/** The layer's footage file (FileSource) and how it is interpreted; sourcePath null for a solid, a precomp or a placeholder. */
+function fileSourceOf(dom: AfterEffectsDom, layer: AeLayer): FileSourceInfo {
   const source = layer.source;
-  if (!source || !(source instanceof dom.FootageItem) || !(source.mainSource instanceof dom.FileSource)) return { sourcePath: null, fieldSeparation: 'off' };
-  const { file, fieldSeparationType } = source.mainSource as { file: { fsName?: string; nativePath?: string }; fieldSeparationType: number };
+  if (!source || !(source instanceof dom.FootageItem) || !(source.mainSource instanceof dom.FileSource)) {
+    return { sourcePath: null, fieldSeparation: 'off', pulldownRemoved: false, loops: 1 };
+  }
+  const { file, fieldSeparationType, removePulldown, loop } = source.mainSource as {
+    file: { fsName?: string; nativePath?: string }; fieldSeparationType: number; removePulldown: number; loop: number;
+  };
   const { UPPER_FIELD_FIRST, LOWER_FIELD_FIRST } = dom.FieldSeparationType;
   return {
     sourcePath: file.fsName ?? file.nativePath ?? null,
     fieldSeparation: fieldSeparationType === UPPER_FIELD_FIRST ? 'upper' : fieldSeparationType === LOWER_FIELD_FIRST ? 'lower' : 'off',
+    pulldownRemoved: removePulldown !== dom.PulldownPhase.OFF,
+    loops: loop,
   };
 }
 
@@ -172,7 +181,7 @@ export function readLayerInfo(dom: AfterEffectsDom, address: LayerAddress): Laye
   const { comp, layer } = findLayer(dom, address);
   const missing: LayerInfo = {
     compFound: comp !== null, layerFound: false, compName: comp?.name ?? '', layerName: address.layerName, isAVLayer: false, hasVideo: false,
-    locked: false, timeRemapEnabled: false, width: 0, height: 0, sourcePath: null, fieldSeparation: 'off',
+    locked: false, timeRemapEnabled: false, width: 0, height: 0, sourcePath: null, fieldSeparation: 'off', pulldownRemoved: false, loops: 1,
     timing: { startTime: 0, stretch: 100, inPoint: 0, outPoint: 0, frameRate: 0, frameCount: 0 }, workArea: { start: 0, duration: 0 },
   };
   if (!comp || !layer) return missing;

@@ -57,7 +57,7 @@ const ES3_HELPERS = String.raw`
   function layerInfo(comp, layer, layerName) {
     var info = { compFound: comp !== null, layerFound: layer !== null, compName: comp ? comp.name : "", layerName: layerName,
       isAVLayer: false, hasVideo: false, locked: false, timeRemapEnabled: false, width: 0, height: 0, sourcePath: null, fieldSeparation: "off",
-      timing: { startTime: 0, stretch: 100, inPoint: 0, outPoint: 0, frameRate: 0, frameCount: 0 }, workArea: { start: 0, duration: 0 } };
+      pulldownRemoved: false, loops: 1, timing: { startTime: 0, stretch: 100, inPoint: 0, outPoint: 0, frameRate: 0, frameCount: 0 }, workArea: { start: 0, duration: 0 } };
     if (!layer || !(layer instanceof AVLayer)) return info;
     var source = layer.source;
     info.isAVLayer = true;
@@ -71,6 +71,8 @@ const ES3_HELPERS = String.raw`
       info.sourcePath = source.mainSource.file.fsName;
       var fields = source.mainSource.fieldSeparationType;
       info.fieldSeparation = fields === FieldSeparationType.UPPER_FIELD_FIRST ? "upper" : fields === FieldSeparationType.LOWER_FIELD_FIRST ? "lower" : "off";
+      info.pulldownRemoved = source.mainSource.removePulldown !== PulldownPhase.OFF;
+      info.loops = source.mainSource.loop;
     }
     info.timing = { startTime: layer.startTime, stretch: layer.stretch, inPoint: layer.inPoint, outPoint: layer.outPoint,
       frameRate: source.frameRate, frameCount: Math.round(source.duration * source.frameRate) };

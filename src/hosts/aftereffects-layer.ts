@@ -44,6 +44,10 @@ export interface LayerInfo {
   sourcePath: string | null;
   /** How After Effects separates the footage's fields (Interpret Footage > Separate Fields): Autoroto reads its frames the same way. */
   fieldSeparation: 'off' | FieldOrder;
+  /** Interpret Footage > Remove Pulldown is on: After Effects shows frames rebuilt from the file's fields, not the file's frames. */
+  pulldownRemoved: boolean;
+  /** Interpret Footage > Loop: how many times the footage plays in a row (1: once). */
+  loops: number;
   timing: LayerTiming;
   workArea: { start: number; duration: number };
 }
@@ -59,6 +63,15 @@ export function checkLayer(info: LayerInfo): void {
   if (info.timeRemapEnabled) throw new HostError('no-video', `Layer ${quoted} has time remapping on. Turn it off (or precompose the layer), then run Autoroto again.`);
   if (info.sourcePath === null) throw new HostError('no-video', `Layer ${quoted} is not footage from a file (a solid, precomp or placeholder). Autoroto reads the footage file; precompose-and-render the layer first.`);
   if (!(info.timing.frameRate > 0 && info.timing.frameCount > 0)) throw new HostError('no-video', `Layer ${quoted} is a still: Autoroto keys moving footage.`);
+  // Either way the footage's frames are not the file's frames one for one, which is what Autoroto reads.
+  if (info.pulldownRemoved) {
+    throw new HostError('no-video', `Layer ${quoted}'s footage has its pulldown removed (Interpret Footage > Remove Pulldown): After Effects rebuilds its frames from the file's fields, which Autoroto does not. ` +
+      'Turn Remove Pulldown off, or render the footage to a progressive file and use that, then run Autoroto again.');
+  }
+  if (info.loops > 1) {
+    throw new HostError('no-video', `Layer ${quoted}'s footage loops ${info.loops} times (Interpret Footage > Loop): Autoroto keys one pass of the file. ` +
+      'Set Loop to 1 and run Autoroto again (the masks\' keys can then be looped with loopOut()).');
+  }
 }
 
 /** Whether checkLayer lets the layer through: Autoroto can key it as it is. */

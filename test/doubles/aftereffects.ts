@@ -58,6 +58,10 @@ import type { BezierPath, Vec2 } from '../../src/core/types.ts';
 export const MaskMode = Object.freeze({ NONE: 6812, ADD: 6813, SUBTRACT: 6814, INTERSECT: 6815, LIGHTEN: 6816, DARKEN: 6817, DIFFERENCE: 6818 });
 export const KeyframeInterpolationType = Object.freeze({ LINEAR: 6612, BEZIER: 6613, HOLD: 6614 });
 export const FieldSeparationType = Object.freeze({ UPPER_FIELD_FIRST: 5612, OFF: 5613, LOWER_FIELD_FIRST: 5614 });
+export const PulldownPhase = Object.freeze({
+  WSSWW: 5812, OFF: 5813, SSWWW: 5814, SWWWS: 5815, WWWSS: 5816, WWSSW: 5817, WWWSW_24P_ADVANCE: 5818, WWSWW_24P_ADVANCE: 5819,
+  WSWWW_24P_ADVANCE: 5820, SWWWW_24P_ADVANCE: 5821, WWWWS_24P_ADVANCE: 5822,
+});
 export const CloseOptions = Object.freeze({ DO_NOT_SAVE_CHANGES: 1212, PROMPT_TO_SAVE_CHANGES: 1213, SAVE_CHANGES: 1214 });
 export const PropertyType = Object.freeze({ PROPERTY: 6212, NAMED_GROUP: 6213, INDEXED_GROUP: 6214 });
 export const PropertyValueType = Object.freeze({
@@ -674,7 +678,7 @@ export class AVItem extends Item {
   get height(): number { return this._height; }
 }
 
-/** FileSource: footage read from a file (FootageItem.mainSource); `file` and `fieldSeparationType` are modelled. */
+/** FileSource: footage read from a file (FootageItem.mainSource); `file` and the interpretation Autoroto reads are modelled. */
 export class FileSource extends DoubleObject {
   constructor(readonly _path: string) {
     super();
@@ -687,6 +691,20 @@ export class FileSource extends DoubleObject {
   set fieldSeparationType(v: number) {
     if (!(Object.values(FieldSeparationType) as number[]).includes(v)) throw new AfterEffectsError('FileSource.fieldSeparationType: expected a FieldSeparationType');
     this._fieldSeparationType = v;
+  }
+  /** Interpret Footage > Remove Pulldown (read/write). */
+  _removePulldown: number = PulldownPhase.OFF;
+  get removePulldown(): number { return this._removePulldown; }
+  set removePulldown(v: number) {
+    if (!(Object.values(PulldownPhase) as number[]).includes(v)) throw new AfterEffectsError('FileSource.removePulldown: expected a PulldownPhase');
+    this._removePulldown = v;
+  }
+  /** Interpret Footage > Loop: times the footage plays in a row (read/write, 1 to 9999). */
+  _loop = 1;
+  get loop(): number { return this._loop; }
+  set loop(v: number) {
+    if (!(Number.isInteger(v) && v >= 1 && v <= 9999)) throw new AfterEffectsError('FileSource.loop: expected an integer from 1 to 9999');
+    this._loop = v;
   }
 }
 
@@ -986,7 +1004,7 @@ export class AfterEffectsDouble {
         return session.confirmAnswer;
       },
       Shape, CompItem, AVItem, FootageItem, FileSource, Item, Layer, AVLayer, TextLayer, CameraLayer, PropertyBase, PropertyGroup, MaskPropertyGroup, Property,
-      MaskMode, KeyframeInterpolationType, FieldSeparationType, CloseOptions, PropertyType, PropertyValueType,
+      MaskMode, KeyframeInterpolationType, FieldSeparationType, PulldownPhase, CloseOptions, PropertyType, PropertyValueType,
     };
   }
 
