@@ -29,7 +29,7 @@ function project(comps: string[]): { ae: AfterEffectsDouble; host: Host; layers:
     layer.selected = true;
     return layer;
   });
-  const host = createAfterEffectsUxpHost(afterEffectsDom(ae.globals() as unknown as Parameters<typeof afterEffectsDom>[0]), async () => skyFootage(SHOT));
+  const host = createAfterEffectsUxpHost(afterEffectsDom(ae.uxpModule() as unknown as Parameters<typeof afterEffectsDom>[0]), async () => skyFootage(SHOT));
   return { ae, host, layers };
 }
 

@@ -49,7 +49,7 @@ const footage = skyFootage({ width: WIDTH, height: HEIGHT, frameRate: FPS, frame
 const SEQUENCE = { width: 64, height: 48, frameRate: FPS, frameCount: 6 };
 
 const adapters: Record<string, (ae: AfterEffectsDouble) => Host> = {
-  'UXP': (ae) => createAfterEffectsUxpHost(afterEffectsDom(ae.globals() as unknown as Parameters<typeof afterEffectsDom>[0]), async () => footage),
+  'UXP': (ae) => createAfterEffectsUxpHost(afterEffectsDom(ae.uxpModule() as unknown as Parameters<typeof afterEffectsDom>[0]), async () => footage),
   'CEP': (ae) => createAfterEffectsCepHost(async (script) => ae.evalScript(script), async () => footage),
 };
 
@@ -357,7 +357,7 @@ describe('After Effects, a layer whose footage is an image sequence (its footage
       // The webview's end with the command line's reader behind it (the page's own decoding: test/image-sequence.test.ts).
       const stop = serveInference(serverPort, { load: () => assert.fail('no model is needed'), openFootage, png: () => assert.fail('no PNG is needed') });
       const client = new InferenceClient(clientPort);
-      const { s, frames } = await sequenceScene(dir, (ae) => createAfterEffectsUxpHost(afterEffectsDom(ae.globals() as unknown as Parameters<typeof afterEffectsDom>[0]), client.openFootage));
+      const { s, frames } = await sequenceScene(dir, (ae) => createAfterEffectsUxpHost(afterEffectsDom(ae.uxpModule() as unknown as Parameters<typeof afterEffectsDom>[0]), client.openFootage));
       const source = await s.host.openFrames(await targetOf(s), 'layer');
       assert.deepEqual(log.find((m) => m.type === 'open'), { id: log.find((m) => m.type === 'open')!.id, type: 'open', path: join(dir, 'plate.1001.png'), sequenceLength: 6, fields: 'progressive' });
       const read: RgbFrame[] = [];
@@ -385,7 +385,7 @@ describe('After Effects, interlaced footage: the frames are read as its Interpre
       // The webview's end with the command line's reader behind it: it separates the fields it is told to.
       const stop = serveInference(serverPort, { load: () => assert.fail('no model is needed'), openFootage, png: () => assert.fail('no PNG is needed') });
       const client = new InferenceClient(clientPort);
-      return { host: createAfterEffectsUxpHost(afterEffectsDom(ae.globals() as unknown as Parameters<typeof afterEffectsDom>[0]), client.openFootage), stop };
+      return { host: createAfterEffectsUxpHost(afterEffectsDom(ae.uxpModule() as unknown as Parameters<typeof afterEffectsDom>[0]), client.openFootage), stop };
     }],
   ];
   for (const [name, adapter] of adapters) {

@@ -101,7 +101,7 @@ window.autorotoTest = {
       if (locked) layer.locked = true;
       return layer;
     });
-    const dom = afterEffectsDom(ae.globals() as unknown as Parameters<typeof afterEffectsDom>[0]);
+    const dom = afterEffectsDom(ae.uxpModule() as unknown as Parameters<typeof afterEffectsDom>[0]);
     const host = createAfterEffectsUxpHost(dom, async () => footage);
     mountPanel(document.getElementById('root')!, {
       host: {

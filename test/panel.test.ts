@@ -300,7 +300,7 @@ describe('the inference webview protocol', () => {
     const ae = new AfterEffectsDouble();
     const plate = ae.importFootage('/shots/Harbour.mov', SYNTHETIC.width, SYNTHETIC.height, SYNTHETIC.frameRate, 10 / SYNTHETIC.frameRate);
     ae.app.project.items.addComp('Harbour', SYNTHETIC.width, SYNTHETIC.height, 1, 10 / SYNTHETIC.frameRate, SYNTHETIC.frameRate).layers.add(plate).selected = true;
-    const dom = afterEffectsDom(ae.globals() as unknown as Parameters<typeof afterEffectsDom>[0]);
+    const dom = afterEffectsDom(ae.uxpModule() as unknown as Parameters<typeof afterEffectsDom>[0]);
     const remote = createAfterEffectsUxpHost(dom, client.openFootage);
     const local = createAfterEffectsUxpHost(dom, async () => footage);
     const [target] = await remote.selectedTargets();
@@ -339,7 +339,7 @@ describe('the inference webview protocol', () => {
     const ae = new AfterEffectsDouble();
     const plate = ae.importFootage('/shots/Harbour.mov', SYNTHETIC.width, SYNTHETIC.height, SYNTHETIC.frameRate, 10 / SYNTHETIC.frameRate);
     ae.app.project.items.addComp('Harbour', SYNTHETIC.width, SYNTHETIC.height, 1, 10 / SYNTHETIC.frameRate, SYNTHETIC.frameRate).layers.add(plate).selected = true;
-    const dom = afterEffectsDom(ae.globals() as unknown as Parameters<typeof afterEffectsDom>[0]);
+    const dom = afterEffectsDom(ae.uxpModule() as unknown as Parameters<typeof afterEffectsDom>[0]);
     const host = createAfterEffectsUxpHost(dom, client.openFootage);
     const [target] = await host.selectedTargets();
     // As the UXP entry makes them: load (answered at once for the model already loaded), then a shot.

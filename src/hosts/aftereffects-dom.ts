@@ -165,12 +165,13 @@ function fileSourceOf(dom: AfterEffectsDom, layer: AeLayer): FileSourceInfo {
   if (!source || !(source instanceof dom.FootageItem) || !(source.mainSource instanceof dom.FileSource)) {
     return { sourcePath: null, fieldSeparation: 'off', pulldownRemoved: false, loops: 1 };
   }
+  // UXP gives the file as its path, a string (ExtendScript gives a File object).
   const { file, fieldSeparationType, removePulldown, loop } = source.mainSource as {
-    file: { fsName?: string; nativePath?: string }; fieldSeparationType: number; removePulldown: number; loop: number;
+    file: string; fieldSeparationType: number; removePulldown: number; loop: number;
   };
   const { UPPER_FIELD_FIRST, LOWER_FIELD_FIRST } = dom.FieldSeparationType;
   return {
-    sourcePath: file.fsName ?? file.nativePath ?? null,
+    sourcePath: file,
     fieldSeparation: fieldSeparationType === UPPER_FIELD_FIRST ? 'upper' : fieldSeparationType === LOWER_FIELD_FIRST ? 'lower' : 'off',
     pulldownRemoved: removePulldown !== dom.PulldownPhase.OFF,
     loops: loop,

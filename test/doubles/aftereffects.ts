@@ -274,6 +274,11 @@ class Session {
   lastItemId = 0;
   calls = new Map<string, number>();
   faults: Fault[] = [];
+  /**
+   * Which object model callers see where the two differ: ExtendScript's (scripts run by evalScript and
+   * runScript) or UXP's (the `aftereffects` module, uxpModule()). The latest entry point decides.
+   */
+  dialect: 'extendscript' | 'uxp' = 'extendscript';
 
   /** Counts a call, and throws if a test asked for this call to fail. */
   call(method: string): void {
@@ -680,11 +685,11 @@ export class AVItem extends Item {
 
 /** FileSource: footage read from a file (FootageItem.mainSource); `file` and the interpretation Autoroto reads are modelled. */
 export class FileSource extends DoubleObject {
-  constructor(readonly _path: string) {
+  constructor(readonly _session: Session, readonly _path: string) {
     super();
   }
-  /** A File object: only the attribute scripts read for a path. */
-  get file(): { fsName: string } { return { fsName: this._path }; }
+  /** ExtendScript: a File object (only the attribute scripts read for a path); UXP: the path, a string. */
+  get file(): { fsName: string } | string { return this._session.dialect === 'uxp' ? this._path : { fsName: this._path }; }
   /** Interpret Footage > Separate Fields (read/write): OFF for the progressive footage the double imports, until set. */
   _fieldSeparationType: number = FieldSeparationType.OFF;
   get fieldSeparationType(): number { return this._fieldSeparationType; }
@@ -994,6 +999,12 @@ export class AfterEffectsDouble {
   }
 
   /** The globals an ExtendScript run in After Effects sees (the part modelled here). */
+  /** The `aftereffects` module a UXP plugin requires: the same object model, as UXP types it (FileSource.file a string). */
+  uxpModule(): Record<string, unknown> {
+    this._session.dialect = 'uxp';
+    return this.globals();
+  }
+
   globals(): Record<string, unknown> {
     const session = this._session;
     return {
@@ -1011,7 +1022,7 @@ export class AfterEffectsDouble {
   /** Imports a footage file (Project.importFile), as an item of the project. */
   importFootage(path: string, width: number, height: number, frameRate: number, duration: number, hasVideo = true): FootageItem {
     const project = unwrap(this.app)._project;
-    const item = new FootageItem(this._session, path.split('/').pop()!, width, height, new FileSource(path), frameRate, duration, hasVideo);
+    const item = new FootageItem(this._session, path.split('/').pop()!, width, height, new FileSource(this._session, path), frameRate, duration, hasVideo);
     project._items.push(item);
     return wrap(item);
   }
@@ -1028,6 +1039,7 @@ export class AfterEffectsDouble {
    */
   evalScript(source: string): string {
     try {
+      this._session.dialect = 'extendscript';
       return String(runInContext(source, createContext(this.globals()), { filename: 'evalScript.jsx' }));
     } catch {
       return 'EvalScript error.';
@@ -1036,6 +1048,7 @@ export class AfterEffectsDouble {
 
   /** Runs a script as File > Scripts > Run Script File would; an uncaught error propagates. */
   runScript(source: string): void {
+    this._session.dialect = 'extendscript';
     runInContext(source, createContext(this.globals()), { filename: 'script.jsx' });
   }
 }
