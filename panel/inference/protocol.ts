@@ -8,7 +8,7 @@
  * thresholding stand-in behind the server.
  */
 import type { Matte, RgbFrame } from '../../src/core/types.ts';
-import type { FieldOrder } from '../../src/core/fields.ts';
+import type { FieldSeparation } from '../../src/core/fields.ts';
 import type { Footage, OpenFootage, Segmenter } from '../../src/hosts/types.ts';
 import { GpuLostError } from '../../src/core/segment/gpu-lost.ts';
 import { BROWSER_IMAGE_FILE_NAME, IMAGE_FILE_NAME } from '../../src/core/image-file-name.ts';
@@ -22,7 +22,7 @@ export type Request =
    * Opens a footage file for reading: a movie, or the image sequence of `sequenceLength` frames its
    * file starts; `fields` as After Effects separates them (OpenFootage).
    */
-  | { id: number; type: 'open'; path: string; sequenceLength?: number; fields?: FieldOrder | 'progressive' }
+  | { id: number; type: 'open'; path: string; sequenceLength?: number; fields?: FieldSeparation }
   /** Streams frames start..end (both included) of an opened file: `frame` replies, then `done`. */
   | { id: number; type: 'frames'; path: string; start: number; end: number }
   /** Starts a shot: a fresh segmenter (its temporal smoothing is per shot). */
@@ -236,7 +236,7 @@ export function serveInference(port: Port<Reply, Request>, backend: InferenceBac
       }
       case 'open': {
         const { sequenceLength, fields } = request;
-        const opened = await backend.openFootage(request.path, sequenceLength || fields ? { ...(sequenceLength ? { sequenceLength } : {}), ...(fields ? { fields } : {}) } : undefined);
+        const opened = await backend.openFootage(request.path, { ...(sequenceLength ? { sequenceLength } : {}), ...(fields ? { fields } : {}) });
         footage.set(request.path, opened);
         return port.post({ id, type: 'opened', width: opened.width, height: opened.height, frameRate: opened.frameRate, frameCount: opened.frameCount });
       }

@@ -12,7 +12,7 @@ import { runTrace, traceSummary } from './trace.ts';
 import { DEFAULT_PREROLL, parseFrameRange, runSegment, runSky, segmentSummary, skySummary } from './sky.ts';
 import { mergeSummary, runMerge } from './merge.ts';
 import { DEFAULT_FRAME_RATE } from '../core/frame-rate.ts';
-import type { FieldOrder } from '../core/fields.ts';
+import type { FieldSeparation } from '../core/fields.ts';
 
 export interface CliIO {
   stdout: { write(text: string): unknown };
@@ -240,7 +240,7 @@ function backendOption(text: string | undefined): 'auto' | 'wasm' | 'webgpu' | u
   throw new BadInputError(`--backend ${JSON.stringify(text)}: must be auto, wasm or webgpu`);
 }
 
-function fieldsOption(text: string | undefined): FieldOrder | 'progressive' | undefined {
+function fieldsOption(text: string | undefined): FieldSeparation | undefined {
   if (text === undefined || text === 'auto') return undefined;
   if (text === 'upper' || text === 'lower' || text === 'progressive') return text;
   throw new BadInputError(`--fields ${JSON.stringify(text)}: must be auto, upper, lower or progressive`);

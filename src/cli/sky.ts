@@ -19,7 +19,7 @@ import type { RotoDocument } from '../core/document.ts';
 import { encodeRegions, REGIONS_FORMAT, type RegionsFrame } from '../core/regions-codec.ts';
 import type { BackendChoice } from '../core/segment/index.ts';
 import type { Matte, RgbFrame } from '../core/types.ts';
-import type { FieldOrder } from '../core/fields.ts';
+import type { FieldSeparation } from '../core/fields.ts';
 import { BadInputError, formatWarning } from './errors.ts';
 import { withAtomicOutput } from './output.ts';
 import { plural } from '../core/plural.ts';
@@ -51,7 +51,7 @@ export interface SegmentCommandOptions {
   /** Frame rate of a frame folder or image (videos have their own); default 24. */
   frameRate?: number;
   /** How interlaced footage is read (FootageOptions.fields); default: as the video says. */
-  fields?: FieldOrder | 'progressive';
+  fields?: FieldSeparation;
   quiet?: boolean;
 }
 

@@ -9,6 +9,9 @@ import type { RgbFrame } from './types.ts';
 /** Which field of interlaced footage comes first in time: the upper (rows 0, 2, 4, …) or the lower. */
 export type FieldOrder = 'upper' | 'lower';
 
+/** How footage's fields are separated (After Effects' Interpret Footage): a dominant field, or none ('progressive': woven frames read as stored). */
+export type FieldSeparation = FieldOrder | 'progressive';
+
 /**
  * Overwrites the other field's lines of `frame` with the mean of the dominant field's lines above
  * and below (a line at the top or bottom edge, which has one, with that one), as After Effects

@@ -163,7 +163,7 @@ type FileSourceInfo = Pick<LayerInfo, 'sourcePath' | 'fieldSeparation' | 'pulldo
 function fileSourceOf(dom: AfterEffectsDom, layer: AeLayer): FileSourceInfo {
   const source = layer.source;
   if (!source || !(source instanceof dom.FootageItem) || !(source.mainSource instanceof dom.FileSource)) {
-    return { sourcePath: null, fieldSeparation: 'off', pulldownRemoved: false, loops: 1 };
+    return { sourcePath: null, fieldSeparation: 'progressive', pulldownRemoved: false, loops: 1 };
   }
   // UXP gives the file as its path, a string (ExtendScript gives a File object).
   const { file, fieldSeparationType, removePulldown, loop } = source.mainSource as {
@@ -172,7 +172,7 @@ function fileSourceOf(dom: AfterEffectsDom, layer: AeLayer): FileSourceInfo {
   const { UPPER_FIELD_FIRST, LOWER_FIELD_FIRST } = dom.FieldSeparationType;
   return {
     sourcePath: file,
-    fieldSeparation: fieldSeparationType === UPPER_FIELD_FIRST ? 'upper' : fieldSeparationType === LOWER_FIELD_FIRST ? 'lower' : 'off',
+    fieldSeparation: fieldSeparationType === UPPER_FIELD_FIRST ? 'upper' : fieldSeparationType === LOWER_FIELD_FIRST ? 'lower' : 'progressive',
     pulldownRemoved: removePulldown !== dom.PulldownPhase.OFF,
     loops: loop,
   };
@@ -182,7 +182,7 @@ export function readLayerInfo(dom: AfterEffectsDom, address: LayerAddress): Laye
   const { comp, layer } = findLayer(dom, address);
   const missing: LayerInfo = {
     compFound: comp !== null, layerFound: false, compName: comp?.name ?? '', layerName: address.layerName, isAVLayer: false, hasVideo: false,
-    locked: false, timeRemapEnabled: false, width: 0, height: 0, sourcePath: null, fieldSeparation: 'off', pulldownRemoved: false, loops: 1,
+    locked: false, timeRemapEnabled: false, width: 0, height: 0, sourcePath: null, fieldSeparation: 'progressive', pulldownRemoved: false, loops: 1,
     timing: { startTime: 0, stretch: 100, inPoint: 0, outPoint: 0, frameRate: 0, frameCount: 0 }, workArea: { start: 0, duration: 0 },
   };
   if (!comp || !layer) return missing;

@@ -56,7 +56,7 @@ const ES3_HELPERS = String.raw`
   // LayerInfo (src/hosts/aftereffects-layer.ts) of the layer (or null) in the comp (or null).
   function layerInfo(comp, layer, layerName) {
     var info = { compFound: comp !== null, layerFound: layer !== null, compName: comp ? comp.name : "", layerName: layerName,
-      isAVLayer: false, hasVideo: false, locked: false, timeRemapEnabled: false, width: 0, height: 0, sourcePath: null, fieldSeparation: "off",
+      isAVLayer: false, hasVideo: false, locked: false, timeRemapEnabled: false, width: 0, height: 0, sourcePath: null, fieldSeparation: "progressive",
       pulldownRemoved: false, loops: 1, timing: { startTime: 0, stretch: 100, inPoint: 0, outPoint: 0, frameRate: 0, frameCount: 0 }, workArea: { start: 0, duration: 0 } };
     if (!layer || !(layer instanceof AVLayer)) return info;
     var source = layer.source;
@@ -70,7 +70,7 @@ const ES3_HELPERS = String.raw`
     if (source instanceof FootageItem && source.mainSource instanceof FileSource) {
       info.sourcePath = source.mainSource.file.fsName;
       var fields = source.mainSource.fieldSeparationType;
-      info.fieldSeparation = fields === FieldSeparationType.UPPER_FIELD_FIRST ? "upper" : fields === FieldSeparationType.LOWER_FIELD_FIRST ? "lower" : "off";
+      info.fieldSeparation = fields === FieldSeparationType.UPPER_FIELD_FIRST ? "upper" : fields === FieldSeparationType.LOWER_FIELD_FIRST ? "lower" : "progressive";
       info.pulldownRemoved = source.mainSource.removePulldown !== PulldownPhase.OFF;
       info.loops = source.mainSource.loop;
     }

@@ -67,8 +67,7 @@ export function createAfterEffectsHost(backend: LayerBackend, openFootage: OpenF
       const path = info.sourcePath!;
       // An image sequence's footage item names its first file. The frames are read as After Effects
       // interprets the footage: its fields separated or not, whatever the file says.
-      const fields = info.fieldSeparation === 'off' ? 'progressive' : info.fieldSeparation;
-      const footage = await openFootage(path, { sequenceLength: info.timing.frameCount, fields });
+      const footage = await openFootage(path, { sequenceLength: info.timing.frameCount, fields: info.fieldSeparation });
       if (footage.width !== info.width || footage.height !== info.height) {
         throw new HostError('no-video', `The footage file ${path} is ${footage.width}×${footage.height}, but After Effects has it as ${info.width}×${info.height}. Reload the footage (File > Reload Footage), then run Autoroto again.`);
       }

@@ -4,7 +4,7 @@
  */
 import type { MaskMode } from '../core/document.ts';
 import type { BezierPath, Vec2 } from '../core/types.ts';
-import type { FieldOrder } from '../core/fields.ts';
+import type { FieldSeparation } from '../core/fields.ts';
 import { HostError } from './errors.ts';
 import type { LayerMask } from './layer-masks.ts';
 import { frameAtCompTime, sourceFramesBetween, type LayerTiming } from './layer-timing.ts';
@@ -43,7 +43,7 @@ export interface LayerInfo {
   /** The footage file behind the layer; null for a solid, a precomp or a placeholder. */
   sourcePath: string | null;
   /** How After Effects separates the footage's fields (Interpret Footage > Separate Fields): Autoroto reads its frames the same way. */
-  fieldSeparation: 'off' | FieldOrder;
+  fieldSeparation: FieldSeparation;
   /** Interpret Footage > Remove Pulldown is on: After Effects shows frames rebuilt from the file's fields, not the file's frames. */
   pulldownRemoved: boolean;
   /** Interpret Footage > Loop: how many times the footage plays in a row (1: once). */

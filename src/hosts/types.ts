@@ -5,7 +5,7 @@
  */
 import type { Matte, RgbFrame } from '../core/types.ts';
 import type { RotoDocument } from '../core/document.ts';
-import type { FieldOrder } from '../core/fields.ts';
+import type { FieldSeparation } from '../core/fields.ts';
 
 /** A layer (After Effects) or clip (Premiere Pro) to roto; `key` means something only to its host. */
 export interface HostTarget {
@@ -53,7 +53,7 @@ export interface Footage {
  * footage item is, makes an image file the first of a numbered image sequence, and `fields`, where
  * it separates the footage's fields, gives each frame as its dominant field (src/node/footage.ts).
  */
-export type OpenFootage = (path: string, options?: { sequenceLength?: number; fields?: FieldOrder | 'progressive' }) => Promise<Footage>;
+export type OpenFootage = (path: string, options?: { sequenceLength?: number; fields?: FieldSeparation }) => Promise<Footage>;
 
 /** As src/core/segment reports it: frames done so far. */
 export interface SegmentProgress {

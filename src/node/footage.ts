@@ -14,7 +14,7 @@ import { isSequencePattern, openFrameFolder, openImageSequence, openSequencePatt
 import { readImageHeader, type ImageHeader } from './image-header.ts';
 import { readImageFile } from './image-file.ts';
 import { openVideo } from './video-footage.ts';
-import { dominantFields, type FieldOrder } from '../core/fields.ts';
+import { dominantFields, type FieldOrder, type FieldSeparation } from '../core/fields.ts';
 import { plural } from '../core/plural.ts';
 
 export { FootageError, MIN_FRAME_SIZE } from './footage-error.ts';
@@ -67,7 +67,7 @@ export interface FootageOptions {
    * follow whatever the file says: 'progressive' reads them woven, as they are stored. Default:
    * as the video says (its container's field order, else its first frame's), progressive for images.
    */
-  fields?: FieldOrder | 'progressive';
+  fields?: FieldSeparation;
 }
 
 function checkRange(path: string, frameCount: number, range: FrameRange | undefined): FrameRange {
